@@ -1,0 +1,51 @@
+# walktool: two commands set everything up on a fresh machine.
+#   make demo   create .venv, install, run the whole pipeline on the bundled sample campaign
+#   make test   create .venv, install with test dependencies, lint, type-check and run the suite
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DEMO_DIR ?= demo-output
+
+.PHONY: demo test venv lint typecheck pytest browser clean bench docs
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/walktool demo --out $(DEMO_DIR)
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests benchmarks
+
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
+pytest: $(STAMP)
+	$(PY) -m pytest
+
+test: lint typecheck pytest
+
+# Headless Chromium and its driver for the real-browser map test (Debian packages).
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+		echo "Installing chromium and chromium-driver (needed by the browser test)..."; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
+		|| echo "warning: could not install chromium; the browser test will fail"; \
+	fi
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+docs: $(STAMP)
+	$(PY) -m walktool.docs_cli > docs/cli.md
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

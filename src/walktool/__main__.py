@@ -1,0 +1,5 @@
+"""``python -m walktool``."""
+
+from walktool.cli import main
+
+main()

@@ -1,0 +1,64 @@
+"""The ``walktool`` command line: parse, call the library, render.
+
+Each command group lives in its own module; this one builds the Typer app,
+the global options and the entry point.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from walktool.cli import _common
+from walktool.cli._common import state
+
+app = typer.Typer(
+    name="walktool",
+    help=(
+        "Fieldwork data toolkit for exploratory safety walks (marches exploratoires):"
+        " import field sheets, check them, score stations, recommend, map and report."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from walktool import __version__
+
+        typer.echo(f"walktool {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Fieldwork data toolkit for exploratory safety walks (marches exploratoires)."""
+    state.debug = debug
+
+
+def _register() -> None:
+    from walktool.cli import project_cmds, protocol_cmds, stations_cmds
+
+    project_cmds.register(app)
+    app.add_typer(protocol_cmds.app, name="protocol")
+    app.add_typer(stations_cmds.app, name="stations")
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``walktool`` console script."""
+    app(prog_name="walktool")
+
+
+__all__ = ["_common", "app", "main"]

@@ -1,0 +1,165 @@
+"""``walktool protocol list / show / validate``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from walktool.cli._common import (
+    JsonOpt,
+    LangOpt,
+    ProjectOpt,
+    check_lang,
+    handle_errors,
+    out_console,
+    print_json,
+)
+
+app = typer.Typer(help="The checklists (protocols): list, show, validate, export.", no_args_is_help=True)
+
+
+def _protocol_files(project_dir: Path) -> list[Path]:
+    from walktool.project import find_project_root
+    from walktool.protocol import default_protocol_path
+
+    root = find_project_root(project_dir.resolve())
+    if root is None:
+        return [default_protocol_path()]
+    return sorted((root / "protocols").glob("*.y*ml"))
+
+
+@app.command("list")
+@handle_errors
+def list_(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
+    """List the protocols of the project (or the packaged default outside a project)."""
+    from walktool.protocol import validate_protocol
+
+    rows: list[dict[str, Any]] = []
+    for path in _protocol_files(project):
+        protocol, issues = validate_protocol(path)
+        errors = sum(1 for i in issues if i.level == "error")
+        rows.append(
+            {
+                "id": protocol.id if protocol else None,
+                "version": protocol.version if protocol else None,
+                "title": protocol.title.get("fr") if protocol else None,
+                "items": len(protocol.items) if protocol else None,
+                "principles": len(protocol.principles) if protocol else None,
+                "file": str(path),
+                "errors": errors,
+            }
+        )
+    if as_json:
+        print_json({"protocols": rows})
+        return
+    from rich.table import Table
+
+    table = Table("id", "version", "items", "title", "file")
+    for r in rows:
+        if r["id"] is None:
+            table.add_row("[red]invalid[/red]", "", "", f"{r['errors']} error(s): run `walktool protocol validate`", r["file"])
+        else:
+            table.add_row(r["id"], r["version"], str(r["items"]), r["title"], Path(r["file"]).name)
+    out_console().print(table)
+
+
+@app.command("show")
+@handle_errors
+def show(
+    protocol_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Protocol id or YAML file (default: the project's).")] = None,
+    lang: LangOpt = None,
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a checklist as a readable table: principles, items, answers, recommendations."""
+    from walktool.project import find_project_root, open_project
+    from walktool.protocol import default_protocol_path, load_protocol
+
+    check_lang(lang)
+    root = find_project_root(project.resolve())
+    if protocol_id and Path(protocol_id).suffix in (".yaml", ".yml") and Path(protocol_id).exists():
+        p = load_protocol(protocol_id)
+        lang = lang or "fr"
+    elif root is not None:
+        proj = open_project(root)
+        p = proj.protocol(protocol_id)
+        lang = lang or proj.settings.language
+    else:
+        p = load_protocol(default_protocol_path())
+        lang = lang or "fr"
+    if as_json:
+        from walktool.protocol import protocol_summary
+
+        print_json(protocol_summary(p, lang))
+        return
+    from rich.table import Table
+
+    console = out_console()
+    console.print(f"[bold]{p.title.get(lang)}[/bold]  ({p.id} {p.version})")
+    for principle in p.principles:
+        items = [i for i in p.items if i.principle == principle.key]
+        _item_table(console, Table, p, f"{principle.label.get(lang)}  [{principle.key}]", items, lang)
+    perception = [i for i in p.items if i.principle == "perception"]
+    if perception:
+        title = "Perception (hors score)" if lang == "fr" else "Perception (not scored)"
+        _item_table(console, Table, p, title, perception, lang)
+
+
+def _item_table(console: object, table_cls: type, p: object, title: str, items: list, lang: str) -> None:
+    from walktool.protocol import Protocol
+
+    assert isinstance(p, Protocol)
+    heads = (
+        ("clé", "question", "réponses", "si problème : action", "responsable", "délai")
+        if lang == "fr"
+        else ("key", "question", "answers", "if a problem: action", "responsible", "timeframe")
+    )
+    table = table_cls(*heads, title=title, title_justify="left", show_lines=True)
+    for item in items:
+        if item.answer.choices:
+            answers = " / ".join(c.label.get(lang) for c in item.answer.choices)
+        else:
+            answers = item.answer.kind + (f" ({item.answer.unit})" if item.answer.unit else "")
+        if item.polarity == "negative":
+            answers += "  (−)"
+        rec = item.recommendation
+        table.add_row(
+            item.key,
+            item.label.get(lang),
+            answers,
+            rec.action.get(lang) if rec else "",
+            rec.responsible.get(lang) if rec else "",
+            rec.timeframe if rec else "",
+        )
+    console.print(table)  # type: ignore[attr-defined]
+
+
+@app.command("validate")
+@handle_errors
+def validate(
+    file: Annotated[Path, typer.Argument(help="Protocol YAML file to check.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Check a protocol file and explain every problem (with its line); exit 1 if any is an error."""
+    from walktool.cli._common import err
+    from walktool.protocol import validate_protocol
+
+    protocol, issues = validate_protocol(file)
+    errors = [i for i in issues if i.level == "error"]
+    if as_json:
+        print_json({"file": str(file), "valid": protocol is not None, "issues": [i.to_dict() for i in issues]})
+    else:
+        for issue in issues:
+            line = f"line {issue.row}: " if issue.row else ""
+            err(f"{issue.file}: {line}{issue.level} [{issue.code}] {issue.message}")
+        if protocol is not None:
+            typer.echo(
+                f"{file}: valid — {protocol.id} {protocol.version}, {len(protocol.principles)} principles,"
+                f" {len(protocol.items)} items" + (f", {len(issues)} warning(s)" if issues else "")
+            )
+        else:
+            err(f"{file}: {len(errors)} error(s); fix them and run `walktool protocol validate {file}` again")
+    if errors:
+        raise typer.Exit(1)

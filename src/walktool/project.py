@@ -1,0 +1,318 @@
+"""The project folder: ``walktool.toml`` settings, folders and the store.
+
+``walktool init DIR`` creates::
+
+    DIR/
+      walktool.toml    settings (below)
+      protocols/       checklists (YAML), one file per protocol version
+      walks/           raw sheets copied in on import, never modified
+      reports/         maps, workbooks and exports for people
+      walktool.gpkg    the project store (GeoPackage)
+
+Settings (``[project]`` and ``[study_area]`` tables of ``walktool.toml``):
+
+name
+    Project name shown on maps and reports.
+city
+    City the stations belong to (free text).
+timezone
+    IANA time zone of the walks, default ``America/Montreal``: local times and
+    day/night periods are derived in it; the store keeps UTC.
+language
+    ``fr`` (default) or ``en``: default language of maps and reports.
+protocol
+    Default protocol id, a file in ``protocols/`` (default ``stm-exploratory-walk``).
+stations
+    Where the stations layer came from: ``stm`` (the packaged STM network) or the
+    path of the file given to ``walktool stations import``.
+station_radius_m
+    Observations within this distance (metres) of a station or one of its
+    entrances are placed at that station when the sheet names none (default 250).
+study_area
+    ``min_lon, min_lat, max_lon, max_lat`` in WGS84: points outside are rejected
+    as ``outside-study-area``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import tomllib
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from walktool.errors import ProjectError
+
+if TYPE_CHECKING:
+    from walktool.protocol import Protocol
+    from walktool.store import GeoPackageStore
+
+SETTINGS_FILE = "walktool.toml"
+STORE_FILE = "walktool.gpkg"
+MONTREAL_BOUNDS = (-73.97, 45.40, -73.47, 45.72)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed project settings, as written in ``walktool.toml``."""
+
+    name: str = "Marches exploratoires"
+    city: str = "Montréal"
+    timezone: str = "America/Montreal"
+    language: str = "fr"
+    protocol: str = "stm-exploratory-walk"
+    stations: str = "stm"
+    station_radius_m: float = 250.0
+    study_area: tuple[float, float, float, float] = field(default=MONTREAL_BOUNDS)
+
+    def validate(self, where: str = SETTINGS_FILE) -> None:
+        """Raise :class:`ProjectError` naming every invalid setting."""
+        problems = []
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            problems.append(f"timezone {self.timezone!r} is not an IANA time zone (e.g. 'America/Montreal')")
+        if self.language not in ("fr", "en"):
+            problems.append(f"language {self.language!r} must be 'fr' or 'en'")
+        if not self.station_radius_m > 0:
+            problems.append(f"station_radius_m must be a positive number of metres, not {self.station_radius_m!r}")
+        min_lon, min_lat, max_lon, max_lat = self.study_area
+        if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
+            problems.append(
+                "study_area must have min_lon < max_lon and min_lat < max_lat in degrees"
+                f" (got {self.study_area})"
+            )
+        if problems:
+            msg = f"{where}: " + "; ".join(problems)
+            raise ProjectError(msg)
+
+    def to_toml(self) -> str:
+        """Render the settings as a commented ``walktool.toml``."""
+        min_lon, min_lat, max_lon, max_lat = self.study_area
+        return f"""# walktool project settings. Delete a line to get its default back.
+
+[project]
+# Shown on maps and reports.
+name = {_toml_str(self.name)}
+city = {_toml_str(self.city)}
+# IANA time zone of the walks: local times and day/night are derived in it (the store keeps UTC).
+timezone = {_toml_str(self.timezone)}
+# Default language of maps and reports: "fr" or "en".
+language = {_toml_str(self.language)}
+# Default protocol id: a checklist file in protocols/.
+protocol = {_toml_str(self.protocol)}
+# Stations layer: "stm" (the packaged STM metro network) or the file given to `walktool stations import`.
+stations = {_toml_str(self.stations)}
+# Observations within this many metres of a station or its entrances are placed at that station.
+station_radius_m = {self.station_radius_m:g}
+
+[study_area]
+# Points outside these WGS84 bounds are rejected as outside-study-area.
+min_lon = {min_lon}
+min_lat = {min_lat}
+max_lon = {max_lon}
+max_lat = {max_lat}
+"""
+
+
+def _toml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def read_settings(path: Path) -> Settings:
+    """Read and validate ``walktool.toml``."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"{path}: not valid TOML ({exc}); fix the file or delete it and run `walktool init` again"
+        raise ProjectError(msg) from exc
+    proj: dict[str, Any] = doc.get("project", {})
+    area: dict[str, Any] = doc.get("study_area", {})
+    defaults = Settings()
+    known = {"name", "city", "timezone", "language", "protocol", "stations", "station_radius_m"}
+    unknown = sorted(set(proj) - known)
+    if unknown:
+        msg = f"{path}: unknown setting(s) {', '.join(unknown)} in [project]; known: {', '.join(sorted(known))}"
+        raise ProjectError(msg)
+    values: dict[str, Any] = {k: (float(v) if k == "station_radius_m" else str(v)) for k, v in proj.items()}
+    try:
+        settings = replace(
+            defaults,
+            **values,
+            study_area=(
+                float(area.get("min_lon", defaults.study_area[0])),
+                float(area.get("min_lat", defaults.study_area[1])),
+                float(area.get("max_lon", defaults.study_area[2])),
+                float(area.get("max_lat", defaults.study_area[3])),
+            ),
+        )
+    except (TypeError, ValueError) as exc:
+        msg = f"{path}: a setting has the wrong type ({exc})"
+        raise ProjectError(msg) from exc
+    settings.validate(str(path))
+    return settings
+
+
+@dataclass
+class Project:
+    """An opened project folder.
+
+    Use :func:`open_project` or :func:`init_project` to get one.
+    """
+
+    root: Path
+    settings: Settings
+
+    @property
+    def settings_path(self) -> Path:
+        """The ``walktool.toml`` file."""
+        return self.root / SETTINGS_FILE
+
+    @property
+    def protocols_dir(self) -> Path:
+        """Folder of the checklists."""
+        return self.root / "protocols"
+
+    @property
+    def walks_dir(self) -> Path:
+        """Folder of the raw sheets, kept as they came."""
+        return self.root / "walks"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Folder of everything written for people."""
+        return self.root / "reports"
+
+    @property
+    def store_path(self) -> Path:
+        """The project store."""
+        return self.root / STORE_FILE
+
+    @cached_property
+    def store(self) -> GeoPackageStore:
+        """The project store, opened on first use."""
+        from walktool.store import open_store
+
+        return open_store(self.store_path)
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if "store" in self.__dict__:
+            self.store.close()
+            del self.__dict__["store"]
+
+    def protocol(self, protocol_id: str | None = None) -> Protocol:
+        """Load a protocol by id (default: the project's) from ``protocols/``."""
+        from walktool.protocol import find_protocols, load_protocol
+
+        wanted = protocol_id or self.settings.protocol
+        found = find_protocols(self.protocols_dir)
+        if wanted in found:
+            return load_protocol(found[wanted])
+        candidate = Path(wanted)
+        if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+            return load_protocol(candidate)
+        known = ", ".join(sorted(k for k in found if "@" not in k)) or "none"
+        msg = f"{self.protocols_dir}: no protocol {wanted!r} (found: {known}); copy its YAML file there"
+        raise ProjectError(msg)
+
+    def salt(self) -> str:
+        """Secret used to derive participant pseudonyms (kept in the store)."""
+        value = self.store.get_meta("pseudonym_salt")
+        if value is None:
+            value = secrets.token_hex(16)
+            self.store.set_meta("pseudonym_salt", value)
+        return value
+
+
+def find_project_root(start: Path) -> Path | None:
+    """Return ``start`` if it holds ``walktool.toml`` (projects are not searched upwards)."""
+    return start if (start / SETTINGS_FILE).is_file() else None
+
+
+def open_project(path: str | Path = ".") -> Project:
+    """Open the project in ``path``.
+
+    Raises
+    ------
+    ProjectError
+        When ``path`` is not a walktool project; the message says how to make one.
+    """
+    root = Path(path).resolve()
+    if not root.is_dir():
+        msg = f"{root}: no such folder; create a project with `walktool init {path}`"
+        raise ProjectError(msg)
+    if find_project_root(root) is None:
+        msg = (
+            f"{root} is not a walktool project (no {SETTINGS_FILE}). Create one with"
+            f" `walktool init {path}` or point to one with --project DIR"
+        )
+        raise ProjectError(msg)
+    project = Project(root, read_settings(root / SETTINGS_FILE))
+    if not project.store_path.exists():
+        msg = f"{project.store_path}: the project store is missing; run `walktool init {path}` to recreate it"
+        raise ProjectError(msg)
+    return project
+
+
+def init_project(
+    path: str | Path = ".",
+    *,
+    name: str | None = None,
+    settings: Settings | None = None,
+    with_stations: bool = True,
+) -> Project:
+    """Create a project folder with the default protocol and the STM stations.
+
+    Running it again on an existing project adds what is missing and keeps the rest
+    (settings, data and protocols are never overwritten).
+
+    Parameters
+    ----------
+    path
+        The project folder (created when missing).
+    name
+        Project name; default: the folder's name.
+    settings
+        Settings to write instead of the defaults.
+    with_stations
+        Load the packaged STM stations into a new store.
+
+    Returns
+    -------
+    Project
+    """
+    import shutil
+
+    from walktool.protocol import default_protocol_path
+    from walktool.store import open_store
+
+    root = Path(path).resolve()
+    if root.exists() and not root.is_dir():
+        msg = f"{root} exists and is not a folder"
+        raise ProjectError(msg)
+    for sub in ("protocols", "walks", "reports"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    settings_path = root / SETTINGS_FILE
+    if settings_path.exists():
+        settings = read_settings(settings_path)
+    else:
+        settings = settings or Settings(name=name or root.name)
+        settings.validate()
+        settings_path.write_text(settings.to_toml(), encoding="utf-8")
+    default = default_protocol_path()
+    target = root / "protocols" / default.name
+    if not target.exists():
+        shutil.copyfile(default, target)
+    fresh = not (root / STORE_FILE).exists()
+    store = open_store(root / STORE_FILE, create=True)
+    store.close()
+    project = Project(root, settings)
+    if fresh and with_stations:
+        from walktool.stations import builtin_stations, save_stations
+
+        save_stations(project, builtin_stations())
+    project.salt()
+    return project

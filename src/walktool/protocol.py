@@ -1,0 +1,859 @@
+"""Checklists (protocols): the YAML format, its validator and answer scoring.
+
+A protocol lists the principles, the items participants answer, their answer
+vocabularies with French and English labels and synonyms, how each answer maps
+to a 0–1 score, and the recommendation attached to each item.  The format is
+documented in ``docs/protocol-format.md``.
+
+>>> p = load_protocol(default_protocol_path())
+>>> p.id
+'stm-exploratory-walk'
+>>> p.parse_answer("dark_corners", "Oui").score
+0.0
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from walktool.errors import Issue, ProtocolError
+from walktool.textnorm import compact, fold
+
+KINDS = ("choice", "scale", "count", "number", "text")
+POLARITIES = ("positive", "negative")
+TIMEFRAMES = ("immediate", "short", "medium", "long")
+REC_TYPES = ("quick_win", "operations", "capital")
+SEVERITIES = ("low", "medium", "high", "critical")
+ZONES = ("entrance", "hall", "corridor", "stairs", "platform", "transfer", "bus_loop")
+PERIODS = ("day", "night")
+PERCEPTION = "perception"
+LANGS = ("fr", "en")
+DEFAULT_PROTOCOL_ID = "stm-exploratory-walk"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A bilingual text, French first."""
+
+    fr: str
+    en: str
+
+    def get(self, lang: str = "fr") -> str:
+        """Return the text in ``lang`` (``"fr"`` or ``"en"``), falling back to the other."""
+        return (self.en or self.fr) if lang == "en" else (self.fr or self.en)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer of a vocabulary."""
+
+    value: str
+    label: Text
+    synonyms: tuple[str, ...] = ()
+    score: float | None = None
+    na: bool = False
+    severity: str | None = None
+
+    def spellings(self) -> Iterator[str]:
+        """Every spelling that means this choice (value, labels, synonyms)."""
+        yield self.value
+        yield self.label.fr
+        yield self.label.en
+        yield from self.synonyms
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """A reusable answer vocabulary or numeric answer."""
+
+    key: str
+    kind: str
+    choices: tuple[Choice, ...] = ()
+    good_at_most: float | None = None
+    bad_at_least: float | None = None
+    unit: str | None = None
+
+    def choice(self, value: str) -> Choice | None:
+        """Return the choice with this stored value."""
+        return next((c for c in self.choices if c.value == value), None)
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """What to do about a problem, who does it and by when."""
+
+    action: Text
+    responsible: Text
+    timeframe: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Principle:
+    """A theme of safe design that items are grouped under."""
+
+    key: str
+    label: Text
+    description: Text
+    synonyms: tuple[str, ...] = ()
+    recommendation: Recommendation | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """One question of the checklist."""
+
+    key: str
+    principle: str
+    answer: AnswerType
+    polarity: str
+    label: Text
+    hint: Text | None = None
+    synonyms: tuple[str, ...] = ()
+    severity: str | None = None
+    recommendation: Recommendation | None = None
+    good_at_most: float | None = None
+    bad_at_least: float | None = None
+
+    @property
+    def scored(self) -> bool:
+        """Whether answers to this item count in principle scores."""
+        return self.principle != PERCEPTION and self.answer.kind != "text"
+
+    @property
+    def kind(self) -> str:
+        """The answer kind: choice, scale, count, number or text."""
+        return self.answer.kind
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """A context vocabulary (zone, period, severity)."""
+
+    name: str
+    choices: tuple[Choice, ...]
+
+    def match(self, raw: object) -> str | None:
+        """Return the value meant by ``raw``, or None when not understood."""
+        return _match_choice(self.choices, raw)
+
+    def label(self, value: str, lang: str = "fr") -> str:
+        """Return the label of ``value`` in ``lang``."""
+        for c in self.choices:
+            if c.value == value:
+                return c.label.get(lang)
+        return value
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer understood through an item's vocabulary."""
+
+    value: str
+    score: float | None
+    na: bool = False
+    severity: str | None = None
+
+
+@dataclass
+class Protocol:
+    """A loaded, validated checklist."""
+
+    id: str
+    version: str
+    title: Text
+    principles: tuple[Principle, ...]
+    items: tuple[Item, ...]
+    answer_types: dict[str, AnswerType]
+    zones: Vocabulary
+    periods: Vocabulary
+    severities: Vocabulary
+    scoring: dict[str, Any] = field(default_factory=dict)
+    description: Text | None = None
+    path: Path | None = None
+
+    def __post_init__(self) -> None:
+        self._items = {i.key: i for i in self.items}
+        self._principles = {p.key: p for p in self.principles}
+
+    # -- lookups -----------------------------------------------------------------
+    def item(self, key: str) -> Item:
+        """Return the item with this key (KeyError if unknown)."""
+        return self._items[key]
+
+    def has_item(self, key: str) -> bool:
+        """Whether the protocol has an item with this key."""
+        return key in self._items
+
+    def principle(self, key: str) -> Principle:
+        """Return the principle with this key (KeyError if unknown)."""
+        return self._principles[key]
+
+    @property
+    def principle_keys(self) -> list[str]:
+        """Principle keys in protocol order."""
+        return [p.key for p in self.principles]
+
+    @property
+    def problem_below(self) -> float:
+        """An answer scoring below this threshold is a problem (a finding)."""
+        return float(self.scoring.get("problem_below", 0.5))
+
+    @property
+    def low_confidence_participants(self) -> int:
+        """Stations seen by fewer participants than this are low-confidence."""
+        return int(self.scoring.get("low_confidence_participants", 3))
+
+    @property
+    def min_group_size(self) -> int:
+        """Profile groups with fewer participants than this are suppressed."""
+        return int(self.scoring.get("min_group_size", 5))
+
+    @property
+    def severity_weights(self) -> dict[str, float]:
+        """Weight of each severity level in recommendation priority."""
+        default = {"low": 1, "medium": 2, "high": 4, "critical": 8}
+        weights = self.scoring.get("severity_weights") or default
+        return {k: float(weights.get(k, default[k])) for k in SEVERITIES}
+
+    def match_item(self, raw: object) -> Item | None:
+        """Find the item a sheet names by key, label or synonym."""
+        return self._name_index().get("items", {}).get(fold(raw)) or self._name_index().get(
+            "items_c", {}
+        ).get(compact(raw))
+
+    def match_principle(self, raw: object) -> Principle | None:
+        """Find the principle a sheet names by key, label or synonym."""
+        return self._name_index().get("principles", {}).get(fold(raw)) or self._name_index().get(
+            "principles_c", {}
+        ).get(compact(raw))
+
+    def _name_index(self) -> dict[str, dict[str, Any]]:  # built once, on first use
+        cached: dict[str, dict[str, Any]] | None = getattr(self, "_names", None)
+        if cached is not None:
+            return cached
+        items: dict[str, Item] = {}
+        items_c: dict[str, Item] = {}
+        for it in self.items:
+            for s in (it.key, it.label.fr, it.label.en, *it.synonyms):
+                items.setdefault(fold(s), it)
+                items_c.setdefault(compact(s), it)
+        principles: dict[str, Principle] = {}
+        principles_c: dict[str, Principle] = {}
+        for p in self.principles:
+            for s in (p.key, p.label.fr, p.label.en, *p.synonyms):
+                principles.setdefault(fold(s), p)
+                principles_c.setdefault(compact(s), p)
+        names: dict[str, dict[str, Any]] = {
+            "items": items,
+            "items_c": items_c,
+            "principles": principles,
+            "principles_c": principles_c,
+        }
+        self._names = names
+        return names
+
+    # -- answers -----------------------------------------------------------------
+    def parse_answer(self, item_key: str, raw: object) -> Answer | None:
+        """Understand a raw answer to an item.
+
+        Returns None when the answer is not understood; callers report that as an
+        issue quoting the value.  Empty answers must be filtered out before.
+        """
+        item = self.item(item_key)
+        kind = item.answer.kind
+        if kind == "text":
+            text = str(raw).strip()
+            return Answer(text, None) if text else None
+        if kind in ("count", "number"):
+            na = _match_choice(self.answer_types.get("yes_no_na", _EMPTY).choices, raw, only_na=True)
+            if na is not None:
+                return Answer("na", None, na=True)
+            num = parse_number(raw, integer=(kind == "count"))
+            if num is None or num < 0:
+                return None
+            number = str(int(num)) if kind == "count" else _fmt_number(num)
+            return Answer(number, score_numeric(item, num))
+        matched = _match_choice(item.answer.choices, raw)
+        if matched is None:
+            return None
+        choice = item.answer.choice(matched)
+        assert choice is not None
+        return Answer(matched, self.choice_score(item, choice), na=choice.na, severity=choice.severity)
+
+    def choice_score(self, item: Item, choice: Choice) -> float | None:
+        """Score of a choice for an item, applying the item's polarity."""
+        if choice.na or choice.score is None or not item.scored:
+            return None
+        return 1.0 - choice.score if item.polarity == "negative" else float(choice.score)
+
+    def answer_label(self, item_key: str, value: str, lang: str = "fr") -> str:
+        """Label of a stored answer value in ``lang`` (numbers are returned as they are)."""
+        item = self.item(item_key)
+        choice = item.answer.choice(value)
+        if choice is None:
+            return f"{value} {item.answer.unit}" if item.answer.unit and value else value
+        return choice.label.get(lang)
+
+
+_EMPTY = AnswerType("empty", "choice")
+
+
+def _match_choice(choices: Iterable[Choice], raw: object, *, only_na: bool = False) -> str | None:
+    folded = fold(raw)
+    if not folded:
+        return None
+    squeezed = compact(raw)
+    loose: str | None = None
+    for c in choices:
+        if only_na and not c.na:
+            continue
+        for s in c.spellings():
+            if fold(s) == folded:
+                return c.value
+            if loose is None and compact(s) == squeezed:
+                loose = c.value
+    if loose is not None:
+        return loose
+    num = parse_number(raw)
+    if num is not None:
+        for c in choices:
+            if not only_na and parse_number(c.value) == num:
+                return c.value
+    return None
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
+
+
+def parse_number(raw: object, *, integer: bool = False) -> float | None:
+    """Parse ``"3"``, ``"3,5"``, ``"120 m"`` or ``3.0``; None when not a number.
+
+    >>> parse_number("45,5017")
+    45.5017
+    >>> parse_number("120 m")
+    120.0
+    >>> parse_number("2.5", integer=True) is None
+    True
+    """
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, int | float):
+        value = float(raw)
+    else:
+        text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+        text = re.sub(r"(?i)(m|mètres?|metres?|meters?)$", "", text)
+        if not _NUMBER.match(text):
+            return None
+        value = float(text.replace(",", "."))
+    if math.isnan(value) or math.isinf(value):
+        return None
+    if integer and value != int(value):
+        return None
+    return value
+
+
+def _fmt_number(num: float) -> str:
+    return str(int(num)) if num == int(num) else f"{num:g}"
+
+
+def score_numeric(item: Item, value: float) -> float | None:
+    """Score a count or number answer linearly between the item's thresholds."""
+    good = item.good_at_most if item.good_at_most is not None else item.answer.good_at_most
+    bad = item.bad_at_least if item.bad_at_least is not None else item.answer.bad_at_least
+    if good is None or bad is None or good == bad or not item.scored:
+        return None
+    if good < bad:
+        frac = (value - good) / (bad - good)
+    else:
+        frac = (good - value) / (good - bad)
+    return round(1.0 - min(1.0, max(0.0, frac)), 6)
+
+
+# ---------------------------------------------------------------------------
+# Loading and validation
+# ---------------------------------------------------------------------------
+
+
+class _LineDict(dict[str, Any]):
+    """A mapping that remembers the YAML line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe YAML loader keeping line numbers and reporting repeated keys."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    result = _LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = str(loader.construct_object(key_node, deep=True))
+        if key in result:
+            loader.duplicates.append((key, key_node.start_mark.line + 1))
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+
+
+def _line(obj: Any, key: str | None = None) -> int | None:
+    if isinstance(obj, _LineDict):
+        if key is not None and key in obj.key_lines:
+            return obj.key_lines[key]
+        return obj.line
+    return None
+
+
+class _Validator:
+    """Collects every problem of a protocol document in one pass."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.issues: list[Issue] = []
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        obj: Any = None,
+        key: str | None = None,
+        *,
+        level: str = "error",
+        line: int | None = None,
+    ) -> None:
+        self.issues.append(
+            Issue(
+                code=code,
+                message=message,
+                level="warning" if level == "warning" else "error",
+                file=self.file,
+                row=line if line is not None else _line(obj, key),
+                column=key,
+            )
+        )
+
+    # -- helpers --------------------------------------------------------------
+    def text(self, obj: Any, key: str, where: str, *, required: bool = True) -> Text | None:
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None:
+            if required:
+                self.add("missing-field", f"{where} has no {key!r} (give {{fr: ..., en: ...}})", obj, key)
+            return None
+        if isinstance(value, str):
+            self.add(
+                "missing-label",
+                f"{where}: {key!r} must be bilingual, e.g. {{fr: {value!r}, en: ...}}",
+                obj,
+                key,
+            )
+            return Text(value, value)
+        if not isinstance(value, dict):
+            self.add("bad-value", f"{where}: {key!r} must be a mapping {{fr: ..., en: ...}}", obj, key)
+            return None
+        for lang in LANGS:
+            if not str(value.get(lang) or "").strip():
+                self.add("missing-label", f"{where}: {key!r} has no {lang!r} text", value, lang if lang in value else None, line=_line(value, lang) or _line(obj, key))
+        return Text(str(value.get("fr") or value.get("en") or ""), str(value.get("en") or value.get("fr") or ""))
+
+    def enum(self, obj: Any, key: str, allowed: tuple[str, ...], where: str, *, required: bool = True, default: str | None = None) -> str | None:
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None:
+            if required:
+                self.add("missing-field", f"{where} has no {key!r} (one of {', '.join(allowed)})", obj, key)
+            return default
+        if str(value) not in allowed:
+            self.add("bad-value", f"{where}: {key!r} is {value!r}; use one of {', '.join(allowed)}", obj, key)
+            return default
+        return str(value)
+
+    def unknown_keys(self, obj: Any, allowed: set[str], where: str) -> None:
+        if isinstance(obj, dict):
+            for k in obj:
+                if k not in allowed:
+                    self.add("unknown-field", f"{where}: unknown field {k!r} (known: {', '.join(sorted(allowed))})", obj, k, level="warning")
+
+    def synonyms(self, obj: Any, where: str) -> tuple[str, ...]:
+        value = obj.get("synonyms") if isinstance(obj, dict) else None
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.add("bad-value", f"{where}: 'synonyms' must be a list", obj, "synonyms")
+            return ()
+        return tuple(str(s) for s in value)
+
+    def score(self, value: Any, obj: Any, where: str) -> float | None:
+        if value is None:
+            return None
+        try:
+            num = float(value)
+        except (TypeError, ValueError):
+            self.add("bad-score", f"{where}: score {value!r} is not a number", obj, "score")
+            return None
+        if not 0 <= num <= 1:
+            self.add("bad-score", f"{where}: score {value!r} must be between 0 and 1", obj, "score")
+        return num
+
+    def thresholds(self, obj: Any, where: str) -> tuple[float | None, float | None]:
+        spec = obj.get("score") if isinstance(obj, dict) else None
+        if spec is None:
+            return None, None
+        if not isinstance(spec, dict) or "good_at_most" not in spec or "bad_at_least" not in spec:
+            self.add("count-without-score", f"{where}: 'score' needs good_at_most and bad_at_least", obj, "score")
+            return None, None
+        try:
+            good, bad = float(spec["good_at_most"]), float(spec["bad_at_least"])
+        except (TypeError, ValueError):
+            self.add("bad-score", f"{where}: thresholds must be numbers", obj, "score")
+            return None, None
+        if good == bad:
+            self.add("bad-score", f"{where}: good_at_most and bad_at_least are equal ({good:g})", obj, "score")
+        return good, bad
+
+    def recommendation(self, obj: Any, where: str) -> Recommendation | None:
+        rec = obj.get("recommendation") if isinstance(obj, dict) else None
+        if rec is None:
+            return None
+        if not isinstance(rec, dict):
+            self.add("bad-value", f"{where}: 'recommendation' must be a mapping", obj, "recommendation")
+            return None
+        w = f"{where} recommendation"
+        self.unknown_keys(rec, {"action", "responsible", "timeframe", "type"}, w)
+        action = self.text(rec, "action", w)
+        responsible = self.text(rec, "responsible", w)
+        timeframe = self.enum(rec, "timeframe", TIMEFRAMES, w, default="short")
+        rtype = self.enum(rec, "type", REC_TYPES, w, default="operations")
+        if action is None or responsible is None:
+            return None
+        return Recommendation(action, responsible, timeframe or "short", rtype or "operations")
+
+    def choices(self, raw: Any, obj: Any, where: str, *, scored: bool) -> tuple[Choice, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.add("missing-field", f"{where} has no 'choices' list", obj, "choices")
+            return ()
+        out: list[Choice] = []
+        seen: dict[str, int | None] = {}
+        spelled: dict[str, str] = {}
+        for n, c in enumerate(raw, 1):
+            cw = f"{where} choice {n}"
+            if not isinstance(c, dict) or "value" not in c:
+                self.add("missing-field", f"{cw} has no 'value'", c if isinstance(c, dict) else obj, "value" if isinstance(c, dict) else "choices")
+                continue
+            self.unknown_keys(c, {"value", "label", "synonyms", "score", "na", "severity"}, cw)
+            value = c["value"]
+            if isinstance(value, bool):
+                self.add("bad-value", f"{cw}: value {value!r} was read as a boolean; quote it (\"yes\")", c, "value")
+                value = "yes" if value else "no"
+            value = str(value)
+            if value in seen:
+                self.add("duplicate-key", f"{where}: choice {value!r} is listed twice (first on line {seen[value]})", c, "value")
+            seen[value] = _line(c, "value")
+            label = self.text(c, "label", f"{cw} ({value!r})") or Text(value, value)
+            na = bool(c.get("na", False))
+            score = self.score(c.get("score"), c, f"{cw} ({value!r})")
+            if scored and not na and score is None:
+                self.add("scale-without-score", f"{where}: choice {value!r} has no score (add score: 0–1, or na: true)", c, "value")
+            severity = c.get("severity")
+            if severity is not None and str(severity) not in SEVERITIES:
+                self.add("bad-value", f"{cw}: severity {severity!r}; use one of {', '.join(SEVERITIES)}", c, "severity")
+                severity = None
+            choice = Choice(value, label, self.synonyms(c, cw), score, na, None if severity is None else str(severity))
+            for s in choice.spellings():
+                f = fold(s)
+                if not f:
+                    continue
+                other = spelled.get(f)
+                if other is not None and other != value:
+                    self.add("ambiguous-synonym", f"{where}: {s!r} means both {other!r} and {value!r}", c, "synonyms" if s in choice.synonyms else "label")
+                spelled.setdefault(f, value)
+            out.append(choice)
+        return tuple(out)
+
+
+def validate_protocol_text(text: str, file: str = "<protocol>") -> tuple[Protocol | None, list[Issue]]:
+    """Parse and validate a protocol document.
+
+    Parameters
+    ----------
+    text
+        The YAML text.
+    file
+        Name used in issue locations.
+
+    Returns
+    -------
+    (Protocol or None, list of Issue)
+        The protocol is None when any error (not warning) was found.
+    """
+    v = _Validator(file)
+    loader = _LineLoader(text)
+    try:
+        doc = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        v.add("yaml-syntax", f"not valid YAML: {getattr(exc, 'problem', exc)}", line=(mark.line + 1) if mark else None)
+        return None, v.issues
+    finally:
+        loader.dispose()
+    for key, line in loader.duplicates:
+        v.add("duplicate-key", f"the key {key!r} appears twice in the same mapping", line=line, key=key)
+    if not isinstance(doc, dict):
+        v.add("missing-field", "a protocol is a YAML mapping with id, version, principles, items …", line=1)
+        return None, v.issues
+
+    v.unknown_keys(doc, {"id", "version", "title", "description", "scoring", "answer_types", "principles", "items", "context", "languages"}, "protocol")
+    pid = doc.get("id")
+    if not pid:
+        v.add("missing-field", "the protocol has no 'id'", doc, "id")
+    version = doc.get("version")
+    if version is None:
+        v.add("missing-field", "the protocol has no 'version' (e.g. version: \"1.0\")", doc, "version")
+    title = v.text(doc, "title", "the protocol") or Text(str(pid), str(pid))
+    description = v.text(doc, "description", "the protocol", required=False)
+    scoring = doc.get("scoring") or {}
+    if not isinstance(scoring, dict):
+        v.add("bad-value", "'scoring' must be a mapping", doc, "scoring")
+        scoring = {}
+
+    # answer types
+    answer_types: dict[str, AnswerType] = {}
+    raw_types = doc.get("answer_types")
+    if not isinstance(raw_types, dict) or not raw_types:
+        v.add("missing-field", "the protocol has no 'answer_types' mapping", doc, "answer_types")
+        raw_types = {}
+    for key, spec in raw_types.items():
+        where = f"answer type {key!r}"
+        if not isinstance(spec, dict):
+            v.add("bad-value", f"{where} must be a mapping with a 'kind'", raw_types, key)
+            continue
+        v.unknown_keys(spec, {"kind", "choices", "score", "unit"}, where)
+        kind = v.enum(spec, "kind", KINDS, where, default="choice") or "choice"
+        choices: tuple[Choice, ...] = ()
+        good = bad = None
+        if kind in ("choice", "scale"):
+            raw_choices = spec.get("choices")
+            scored = kind == "scale" or (isinstance(raw_choices, list) and any(isinstance(c, dict) and "score" in c for c in raw_choices))
+            choices = v.choices(raw_choices, spec, where, scored=scored)
+        elif kind in ("count", "number"):
+            if "score" not in spec:
+                v.add("count-without-score", f"{where}: a {kind} needs score: {{good_at_most: …, bad_at_least: …}}", spec, "kind")
+            good, bad = v.thresholds(spec, where)
+        answer_types[str(key)] = AnswerType(str(key), kind, choices, good, bad, spec.get("unit"))
+
+    # principles
+    principles: list[Principle] = []
+    seen_p: dict[str, int | None] = {}
+    raw_principles = doc.get("principles")
+    if not isinstance(raw_principles, list) or not raw_principles:
+        v.add("missing-field", "the protocol has no 'principles' list", doc, "principles")
+        raw_principles = []
+    for n, spec in enumerate(raw_principles, 1):
+        if not isinstance(spec, dict) or not spec.get("key"):
+            v.add("missing-field", f"principle {n} has no 'key'", spec if isinstance(spec, dict) else doc, "key" if isinstance(spec, dict) else "principles")
+            continue
+        key = str(spec["key"])
+        where = f"principle {key!r}"
+        v.unknown_keys(spec, {"key", "label", "description", "synonyms", "recommendation"}, where)
+        if key in seen_p:
+            v.add("duplicate-key", f"principle {key!r} is declared twice (first on line {seen_p[key]})", spec, "key")
+            continue
+        if key == PERCEPTION:
+            v.add("bad-value", f"{PERCEPTION!r} is reserved for perception items; choose another principle key", spec, "key")
+        seen_p[key] = _line(spec, "key")
+        principles.append(
+            Principle(
+                key,
+                v.text(spec, "label", where) or Text(key, key),
+                v.text(spec, "description", where, required=False) or Text("", ""),
+                v.synonyms(spec, where),
+                v.recommendation(spec, where),
+            )
+        )
+
+    # items
+    items: list[Item] = []
+    seen_i: dict[str, int | None] = {}
+    raw_items = doc.get("items")
+    if not isinstance(raw_items, list) or not raw_items:
+        v.add("missing-field", "the protocol has no 'items' list", doc, "items")
+        raw_items = []
+    for n, spec in enumerate(raw_items, 1):
+        if not isinstance(spec, dict) or not spec.get("key"):
+            v.add("missing-field", f"item {n} has no 'key'", spec if isinstance(spec, dict) else doc, "key" if isinstance(spec, dict) else "items")
+            continue
+        key = str(spec["key"])
+        where = f"item {key!r}"
+        v.unknown_keys(spec, {"key", "principle", "answer", "polarity", "label", "hint", "synonyms", "severity", "recommendation", "score"}, where)
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+            v.add("bad-value", f"{where}: keys are snake_case ASCII (they become form question names)", spec, "key")
+        if key in seen_i:
+            v.add("duplicate-key", f"item {key!r} is declared twice (first on line {seen_i[key]})", spec, "key")
+            continue
+        seen_i[key] = _line(spec, "key")
+        principle = spec.get("principle")
+        if principle is None:
+            v.add("missing-field", f"{where} has no 'principle'", spec, "key")
+            principle = ""
+        elif str(principle) != PERCEPTION and str(principle) not in seen_p:
+            v.add("unknown-principle", f"{where} names principle {principle!r}, which is not declared (declared: {', '.join(seen_p) or 'none'}, or {PERCEPTION!r})", spec, "principle")
+        answer_key = spec.get("answer")
+        answer = answer_types.get(str(answer_key)) if answer_key is not None else None
+        if answer_key is None:
+            v.add("missing-field", f"{where} has no 'answer' (an answer_types key)", spec, "key")
+        elif answer is None:
+            v.add("unknown-answer-type", f"{where} uses answer type {answer_key!r}, which is not declared (declared: {', '.join(answer_types) or 'none'})", spec, "answer")
+        polarity = v.enum(spec, "polarity", POLARITIES, where, required=False, default="positive") or "positive"
+        label = v.text(spec, "label", where) or Text(key, key)
+        hint = v.text(spec, "hint", where, required=False)
+        severity = v.enum(spec, "severity", SEVERITIES, where, required=False)
+        rec = v.recommendation(spec, where)
+        good, bad = v.thresholds(spec, where) if "score" in spec else (None, None)
+        atype = answer or AnswerType(str(answer_key), "text")
+        item = Item(key, str(principle), atype, polarity, label, hint, v.synonyms(spec, where), severity, rec, good, bad)
+        if answer is not None and item.scored:
+            if atype.kind == "choice" and not any(c.score is not None for c in atype.choices):
+                v.add("scale-without-score", f"{where} is scored but answer type {answer_key!r} gives no scores", spec, "answer")
+            if rec is None:
+                v.add("missing-recommendation", f"{where} is scored but has no recommendation (action, responsible, timeframe, type)", spec, "key")
+            if atype.kind in ("count", "number"):
+                g = good if good is not None else atype.good_at_most
+                b = bad if bad is not None else atype.bad_at_least
+                if g is not None and b is not None and polarity == "negative" and g > b:
+                    v.add("bad-score", f"{where} is negative (more is worse) but good_at_most > bad_at_least", spec, "polarity")
+        items.append(item)
+
+    # context vocabularies
+    ctx = doc.get("context") or {}
+    if not isinstance(ctx, dict):
+        v.add("bad-value", "'context' must be a mapping of zone, period and severity vocabularies", doc, "context")
+        ctx = {}
+    vocabs: dict[str, Vocabulary] = {}
+    for name, expected in (("zone", ZONES), ("period", PERIODS), ("severity", SEVERITIES)):
+        raw = ctx.get(name)
+        if raw is None:
+            vocabs[name] = Vocabulary(name, tuple(Choice(x, Text(x, x)) for x in expected))
+            continue
+        choices = v.choices(raw, ctx, f"context {name!r}", scored=False)
+        for c in choices:
+            if name != "zone" and c.value not in expected:
+                v.add("bad-value", f"context {name!r}: {c.value!r} is not one of {', '.join(expected)}", ctx, name)
+        vocabs[name] = Vocabulary(name, choices)
+
+    if any(i.level == "error" for i in v.issues):
+        return None, v.issues
+    protocol = Protocol(
+        id=str(pid),
+        version=str(version),
+        title=title,
+        description=description,
+        principles=tuple(principles),
+        items=tuple(items),
+        answer_types=answer_types,
+        zones=vocabs["zone"],
+        periods=vocabs["period"],
+        severities=vocabs["severity"],
+        scoring=dict(scoring),
+    )
+    return protocol, v.issues
+
+
+def validate_protocol(path: str | Path) -> tuple[Protocol | None, list[Issue]]:
+    """Validate a protocol file; see :func:`validate_protocol_text`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        msg = f"{path}: no such protocol file"
+        raise ProtocolError(msg) from exc
+    except UnicodeDecodeError as exc:
+        msg = f"{path}: not UTF-8 text; save the protocol as UTF-8"
+        raise ProtocolError(msg) from exc
+    protocol, issues = validate_protocol_text(text, str(path))
+    if protocol is not None:
+        protocol.path = path
+    return protocol, issues
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Load a protocol file, raising :class:`ProtocolError` listing every error."""
+    protocol, issues = validate_protocol(path)
+    if protocol is None:
+        errors = [i for i in issues if i.level == "error"]
+        lines = "\n".join(f"  {i}" for i in errors)
+        msg = f"{path}: the protocol has {len(errors)} problem(s); run `walktool protocol validate {path}`:\n{lines}"
+        raise ProtocolError(msg, errors)
+    return protocol
+
+
+def default_protocol_path() -> Path:
+    """Path of the packaged default protocol ``stm-exploratory-walk``."""
+    return Path(str(resources.files("walktool") / "data" / "protocols" / f"{DEFAULT_PROTOCOL_ID}.yaml"))
+
+
+def find_protocols(folder: Path) -> dict[str, Path]:
+    """Map ``id`` (and ``id@version``) to file for every protocol YAML in ``folder``."""
+    found: dict[str, Path] = {}
+    for path in sorted(folder.glob("*.y*ml")):
+        try:
+            head = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError, OSError):
+            continue
+        if isinstance(head, dict) and head.get("id"):
+            pid = str(head["id"])
+            found.setdefault(pid, path)
+            found[f"{pid}@{head.get('version')}"] = path
+    return found
+
+
+def protocol_summary(protocol: Protocol, lang: str = "fr") -> dict[str, Any]:
+    """A JSON-ready description of a protocol in one language."""
+
+    def rec(r: Recommendation | None) -> dict[str, str] | None:
+        if r is None:
+            return None
+        return {"action": r.action.get(lang), "responsible": r.responsible.get(lang), "timeframe": r.timeframe, "type": r.type}
+
+    return {
+        "id": protocol.id,
+        "version": protocol.version,
+        "title": protocol.title.get(lang),
+        "principles": [
+            {"key": p.key, "label": p.label.get(lang), "description": p.description.get(lang), "recommendation": rec(p.recommendation)}
+            for p in protocol.principles
+        ],
+        "items": [
+            {
+                "key": i.key,
+                "principle": i.principle,
+                "label": i.label.get(lang),
+                "kind": i.kind,
+                "polarity": i.polarity,
+                "answers": [{"value": c.value, "label": c.label.get(lang), "score": c.score} for c in i.answer.choices],
+                "severity": i.severity,
+                "recommendation": rec(i.recommendation),
+            }
+            for i in protocol.items
+        ],
+        "zones": [{"value": c.value, "label": c.label.get(lang)} for c in protocol.zones.choices],
+    }
