@@ -136,8 +136,8 @@ def read_settings(path: Path) -> Settings:
     if unknown:
         msg = f"{path}: unknown setting(s) {', '.join(unknown)} in [project]; known: {', '.join(sorted(known))}"
         raise ProjectError(msg)
-    values: dict[str, Any] = {k: (float(v) if k == "station_radius_m" else str(v)) for k, v in proj.items()}
     try:
+        values: dict[str, Any] = {k: (float(v) if k == "station_radius_m" else str(v)) for k, v in proj.items()}
         settings = replace(
             defaults,
             **values,

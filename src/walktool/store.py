@@ -227,14 +227,27 @@ class GeoPackageStore:
             self._depth = 0
             app_id = self._con.execute("PRAGMA application_id").fetchone()[0]
             if app_id == 0:
+                if self._con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
+                    msg = f"{self.path}: an SQLite database that is not a walktool project store; it was left untouched"
+                    raise StoreError(msg)
                 self._initialise()
             elif app_id != GPKG_APPLICATION_ID:
                 msg = f"{self.path}: not a GeoPackage made by walktool"
                 raise StoreError(msg)
             self._migrate()
         except sqlite3.DatabaseError as exc:
+            self._close_quietly()
             msg = f"{self.path}: cannot open the project store ({exc}); is it a walktool.gpkg file?"
             raise StoreError(msg) from exc
+        except StoreError:
+            self._close_quietly()
+            raise
+
+    def _close_quietly(self) -> None:
+        con: sqlite3.Connection | None = getattr(self, "_con", None)
+        if con is not None:
+            with suppress(sqlite3.Error):
+                con.close()
 
     # -- schema -----------------------------------------------------------------
     def _initialise(self) -> None:

@@ -1,0 +1,336 @@
+"""Understanding columns: which header is which item, context field or nothing.
+
+The same rules serve every format: a header names an item by its key, label or
+synonym (French or English, with or without group paths such as ``walk/station``
+or ``signage-sign_exits``); the context fields (station, zone, severity …) are
+recognised from a vocabulary of French and English header names; a mapping file
+(``--map``) overrides all of this for forms that use other names.
+
+>>> context_role("Gravité")
+'severity'
+>>> context_role("walk/station")
+'station'
+>>> context_role("Commentaires")
+'comment'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from walktool.errors import Issue, SheetFormatError
+from walktool.textnorm import compact, fold
+
+if TYPE_CHECKING:
+    from walktool.protocol import Protocol
+
+# Header names of context fields, French and English; matched after folding
+# (accents, case, punctuation and spacing ignored).
+CONTEXT_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "station": ("station", "gare", "station de metro", "metro", "station metro", "nom de la station",
+                "station name", "station_name", "stop", "arret", "nom station", "station visitee"),
+    "zone": ("zone", "secteur", "endroit", "emplacement", "lieu", "lieu dans la station", "area",
+             "spot", "location in station", "zone de la station", "station zone", "partie de la station",
+             "sous zone", "espace"),
+    "period": ("period", "periode", "moment", "jour nuit", "day night", "jour ou nuit", "time of day",
+               "moment de la journee"),
+    "severity": ("severity", "gravite", "severite", "niveau de gravite", "urgence", "niveau", "priorite",
+                 "priority", "importance", "criticite"),
+    "comment": ("comment", "comments", "commentaire", "commentaires", "remarque", "remarques", "observation",
+                "observations", "note", "notes", "description", "details", "detail", "constat",
+                "constats", "explication", "precisions", "why", "pourquoi"),
+    "photo": ("photo", "photos", "image", "picture", "fichier photo", "photo file", "nom de la photo",
+              "photo name", "media", "photo id", "no photo", "numero de photo"),
+    "lat": ("lat", "latitude", "y", "gps latitude", "latitude gps"),
+    "lon": ("lon", "long", "lng", "longitude", "x", "gps longitude", "longitude gps"),
+    "geopoint": ("location", "localisation", "position", "gps", "coordonnees", "coordinates",
+                 "geopoint", "point gps", "coordonnees gps", "geolocation", "geolocalisation", "_geolocation"),
+    "accuracy": ("accuracy", "precision", "precision gps", "gps accuracy", "accuracy m", "precision m"),
+    "datetime": ("datetime", "date time", "date heure", "date et heure", "horodatage", "timestamp",
+                 "date time of observation", "observed at", "heure et date"),
+    "date": ("date", "jour", "date de la marche", "date of walk", "walk date", "today"),
+    "time": ("time", "heure", "hour", "heure de l'observation", "time of observation"),
+    "observer": ("observer", "observateur", "observatrice", "observateur trice", "participant",
+                 "participante", "participant e", "participant id", "participant_id", "nom",
+                 "name", "enqueteur", "enqueteuse", "auteur", "author", "rater", "evaluateur", "marcheur",
+                 "marcheuse", "walker", "email", "courriel", "e mail"),
+    "item": ("item", "element", "critere", "question", "indicateur", "aspect", "probleme", "problem",
+             "enjeu", "issue", "finding", "type de probleme", "problem type", "item key", "checklist item",
+             "point", "sujet", "elements"),
+    "principle": ("principle", "principe", "theme", "thematique", "categorie", "category", "dimension",
+                  "principe d'amenagement", "principle key"),
+    "answer": ("answer", "reponse", "valeur", "value", "resultat", "result", "oui non", "yes no", "constat oui non"),
+    "walk": ("walk", "walk id", "walk_id", "marche", "no de marche", "id marche", "marche exploratoire"),
+    "campaign": ("campaign", "campagne"),
+    "gender": ("gender", "genre", "sexe", "identite de genre"),
+    "age_group": ("age", "age group", "age_group", "groupe d'age", "tranche d'age", "groupe age"),
+    "reduced_mobility": ("reduced mobility", "reduced_mobility", "mobilite reduite", "limitation fonctionnelle",
+                         "handicap", "disability"),
+    "familiarity": ("familiarity", "familiarite", "frequentation", "connaissance de la station",
+                    "utilise la station", "uses this station"),
+    "weather": ("weather", "meteo", "temps qu'il fait"),
+    "facilitator": ("facilitator", "animateur", "animatrice", "animateur trice", "facilitatrice", "facilitateur"),
+    "line": ("line", "ligne", "ligne de metro", "metro line"),
+}
+CONTEXT_FIELDS = tuple(CONTEXT_SYNONYMS)
+# Context fields that identify people: read to derive pseudonyms, never stored.
+IDENTITY_FIELDS = ("observer",)
+
+_CONTEXT_INDEX: dict[str, str] = {}
+for _field, _names in CONTEXT_SYNONYMS.items():
+    for _name in _names:
+        _CONTEXT_INDEX.setdefault(fold(_name), _field)
+        _CONTEXT_INDEX.setdefault(compact(_name), _field)
+
+# Kobo / ODK / Epicollect system columns: known, never data.
+SYSTEM_COLUMNS = {
+    "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status", "_submitted_by",
+    "__version__", "_tags", "_index", "_parent_table_name", "_parent_index", "_xform_id_string",
+    "_attachments", "_version", "_duration", "_media_count", "_total_media", "_media_all_received",
+    "submissiondate", "key", "parent_key", "submitterid", "submittername", "attachmentspresent",
+    "attachmentsexpected", "status", "reviewstate", "deviceid", "edits", "formversion", "instanceid",
+    "rootuuid", "deprecatedid", "instancename", "start", "end", "today", "username", "audit",
+    "ec5_uuid", "ec5_parent_uuid", "ec5_branch_owner_uuid", "ec5_branch_uuid", "ec5_branch_ref",
+    "created_at", "uploaded_at", "updated_at", "created_by", "title", "isvalidated", "phonenumber",
+    "subscriberid", "simserial", "simid", "email_address",
+}
+_SUFFIX = re.compile(r"^(?P<base>.+?)[ _\-:–—/()]*(?P<kind>severity|severite|gravite|comment|commentaire|photo|image)\W*$")
+_PREFIX = re.compile(r"^(?P<kind>severity|severite|gravite|comment|commentaire|photo|image)[ _\-:–—/()]+(?P<base>.+?)\W*$")
+_KIND = {"severity": "severity", "severite": "severity", "gravite": "severity", "comment": "comment",
+         "commentaire": "comment", "photo": "photo", "image": "photo"}
+
+
+def path_segments(header: str) -> list[str]:
+    """Candidate names of a header: itself, then its last group-path segment.
+
+    Kobo joins groups with ``/``, ODK with ``-``: ``walk/station`` and
+    ``signage-sign_exits`` both end in the question name.
+    """
+    header = header.strip()
+    out = [header]
+    if "/" in header:
+        out.append(header.rsplit("/", 1)[1])
+    if "-" in header and re.fullmatch(r"[A-Za-z0-9_.\-]+", header):
+        out.append(header.rsplit("-", 1)[1])
+    return out
+
+
+def context_role(header: str) -> str | None:
+    """The context field a header names, or None."""
+    for name in path_segments(header):
+        role = _CONTEXT_INDEX.get(fold(name)) or _CONTEXT_INDEX.get(compact(name))
+        if role:
+            return role
+    return None
+
+
+def is_system_column(header: str) -> bool:
+    """Kobo / ODK / Epicollect bookkeeping columns, and walktool's reserved ones."""
+    if header.startswith("__") and header != "__version__":
+        return True
+    for name in path_segments(header):
+        f = name.strip().casefold()
+        if f in SYSTEM_COLUMNS or f.lstrip("_") in {s.lstrip("_") for s in ("_uuid", "_id")}:
+            return True
+        if re.fullmatch(r"_?.+_(latitude|longitude|altitude|precision)", f) or re.fullmatch(
+            r".+-(latitude|longitude|altitude|accuracy)", f
+        ):
+            return True
+        if f.endswith("_url") or f.startswith(("set-of-", "utm_", "accuracy_", "lat_", "long_")):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a column means."""
+
+    kind: str  # item | item_severity | item_comment | item_photo | item_detail | context | system | ignored
+    target: str | None = None  # item key or context field
+    detail: str | None = None  # for item_detail: the choice the 0/1 column stands for
+    source: str = "header"  # header | mapping | label
+
+    def describe(self) -> str:
+        """Human description for --dry-run."""
+        if self.kind == "item":
+            return f"item {self.target}"
+        if self.kind.startswith("item_"):
+            return f"{self.kind.split('_', 1)[1]} of item {self.target}" + (f" ({self.detail})" if self.detail else "")
+        if self.kind == "context":
+            return f"context: {self.target}"
+        return self.kind
+
+
+@dataclass
+class Mapping:
+    """A mapping file: column → item key or context field, answer → vocabulary value.
+
+    Example (YAML)::
+
+        columns:
+          "Éclairage du quai": light_level
+          "Nom de la gare": station
+          "Q7": ignore
+        answers:
+          light_level: {"très sombre": "0", "sombre": "1"}
+          "*": {"peut-être": na}
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, dict[str, str]] = field(default_factory=dict)
+    path: Path | None = None
+
+    def column(self, header: str) -> str | None:
+        """The mapping's target for a header (exact, then folded)."""
+        if header in self.columns:
+            return self.columns[header]
+        folded = {fold(k): v for k, v in self.columns.items()}
+        for name in path_segments(header):
+            if fold(name) in folded:
+                return folded[fold(name)]
+        return None
+
+    def answer(self, item: str, raw: str) -> str | None:
+        """The vocabulary value the mapping gives a raw answer of an item."""
+        for scope in (item, "*"):
+            table = self.answers.get(scope) or {}
+            if raw in table:
+                return table[raw]
+            folded = {fold(k): v for k, v in table.items()}
+            if fold(raw) in folded:
+                return folded[fold(raw)]
+        return None
+
+
+def load_mapping(path: str | Path, protocol: Protocol) -> tuple[Mapping, list[Issue]]:
+    """Read a mapping file and check its targets against the protocol."""
+    import yaml
+
+    path = Path(path)
+    try:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+    except FileNotFoundError as exc:
+        msg = f"{path}: no such mapping file"
+        raise SheetFormatError(msg) from exc
+    except yaml.YAMLError as exc:
+        msg = f"{path}: not valid YAML ({exc})"
+        raise SheetFormatError(msg) from exc
+    if not isinstance(doc, dict):
+        msg = f"{path}: a mapping file is a YAML mapping with 'columns' and optionally 'answers'"
+        raise SheetFormatError(msg)
+    unknown = set(doc) - {"columns", "answers"}
+    if unknown:
+        msg = f"{path}: unknown section(s) {', '.join(sorted(unknown))}; use 'columns' and 'answers'"
+        raise SheetFormatError(msg)
+    columns = {str(k): str(v) for k, v in (doc.get("columns") or {}).items()}
+    answers = {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in (doc.get("answers") or {}).items()}
+    problems = []
+    for header, target in columns.items():
+        if target in ("ignore", "ignored") or target in CONTEXT_FIELDS or protocol.has_item(target):
+            continue
+        base = re.sub(r"_(severity|comment|photo)$", "", target)
+        if protocol.has_item(base):
+            continue
+        problems.append(
+            f"column {header!r} maps to {target!r}, which is neither an item key of {protocol.id} nor a"
+            f" context field ({', '.join(CONTEXT_FIELDS)}) nor 'ignore'"
+        )
+    for item in answers:
+        if item != "*" and not protocol.has_item(item):
+            problems.append(f"answers for {item!r}: not an item key of {protocol.id}")
+    if problems:
+        msg = f"{path}: " + "; ".join(problems)
+        raise SheetFormatError(msg)
+    return Mapping(columns, answers, path), []
+
+
+def classify_column(header: str, protocol: Protocol, mapping: Mapping | None = None) -> Role:
+    """Work out what one column means.
+
+    Order: the mapping file; reserved and system columns; context field names;
+    item keys / labels / synonyms; ``<item> severity|comment|photo`` companions;
+    Kobo / ODK select-multiple detail columns (``item/choice``); otherwise ignored.
+    """
+    if mapping is not None:
+        target = mapping.column(header)
+        if target is not None:
+            if target in ("ignore", "ignored"):
+                return Role("ignored", source="mapping")
+            if target in CONTEXT_FIELDS:
+                return Role("context", target, source="mapping")
+            if protocol.has_item(target):
+                return Role("item", target, source="mapping")
+            m = re.fullmatch(r"(.+)_(severity|comment|photo)", target)
+            if m and protocol.has_item(m.group(1)):
+                return Role(f"item_{m.group(2)}", m.group(1), source="mapping")
+    if header.startswith("__"):
+        return Role("system")
+    for name in path_segments(header):
+        if protocol.has_item(name):
+            return Role("item", name)
+    role = context_role(header)
+    if role is not None:
+        return Role("context", role)
+    if is_system_column(header):
+        return Role("system")
+    for name in path_segments(header):
+        item = protocol.match_item(name)
+        if item is not None:
+            return Role("item", item.key, source="label")
+    # companions: sign_exits_severity, "Gravité – Coins sombres", "Dark corners (comment)"
+    for name in path_segments(header):
+        folded = fold(name).replace("'", " ")
+        for pattern in (_SUFFIX, _PREFIX):
+            m = pattern.match(folded)
+            if m:
+                base = m.group("base").strip(" _-:()")
+                item = protocol.match_item(base) if base else None
+                if item is not None:
+                    return Role(f"item_{_KIND[m.group('kind')]}", item.key)
+        raw = name.strip()
+        m2 = re.fullmatch(r"(.+)_(severity|comment|photo)", raw)
+        if m2 and protocol.has_item(m2.group(1)):
+            return Role(f"item_{m2.group(2)}", m2.group(1))
+    # select_multiple detail columns: "issues/graffiti", "signage-sign_exits/yes"
+    if "/" in header:
+        base, choice = header.rsplit("/", 1)
+        for name in path_segments(base):
+            item = protocol.match_item(name) if not protocol.has_item(name) else protocol.item(name)
+            if item is not None:
+                return Role("item_detail", item.key, detail=choice)
+    return Role("ignored")
+
+
+def is_known_header(header: str, protocol: Protocol | None = None) -> bool:
+    """Whether a header names a context field (or, given a protocol, an item or principle)."""
+    if context_role(header) is not None:
+        return True
+    if protocol is not None:
+        return protocol.match_item(header) is not None or protocol.match_principle(header) is not None
+    return False
+
+
+def plan_columns(headers: list[str], protocol: Protocol, mapping: Mapping | None = None) -> dict[str, Role]:
+    """Classify every column of a table; the first column claiming a context field wins."""
+    plan: dict[str, Role] = {}
+    claimed: set[str] = set()
+    for header in headers:
+        role = classify_column(header, protocol, mapping)
+        if role.kind == "context" and role.target in claimed and role.source != "mapping":
+            role = Role("ignored", detail=f"second {role.target} column")
+        if role.kind == "context" and role.target is not None:
+            claimed.add(role.target)
+        plan[header] = role
+    return plan
+
+
+def plan_summary(plan: dict[str, Role]) -> list[dict[str, Any]]:
+    """JSON-ready list of how each column was understood."""
+    return [
+        {"column": col, "role": r.kind, "target": r.target, "detail": r.detail, "source": r.source, "as": r.describe()}
+        for col, r in plan.items()
+        if not col.startswith("__")
+    ]

@@ -1,0 +1,358 @@
+"""What every reader shares: the raw table contract, file probing and cell decoding.
+
+A reader turns one file (or folder) into one or more :class:`RawTable`: a frame of
+text cells, one row per *record* (a submission, a repeat instance, a finding, a
+waypoint, a photo), with the file's own columns kept as they came plus a few
+reserved columns the reader fills because it knows its format best:
+
+``__row``
+    The record's row number as the user sees it (spreadsheet row, CSV line,
+    feature or waypoint number). Required.
+``__sheet``
+    Sheet or member file name inside a workbook or zip (optional).
+``__submission``
+    Stable id of the submission across edits (Kobo ``meta/rootUuid`` or ``_uuid``,
+    ODK ``KEY``, Epicollect ``ec5_uuid``), plus ``#n`` for the n-th repeat instance.
+``__time``
+    ISO 8601 date-time of the observation. With an offset or ``Z`` it is absolute;
+    without one it is local time in the project's time zone.
+``__lat``, ``__lon``, ``__accuracy``
+    Position in decimal degrees (and metres) when the format carries it in
+    dedicated fields (geopoints, GPX, EXIF).
+``__device``
+    Device id or account name, used only to derive a pseudonym when the sheet
+    names no observer; never stored or shown.
+``__photo``
+    Photo file name or path attached to the record.
+
+Everything else (which column is which item, station, zone …) is worked out by
+:mod:`walktool.columns` from the headers, the same way for every format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from walktool.errors import Issue, SheetFormatError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+RESERVED = ("__row", "__sheet", "__submission", "__time", "__lat", "__lon", "__accuracy", "__device", "__photo")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp")
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+
+
+@dataclass
+class RawTable:
+    """Records read from one file, before normalisation.
+
+    Attributes
+    ----------
+    format
+        The format name (``kobo-csv``, ``odk-central`` …).
+    file
+        The file as the user named it.
+    frame
+        Text cells (``""`` when empty), the file's columns plus the reserved ones.
+    issues
+        Problems found while reading (rows that could not be read are listed here
+        as errors with their row number and counted as rejected).
+    media_root
+        Folder where photo file names resolve (e.g. an ODK zip's ``files/``).
+    rejected_rows
+        Rows the reader could not turn into records at all (each also has an issue).
+    """
+
+    format: str
+    file: str
+    frame: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    media_root: Path | None = None
+    rejected_rows: int = 0
+
+
+@dataclass(frozen=True)
+class Format:
+    """A registered input format."""
+
+    name: str
+    description: str
+    sniff: Callable[[Probe], bool]
+    read: Callable[[Probe], list[RawTable]]
+
+
+class Probe:
+    """Lazy facts about a file, computed once and shared by every format's sniffer."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.suffix = path.suffix.lower()
+
+    @property
+    def is_dir(self) -> bool:
+        """The path is a folder."""
+        return self.path.is_dir()
+
+    @cached_property
+    def head_bytes(self) -> bytes:
+        """First 64 KiB of the file."""
+        if self.is_dir:
+            return b""
+        with self.path.open("rb") as fh:
+            return fh.read(65536)
+
+    @property
+    def is_zip(self) -> bool:
+        """Zip container (xlsx files are zips too)."""
+        return self.head_bytes[:4] == b"PK\x03\x04"
+
+    @cached_property
+    def is_xlsx(self) -> bool:
+        """An Excel 2007+ workbook."""
+        if not self.is_zip:
+            return False
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                return "xl/workbook.xml" in zf.namelist()
+        except zipfile.BadZipFile:
+            return False
+
+    @cached_property
+    def zip_names(self) -> list[str]:
+        """Member names of a zip that is not a workbook."""
+        if not self.is_zip or self.is_xlsx:
+            return []
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                return zf.namelist()
+        except zipfile.BadZipFile:
+            return []
+
+    @property
+    def is_image(self) -> bool:
+        """A photo file."""
+        return self.suffix in IMAGE_SUFFIXES or self.head_bytes[:3] == b"\xff\xd8\xff"
+
+    @cached_property
+    def text(self) -> str | None:
+        """The start of the file decoded as text, or None for binary files."""
+        if self.is_dir or self.is_zip or self.is_image or b"\x00" in self.head_bytes[:4096]:
+            return None
+        return decode_bytes(self.head_bytes, partial=True)[0]
+
+    @cached_property
+    def csv_header(self) -> list[str]:
+        """The first row of a delimited text file (stripped), or []."""
+        if self.text is None or self.text.lstrip().startswith(("<", "{", "[")):
+            return []
+        sep = sniff_separator(self.text)
+        first = next(csv.reader(io.StringIO(self.text), delimiter=sep), [])
+        return [h.strip() for h in first]
+
+    @cached_property
+    def xlsx_head(self) -> dict[str, list[list[str]]]:
+        """First 30 rows of each sheet of a workbook, as text."""
+        if not self.is_xlsx:
+            return {}
+        return {name: [cells for _, cells in rows] for name, rows in read_xlsx_sheets(self.path, max_rows=30).items()}
+
+    def all_headers(self) -> list[str]:
+        """Every header cell seen in the first row of the file or of each sheet."""
+        if self.csv_header:
+            return self.csv_header
+        out: list[str] = []
+        for rows in self.xlsx_head.values():
+            if rows:
+                out += [c.strip() for c in rows[0]]
+        return out
+
+
+# ---------------------------------------------------------------------------
+# Text files
+# ---------------------------------------------------------------------------
+
+
+def decode_bytes(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), else Windows-1252; return (text, encoding)."""
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as exc:
+        if partial and exc.start >= len(raw) - 4:
+            return raw[: exc.start].decode("utf-8-sig"), "utf-8"
+    return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def sniff_separator(text: str) -> str:
+    """Pick ``,`` ``;`` or tab: the one splitting the first lines most consistently."""
+    lines = [ln for ln in text.splitlines()[:20] if ln.strip()][:10]
+    if not lines:
+        return ","
+    best, best_score = ",", -1.0
+    for sep in (",", ";", "\t"):
+        counts = [len(next(csv.reader([ln], delimiter=sep), [])) - 1 for ln in lines]
+        if max(counts) == 0:
+            continue
+        header = counts[0]
+        consistent = sum(1 for c in counts if c == header)
+        score = consistent * 1000 + header
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def read_text_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str, str]:
+    """Read a delimited text file: ([(line number, cells)], encoding, separator).
+
+    Blank lines are skipped; line numbers are those a text editor shows for the
+    start of each record.
+    """
+    raw = path.read_bytes()
+    text, encoding = decode_bytes(raw)
+    sep = sniff_separator(text[:65536])
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    start = 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                rows.append((start, cells))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        msg = f"{path}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
+        raise SheetFormatError(msg) from exc
+    return rows, encoding, sep
+
+
+# ---------------------------------------------------------------------------
+# Workbooks
+# ---------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """Turn a spreadsheet cell into text: numbers without spurious ``.0``, dates in ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    return str(value).strip() if isinstance(value, str) else str(value)
+
+
+def read_xlsx_sheets(
+    path: Path, *, max_rows: int | None = None, sheets: Iterable[str] | None = None
+) -> dict[str, list[tuple[int, list[str]]]]:
+    """Read workbook sheets as text: {sheet: [(row number, cells)]}, blank rows skipped.
+
+    Uses openpyxl in read-only mode, so large exports stream.
+    """
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        msg = f"{path}: cannot open this workbook ({type(exc).__name__}: {exc}); is it a valid .xlsx file?"
+        raise SheetFormatError(msg) from exc
+    wanted = set(sheets) if sheets is not None else None
+    out: dict[str, list[tuple[int, list[str]]]] = {}
+    try:
+        for ws in wb.worksheets:
+            if wanted is not None and ws.title not in wanted:
+                continue
+            rows: list[tuple[int, list[str]]] = []
+            for n, values in enumerate(ws.iter_rows(values_only=True), 1):
+                if max_rows is not None and n > max_rows:
+                    break
+                cells = [cell_text(v) for v in values]
+                if any(cells):
+                    rows.append((n, cells))
+            out[ws.title] = rows
+    finally:
+        wb.close()
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Frames
+# ---------------------------------------------------------------------------
+
+
+def unique_headers(headers: Sequence[str]) -> list[str]:
+    """Make headers unique and non-empty: blanks become ``column_N``, repeats get ``.2``."""
+    seen: dict[str, int] = {}
+    out = []
+    for n, h in enumerate(headers, 1):
+        name = h.strip() or f"column_{n}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def rows_to_frame(header: Sequence[str], rows: Sequence[tuple[int, Sequence[str]]]) -> pd.DataFrame:
+    """Build a text frame from a header and (row number, cells) records, with ``__row``."""
+    import pandas as pd
+
+    names = unique_headers(header)
+    width = len(names)
+    body = [list(cells[:width]) + [""] * (width - len(cells)) for _, cells in rows]
+    extra = [n for n, (_, cells) in enumerate(rows) if len(cells) > width and any(c.strip() for c in cells[width:])]
+    frame = pd.DataFrame(body, columns=names, dtype=object).fillna("")
+    frame["__row"] = [n for n, _ in rows]
+    if extra:
+        frame.attrs["overflow_rows"] = [rows[i][0] for i in extra]
+    return frame
+
+
+def header_score(cells: Sequence[str], known: Callable[[str], bool]) -> int:
+    """How many cells of a candidate header row are recognised column names."""
+    return sum(1 for c in cells if c.strip() and known(c))
+
+
+def find_header_row(
+    rows: Sequence[tuple[int, Sequence[str]]], known: Callable[[str], bool], *, scan: int = 15
+) -> int:
+    """Index (in ``rows``) of the row that looks most like the header (title rows skipped)."""
+    best, best_score = 0, -1
+    for i, (_, cells) in enumerate(rows[:scan]):
+        score = header_score(cells, known)
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def overflow_issues(frame: pd.DataFrame, file: str, sheet: str | None = None) -> list[Issue]:
+    """Warnings for rows that had more cells than the header."""
+    return [
+        Issue(
+            "extra-cells",
+            "this row has more cells than the header; the extra cells were ignored (check separators and quotes)",
+            "warning",
+            file=file,
+            sheet=sheet,
+            row=n,
+        )
+        for n in frame.attrs.get("overflow_rows", [])
+    ]

@@ -1,0 +1,51 @@
+"""Shared fixtures of the walktool test suite.
+
+Keep fixtures here generic (a CLI runner, a fresh project, the test data folder);
+fixtures that only one test module needs belong in that module.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import walktool
+from walktool.project import Project
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def data_dir() -> Path:
+    """The folder of committed test data files (``tests/data``)."""
+    return DATA_DIR
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A Typer CLI runner; ``result.stdout`` and ``result.stderr`` are kept apart."""
+    return CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[Project]:
+    """A fresh project made by ``walktool.init_project`` in ``tmp_path / "proj"``, closed after the test."""
+    proj = walktool.init_project(tmp_path / "proj")
+    try:
+        yield proj
+    finally:
+        proj.close()
+
+
+@pytest.fixture(scope="session")
+def gtfs_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small GTFS feed of ``tests/data/gtfs`` zipped as a feed file (built once per session)."""
+    path = tmp_path_factory.mktemp("gtfs") / "gtfs_feed.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for file in sorted((DATA_DIR / "gtfs").glob("*.txt")):
+            zf.write(file, file.name)
+    return path

@@ -1,0 +1,192 @@
+"""The project store: a GeoPackage that GIS tools open, written in transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from walktool.errors import StoreError
+from walktool.store import GPKG_APPLICATION_ID, SCHEMA_VERSION, TABLES, GeoPackageStore, open_store
+
+
+@pytest.fixture
+def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = open_store(tmp_path / "test.gpkg", create=True)
+    yield s
+    s.close()
+
+
+def _stations(*rows: tuple[str, str, float, float]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{"station_id": sid, "name": name, "lines": "green", "lat": lat, "lon": lon, "source": "test"} for sid, name, lat, lon in rows]
+    )
+
+
+def test_new_store_is_a_geopackage(store: GeoPackageStore) -> None:
+    store.upsert("stations", _stations(("A", "Atwater", 45.4898, -73.5864), ("B", "Berri-UQAM", 45.5153, -73.5610)))
+    con = sqlite3.connect(store.path)
+    try:
+        assert con.execute("PRAGMA application_id").fetchone()[0] == GPKG_APPLICATION_ID
+        assert con.execute("PRAGMA user_version").fetchone()[0] >= 10200
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"gpkg_spatial_ref_sys", "gpkg_contents", "gpkg_geometry_columns"} <= tables
+        assert set(TABLES) <= tables
+        contents = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents").fetchall())
+        assert contents["stations"] == "features"
+        assert contents["walks"] == "attributes"
+        geom = dict(con.execute("SELECT table_name, geometry_type_name FROM gpkg_geometry_columns").fetchall())
+        assert geom["stations"] == "POINT"
+        assert geom["lines"] == "LINESTRING"
+        assert con.execute("SELECT srs_id FROM gpkg_spatial_ref_sys WHERE srs_id = 4326").fetchone() == (4326,)
+        bounds = con.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'stations'").fetchone()
+        assert bounds == pytest.approx((-73.5864, 45.4898, -73.5610, 45.5153))
+    finally:
+        con.close()
+
+
+def test_gis_libraries_read_the_store(store: GeoPackageStore) -> None:
+    import geopandas as gpd
+    import pyogrio
+
+    store.upsert("stations", _stations(("A", "Atwater", 45.4898, -73.5864), ("B", "Berri-UQAM", 45.5153, -73.5610)))
+    store.upsert(
+        "lines",
+        pd.DataFrame(
+            [{"line_id": "L1", "line": "green", "name": "Verte", "color": "#00B300", "coords": "[[-73.5864, 45.4898], [-73.5610, 45.5153]]"}]
+        ),
+    )
+    layers = {name: kind for name, kind in pyogrio.list_layers(store.path)}
+    assert layers["stations"] == "Point"
+    assert layers["lines"] == "LineString"
+    assert "observations" in layers
+    frame = gpd.read_file(store.path, layer="stations")
+    assert frame.crs is not None and frame.crs.to_epsg() == 4326
+    assert len(frame) == 2
+    assert set(frame.geom_type) == {"Point"}
+    atwater = frame.set_index("station_id").loc["A"]
+    assert atwater["name"] == "Atwater"
+    assert (atwater.geometry.x, atwater.geometry.y) == pytest.approx((-73.5864, 45.4898))
+    lines = gpd.read_file(store.path, layer="lines")
+    assert list(lines.geometry.iloc[0].coords) == [(-73.5864, 45.4898), (-73.5610, 45.5153)]
+
+
+def test_upsert_by_key_updates_instead_of_duplicating(store: GeoPackageStore) -> None:
+    assert store.upsert("stations", _stations(("A", "Atwater", 45.0, -73.0), ("B", "Berri", 45.1, -73.1))) == 2
+    assert store.upsert("stations", _stations(("B", "Berri-UQAM", 45.2, -73.2), ("C", "Cadillac", 45.3, -73.3))) == 2
+    frame = store.read("stations")
+    assert frame["station_id"].tolist() == ["A", "B", "C"]
+    assert frame.set_index("station_id").loc["B", "name"] == "Berri-UQAM"
+    assert frame.set_index("station_id").loc["B", "lat"] == 45.2
+    assert store.count("stations") == 3
+    assert store.count("stations", {"station_id": ["A", "C"]}) == 2
+    # the geometry follows the update
+    con = sqlite3.connect(store.path)
+    try:
+        blob = con.execute("SELECT geom FROM stations WHERE station_id = 'B'").fetchone()[0]
+    finally:
+        con.close()
+    import struct
+
+    assert struct.unpack("<dd", blob[-16:]) == (-73.2, 45.2)
+
+
+def test_replace_where_only_touches_matching_rows(store: GeoPackageStore) -> None:
+    walks = pd.DataFrame([{"walk_id": "w1", "campaign": "2024"}, {"walk_id": "w2", "campaign": "2025"}])
+    store.upsert("walks", walks)
+    store.replace("walks", pd.DataFrame([{"walk_id": "w3", "campaign": "2025"}]), where={"campaign": "2025"})
+    assert store.read("walks")["walk_id"].tolist() == ["w1", "w3"]
+    assert store.distinct("walks", "campaign") == ["2024", "2025"]
+
+
+def test_failed_write_inside_transaction_rolls_back(store: GeoPackageStore) -> None:
+    store.upsert("stations", _stations(("A", "Atwater", 45.0, -73.0)))
+    with pytest.raises(StoreError), store.transaction():
+        store.upsert("stations", _stations(("B", "Berri", 45.1, -73.1)))
+        store.set_meta("marker", "written")
+        store.upsert("walks", pd.DataFrame([{"campaign": "no key column"}]))  # raises StoreError
+    assert store.read("stations")["station_id"].tolist() == ["A"]
+    assert store.get_meta("marker") is None
+    # and a constraint failure from SQLite itself rolls back too
+    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+        store.upsert("walks", pd.DataFrame([{"walk_id": "w1"}]))
+        store.upsert("walks", pd.DataFrame([{"walk_id": None}]))  # NOT NULL
+    assert store.count("walks") == 0
+    # the store is still usable afterwards
+    store.upsert("walks", pd.DataFrame([{"walk_id": "w2"}]))
+    assert store.count("walks") == 1
+
+
+def test_read_types_and_nulls(store: GeoPackageStore) -> None:
+    store.upsert("walks", pd.DataFrame([{"walk_id": "w1", "n_participants": 6}, {"walk_id": "w2", "n_participants": None}]))
+    frame = store.read("walks")
+    assert str(frame["n_participants"].dtype) == "Int64"
+    assert frame["n_participants"].iloc[0] == 6
+    assert pd.isna(frame["n_participants"].iloc[1])
+    assert store.read("walks", {"walk_id": "w2"})["walk_id"].tolist() == ["w2"]
+    with pytest.raises(StoreError, match="unknown store table"):
+        store.read("nope")
+
+
+def test_schema_version_is_stored(store: GeoPackageStore) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.get_meta("schema_version") == str(SCHEMA_VERSION)
+    store.set_meta("project", "x")
+    store.close()
+    reopened = open_store(store.path)
+    try:
+        assert reopened.schema_version == SCHEMA_VERSION
+        assert reopened.get_meta("project") == "x"
+    finally:
+        reopened.close()
+
+
+def test_newer_schema_version_refuses_to_open(tmp_path: Path) -> None:
+    path = tmp_path / "future.gpkg"
+    open_store(path, create=True).close()
+    con = sqlite3.connect(path)
+    con.execute("UPDATE walktool_meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION + 1),))
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError) as info:
+        open_store(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert f"schema version {SCHEMA_VERSION + 1}" in message
+    assert "upgrade walktool" in message
+
+
+def test_non_geopackage_files_are_refused(tmp_path: Path) -> None:
+    text = tmp_path / "notes.gpkg"
+    text.write_text("this is not a database, just some text that is long enough to matter\n" * 20)
+    with pytest.raises(StoreError, match="cannot open the project store"):
+        open_store(text)
+
+    other = tmp_path / "other.sqlite"
+    con = sqlite3.connect(other)
+    con.execute("PRAGMA application_id = 1234")
+    con.execute("CREATE TABLE t (x)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="not a GeoPackage made by walktool"):
+        open_store(other)
+
+
+def test_missing_store_is_not_created_silently(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="walktool init"):
+        open_store(tmp_path / "missing.gpkg")
+    assert not (tmp_path / "missing.gpkg").exists()
+
+
+def test_other_sqlite_database_is_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "someone_elses.sqlite"
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE budget (item TEXT, amount REAL)")
+    con.commit()
+    con.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a walktool project store"):
+        open_store(path, create=True)
+    assert path.read_bytes() == before
