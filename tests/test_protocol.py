@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 import walktool
 from walktool.cli import app
@@ -159,15 +160,17 @@ def test_emergency_phone_out_of_order(protocol: Protocol) -> None:
 
 
 def test_scale_scores(protocol: Protocol) -> None:
-    scores = {raw: protocol.parse_answer("light_level", raw) for raw in ("0", "1", "2", "3", "Suffisant", "bright")}
-    assert all(a is not None for a in scores.values())
-    assert scores["0"].score == 0.0  # type: ignore[union-attr]
-    assert scores["1"].score == pytest.approx(1 / 3, abs=1e-3)  # type: ignore[union-attr]
-    assert scores["2"].score == pytest.approx(2 / 3, abs=1e-3)  # type: ignore[union-attr]
-    assert scores["2"].value == "2"  # type: ignore[union-attr]
-    assert scores["3"].score == 1.0  # type: ignore[union-attr]
-    assert scores["Suffisant"].value == "2"  # type: ignore[union-attr]
-    assert scores["bright"].value == "3"  # type: ignore[union-attr]
+    def parse(raw: str) -> tuple[str, float | None]:
+        answer = protocol.parse_answer("light_level", raw)
+        assert answer is not None, raw
+        return answer.value, answer.score
+
+    assert parse("0") == ("0", 0.0)
+    assert parse("1") == ("1", pytest.approx(1 / 3, abs=1e-3))
+    assert parse("2") == ("2", pytest.approx(2 / 3, abs=1e-3))
+    assert parse("3") == ("3", 1.0)
+    assert parse("Suffisant") == parse("2")
+    assert parse("bright") == parse("3")
 
 
 def test_negative_polarity_inverts_choice_score(protocol: Protocol) -> None:
@@ -365,7 +368,7 @@ def test_load_protocol_raises_listing_every_error(data_dir: Path) -> None:
     assert "walktool protocol validate" in str(info.value)
 
 
-def test_cli_validate_three_mistakes(runner, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_validate_three_mistakes(runner: CliRunner, data_dir: Path) -> None:
     path = data_dir / "protocols" / "three_mistakes.yaml"
     result = runner.invoke(app, ["protocol", "validate", str(path)])
     assert result.exit_code == 1
@@ -383,7 +386,7 @@ def test_cli_validate_three_mistakes(runner, data_dir: Path) -> None:  # type: i
     assert "3 error(s)" in text
 
 
-def test_cli_validate_json(runner, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_validate_json(runner: CliRunner, data_dir: Path) -> None:
     path = data_dir / "protocols" / "three_mistakes.yaml"
     result = runner.invoke(app, ["protocol", "validate", str(path), "--json"])
     assert result.exit_code == 1

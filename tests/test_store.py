@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ from walktool.store import GPKG_APPLICATION_ID, SCHEMA_VERSION, TABLES, GeoPacka
 
 
 @pytest.fixture
-def store(tmp_path: Path):  # type: ignore[no-untyped-def]
+def store(tmp_path: Path) -> Iterator[GeoPackageStore]:
     s = open_store(tmp_path / "test.gpkg", create=True)
     yield s
     s.close()
@@ -58,7 +59,7 @@ def test_gis_libraries_read_the_store(store: GeoPackageStore) -> None:
             [{"line_id": "L1", "line": "green", "name": "Verte", "color": "#00B300", "coords": "[[-73.5864, 45.4898], [-73.5610, 45.5153]]"}]
         ),
     )
-    layers = {name: kind for name, kind in pyogrio.list_layers(store.path)}
+    layers = dict(pyogrio.list_layers(store.path).tolist())
     assert layers["stations"] == "Point"
     assert layers["lines"] == "LineString"
     assert "observations" in layers

@@ -62,7 +62,11 @@ def list_(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
             table.add_row("[red]invalid[/red]", "", "", f"{r['errors']} error(s): run `walktool protocol validate`", r["file"])
         else:
             table.add_row(r["id"], r["version"], str(r["items"]), r["title"], Path(r["file"]).name)
-    out_console().print(table)
+    table.columns[0].no_wrap = True  # the id is what users type: never cut it
+    console = out_console()
+    if not console.is_terminal:
+        console.width = max(console.width, console.measure(table, options=console.options.update_width(1000)).maximum)
+    console.print(table)
 
 
 @app.command("show")
@@ -87,7 +91,18 @@ def show(
         p = proj.protocol(protocol_id)
         lang = lang or proj.settings.language
     else:
-        p = load_protocol(default_protocol_path())
+        from walktool.errors import ProtocolError
+        from walktool.protocol import find_protocols
+
+        packaged = find_protocols(default_protocol_path().parent)
+        if protocol_id and protocol_id not in packaged:
+            known = ", ".join(sorted(k for k in packaged if "@" not in k))
+            msg = (
+                f"no protocol {protocol_id!r} here (packaged: {known}); give a YAML file, or run in a"
+                " project folder (create one with `walktool init DIR`) or point to one with --project DIR"
+            )
+            raise ProtocolError(msg)
+        p = load_protocol(packaged[protocol_id] if protocol_id else default_protocol_path())
         lang = lang or "fr"
     if as_json:
         from walktool.protocol import protocol_summary
@@ -117,6 +132,7 @@ def _item_table(console: object, table_cls: type, p: object, title: str, items: 
         else ("key", "question", "answers", "if a problem: action", "responsible", "timeframe")
     )
     table = table_cls(*heads, title=title, title_justify="left", show_lines=True)
+    table.columns[0].no_wrap = True  # item keys are typed by users: never cut them
     for item in items:
         if item.answer.choices:
             answers = " / ".join(c.label.get(lang) for c in item.answer.choices)

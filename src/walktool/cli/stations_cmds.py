@@ -41,10 +41,14 @@ def show(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
     from rich.table import Table
 
     table = Table("station", "lines", "entrances", "lat", "lon", "id", title=f"{len(stations)} stations")
+    for column in (table.columns[0], table.columns[5]):
+        column.overflow = "fold"  # in a narrow terminal, wrap names and ids rather than cut them
     for row in stations.itertuples(index=False):
         lines = row.lines.replace(";", ", ") if isinstance(row.lines, str) else ""
         table.add_row(str(row.name), lines, str(row.entrances), f"{row.lat:.5f}", f"{row.lon:.5f}", str(row.station_id))
     console = out_console()
+    if not console.is_terminal:  # piped or redirected: never wrap or cut names and ids
+        console.width = max(console.width, console.measure(table, options=console.options.update_width(1000)).maximum)
     console.print(table)
     console.print(f"{len(layer.entrances)} entrances, {len(layer.lines)} line shapes. {layer.credit}".strip())
 

@@ -1,0 +1,130 @@
+"""``walktool import`` and ``walktool check``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from walktool.cli._common import JsonOpt, ProjectOpt, err, handle_errors, out_console, print_json
+
+FORMAT_HELP = (
+    "Force a format: auto, walktool-sheet, kobo-xlsx, kobo-csv, odk-central, odk-briefcase,"
+    " epicollect5, geojson, gpx, photos, findings-table."
+)
+
+
+@handle_errors
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="Sheets, exports, GPX, GeoJSON, photos or photo folders.", show_default=False)],
+    walk: Annotated[str | None, typer.Option("--walk", help="Walk id these sheets belong to (reads walks/ID/walk.yaml).")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help="Campaign name (e.g. 2023-automne).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help=FORMAT_HELP)] = "auto",
+    mapping: Annotated[Path | None, typer.Option("--map", help="Mapping YAML: column → item key, answer → value.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read, check and show how each column was understood; store nothing.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any row is rejected.")] = False,
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Import field sheets: detect their format, normalise them, place them in stations and zones, store them."""
+    from walktool.ingest import import_files
+    from walktool.project import open_project
+    from walktool.readers import FORMAT_NAMES
+
+    if fmt != "auto" and fmt not in FORMAT_NAMES:
+        raise typer.BadParameter(f"{fmt!r}; use auto or one of {', '.join(FORMAT_NAMES)}", param_hint="--format")
+    proj = open_project(project)
+    if as_json:
+        result = import_files(proj, files, walk_id=walk, campaign=campaign, fmt=fmt, mapping=mapping, dry_run=dry_run)
+        print_json(result.to_dict())
+    else:
+        result = _with_progress(lambda progress: import_files(proj, files, walk_id=walk, campaign=campaign, fmt=fmt, mapping=mapping, dry_run=dry_run, progress=progress))
+        _render(result)
+    proj.close()
+    if result.failed:
+        for f in result.failed:
+            if not as_json:
+                err(f"Error: {f.error}")
+        raise typer.Exit(1)
+    if strict and result.rejected:
+        if not as_json:
+            err(f"Error: {result.rejected} row(s) rejected (--strict); see `walktool check`")
+        raise typer.Exit(1)
+
+
+def _with_progress(run: Any) -> Any:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.update(task, description=step, completed=done, total=total or None)
+
+        return run(progress)
+
+
+def _render(result: Any) -> None:
+    from rich.table import Table
+
+    console = out_console()
+    title = "Dry run: nothing stored" if result.dry_run else "Import"
+    table = Table("file", "format", "rows", "accepted", "rejected", "warnings", "observations", title=title)
+    for f in result.files:
+        table.add_row(Path(f.path).name, f.format or "—", str(f.rows), str(f.accepted), str(f.rejected), str(f.warnings), str(f.observations))
+    console.print(table)
+    if result.dry_run:
+        for f in result.files:
+            if not f.columns:
+                continue
+            cols = Table("column", "understood as", title=f"{Path(f.path).name}: columns")
+            for c in f.columns:
+                cols.add_row(c["column"], c["as"])
+            console.print(cols)
+    issues = result.issues()
+    if issues:
+        shown = issues[:25]
+        for i in shown:
+            console.print(f"  {i.level:7} {i}", markup=False)
+        if len(issues) > len(shown):
+            console.print(f"  … {len(issues) - len(shown)} more: run `walktool check` to see them all")
+    console.print(f"{result.accepted} row(s) accepted, {result.rejected} rejected, {result.warnings} warning(s).")
+
+
+@handle_errors
+def check(
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+    level: Annotated[str | None, typer.Option(help="Only 'error' (rejects) or 'warning'.")] = None,
+) -> None:
+    """Data-quality report: every reject and warning, by file, row and column."""
+    from walktool.project import open_project
+    from walktool.quality import quality_report
+
+    if level not in (None, "error", "warning"):
+        raise typer.BadParameter("use error or warning", param_hint="--level")
+    proj = open_project(project)
+    report = quality_report(proj, level=level)
+    proj.close()
+    if as_json:
+        print_json(report)
+        return
+    from rich.table import Table
+
+    console = out_console()
+    console.print(f"{report['observations']} observations from {len(report['files'])} file(s); {report['rejects']} reject(s), {report['warnings']} warning(s).")
+    if report["issues"]:
+        table = Table("file", "sheet", "row", "column", "level", "code", "value", "what to do", show_lines=False)
+        for i in report["issues"]:
+            table.add_row(i["file"] or "", i["sheet"] or "", "" if i["row"] is None else str(i["row"]), i["column"] or "", i["level"], i["code"], i["value"] or "", i["message"])
+        console.print(table)
+    by_code = report["by_code"]
+    if by_code:
+        console.print("By code: " + ", ".join(f"{k} {v}" for k, v in by_code.items()))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the import commands to ``app``."""
+    app.command("import")(import_)
+    app.command("check")(check)
