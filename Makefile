@@ -19,7 +19,12 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/walktool demo --out $(DEMO_DIR)
+	rm -rf $(DEMO_DIR)
+	$(VENV)/bin/walktool init $(DEMO_DIR)
+	$(VENV)/bin/walktool stations show --project $(DEMO_DIR)
+	$(VENV)/bin/walktool protocol show --project $(DEMO_DIR)
+	$(VENV)/bin/walktool import --project $(DEMO_DIR) --campaign demo tests/data/demo/findings-berri.csv
+	$(VENV)/bin/walktool check --project $(DEMO_DIR)
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks

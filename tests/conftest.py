@@ -7,7 +7,7 @@ fixtures that only one test module needs belong in that module.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -49,3 +49,23 @@ def gtfs_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for file in sorted((DATA_DIR / "gtfs").glob("*.txt")):
             zf.write(file, file.name)
     return path
+
+
+def _write_csv(path: Path, rows: list[list[str]], *, sep: str = ",", encoding: str = "utf-8") -> Path:
+    """Write ``rows`` (title rows, header, data, blank rows as ``[]``) as a delimited text file."""
+    import csv
+    import io
+
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=sep, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+@pytest.fixture(scope="session")
+def write_csv() -> Callable[..., Path]:
+    """``write_csv(path, rows, sep=",", encoding="utf-8")``: write a CSV in a chosen encoding, return its path."""
+    return _write_csv

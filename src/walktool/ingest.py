@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from walktool.project import Project
 
 Progress = Callable[[str, int, int], None]
+# Formats whose records have no stable id (keyed by content): re-importing a file of the same
+# name replaces its previous observations instead of adding the changed rows as new ones.
+ROW_KEYED_FORMATS = ("findings-table", "walktool-sheet")
 
 
 @dataclass
@@ -252,15 +255,16 @@ def import_files(
         normalized = []
         plan: dict[str, Role] = {}
         for table in tables:
-            if progress:
-                progress(f"normalising {path.name}", n - 1, total)
-            nt = normalize_table(table, ctx)
-            normalized.append((table, nt))
-            plan.update(nt.plan)
-            report.rows += nt.rows
-            report.accepted += nt.accepted
-            report.rejected += nt.rejected
-            report.issues.extend(nt.issues)
+            for part, done, size in _chunks(table):
+                if progress:
+                    progress(f"normalising {path.name}", done, size)
+                nt = normalize_table(part, ctx)
+                normalized.append((part, nt))
+                plan.update(nt.plan)
+                report.rows += nt.rows
+                report.accepted += nt.accepted
+                report.rejected += nt.rejected
+                report.issues.extend(nt.issues)
         report.columns = plan_summary(plan)
         batches.append((report, normalized))
     _link_photos(project, batches, dry_run=dry_run)
@@ -274,6 +278,28 @@ def import_files(
     if progress:
         progress("done", total, total)
     return ImportResult(reports, dry_run=dry_run, import_id=None if dry_run else import_id)
+
+
+CHUNK_ROWS = 5000
+
+
+def _chunks(table: Any) -> Any:
+    """Split a large raw table into parts normalised one after the other (bounded memory, progress)."""
+    from dataclasses import replace
+
+    size = len(table.frame)
+    if size <= CHUNK_ROWS:
+        yield table, size, size
+        return
+    for start in range(0, size, CHUNK_ROWS):
+        first = start == 0
+        part = replace(
+            table,
+            frame=table.frame.iloc[start : start + CHUNK_ROWS],
+            issues=table.issues if first else [],
+            rejected_rows=table.rejected_rows if first else 0,
+        )
+        yield part, min(start + CHUNK_ROWS, size), size
 
 
 def _check_walk(meta: dict[str, Any], walk_id: str, frames: list[pd.DataFrame], file: str, tz: str) -> list[Issue]:
@@ -385,10 +411,15 @@ def _store(
 
     store = project.store
     user = _user()
+    cleared: set[tuple[str, str]] = set()
     with store.transaction():
         for n, (report, tables) in enumerate(batches, 1):
             assert report.checksum is not None
             report.stored_as = _copy_raw(project, Path(report.path), report.checksum, walk_id)
+            if report.format in ROW_KEYED_FORMATS and (Path(report.path).name, report.format) not in cleared:
+                # rows carry no stable id (a content hash): a newer export of the same sheet replaces the older one
+                cleared.add((Path(report.path).name, report.format))
+                store.delete("observations", {"source_file": Path(report.path).name, "format": report.format, **({"walk_id": walk_id} if walk_id else {})})
             obs = pd.concat([nt.observations for _, nt in tables], ignore_index=True) if tables else pd.DataFrame()
             if not obs.empty:
                 obs = obs.assign(import_id=import_id)

@@ -381,12 +381,13 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     parts: list[pd.DataFrame] = []
     if item_cols:
         wide = frame[list(item_cols)].astype(str)
-        wide.columns = [item_cols[c].target for c in item_cols]
         long = wide.stack().rename("answer_raw").reset_index()
-        long.columns = ["rec", "item", "answer_raw"]
-        long["column"] = long["item"].map({r.target: c for c, r in item_cols.items()})
+        long.columns = ["rec", "column", "answer_raw"]
+        long["item"] = long["column"].map({c: r.target for c, r in item_cols.items()})
         long["answer_raw"] = long["answer_raw"].str.strip()
         long = long[long["answer_raw"].ne("")]
+        # two columns naming the same item: the first filled one counts
+        long = long.drop_duplicates(["rec", "item"], keep="first")
         long["explicit"] = False
         parts.append(long)
     if details:
@@ -545,7 +546,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     out["source_sheet"] = out["sheet"].where(out["sheet"].ne(""), None)
     out["source_row"] = out["row"]
     out["is_na"] = out["is_na"].astype(bool)
-    key_part = out["item"].where(out["item"].notna(), "principle:" + out["principle"].fillna(""))
+    key_part = out["item"].astype(object).where(out["item"].notna(), "principle:" + out["principle"].astype(object).fillna("").astype(str))
     occurrence = pd.DataFrame({"s": out["submission_id"], "k": key_part}).groupby(["s", "k"]).cumcount()
     out["obs_id"] = [_hash(s, k, o) for s, k, o in zip(out["submission_id"], key_part, occurrence, strict=True)]
     for c in OBSERVATION_COLUMNS:

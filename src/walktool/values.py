@@ -186,7 +186,7 @@ def _parse_french(text: str, zone: tzinfo) -> datetime | None:
     from walktool.textnorm import fold
 
     f = fold(text)
-    m = re.search(r"(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})(?:\s+(?:a\s+)?(\d{1,2})[:h](\d{2})?)?", f)
+    m = re.search(r"(\d{1,2})(?:er)?\s+([a-z]+)\.?\s+(\d{4})(?:\s+(?:a\s+)?(\d{1,2})\s*[:h ]\s*(\d{2})?)?", f)
     if not m or m.group(2) not in _MONTHS_FR:
         return None
     try:

@@ -203,9 +203,13 @@ def sniff_separator(text: str) -> str:
         counts = [len(next(csv.reader([ln], delimiter=sep), [])) - 1 for ln in lines]
         if max(counts) == 0:
             continue
-        header = counts[0]
-        consistent = sum(1 for c in counts if c == header)
-        score = consistent * 1000 + header
+        # the most common non-zero count: title rows above the header do not vote
+        freq: dict[int, int] = {}
+        for c in counts:
+            if c:
+                freq[c] = freq.get(c, 0) + 1
+        modal, consistent = max(freq.items(), key=lambda kv: (kv[1], kv[0]))
+        score = consistent * 1000 + modal
         if score > best_score:
             best, best_score = sep, score
     return best

@@ -17,13 +17,9 @@ needed for these sheets.
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
 
 from walktool.errors import SheetFormatError
 from walktool.readers._base import Probe, RawTable, read_xlsx_sheets, rows_to_frame
-
-if TYPE_CHECKING:
-    pass
 
 META_SHEET = "walktool"
 MARKER = "walktool-sheet"
@@ -34,7 +30,7 @@ def sniff(probe: Probe) -> bool:
     """A workbook carrying the walktool marker sheet."""
     if not probe.is_xlsx:
         return False
-    meta = probe.xlsx_head.get(META_SHEET)
+    meta = probe.xlsx_head.get(META_SHEET) or []
     return bool(meta) and bool(meta[0]) and meta[0][0].strip() == MARKER
 
 
