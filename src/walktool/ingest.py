@@ -339,7 +339,8 @@ def _link_photos(project: Project, batches: list[tuple[FileReport, Any]], *, dry
 
     sheet_obs = [nt.observations for r, tables in batches for _, nt in tables if r.format != "photos"]
     stored = project.store.read("observations") if project.store.count("observations") else None
-    pool = pd.concat([f for f in [*sheet_obs, stored] if f is not None and not f.empty], ignore_index=True) if (sheet_obs or stored is not None) else pd.DataFrame()
+    frames = [f for f in [*sheet_obs, stored] if f is not None and not f.empty]
+    pool = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     named: dict[str, pd.Series] = {}
     if not pool.empty:
         with_photo = pool[pool["photo"].notna()]

@@ -218,6 +218,12 @@ class Project:
         msg = f"{self.protocols_dir}: no protocol {wanted!r} (found: {known}); copy its YAML file there"
         raise ProjectError(msg)
 
+    def save_settings(self, settings: Settings) -> None:
+        """Validate and write new settings to ``walktool.toml``."""
+        settings.validate(str(self.settings_path))
+        self.settings_path.write_text(settings.to_toml(), encoding="utf-8")
+        self.settings = settings
+
     def salt(self) -> str:
         """Secret used to derive participant pseudonyms (kept in the store)."""
         value = self.store.get_meta("pseudonym_salt")

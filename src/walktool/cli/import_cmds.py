@@ -110,15 +110,19 @@ def check(
     if as_json:
         print_json(report)
         return
-    from rich.table import Table
-
     console = out_console()
     console.print(f"{report['observations']} observations from {len(report['files'])} file(s); {report['rejects']} reject(s), {report['warnings']} warning(s).")
-    if report["issues"]:
-        table = Table("file", "sheet", "row", "column", "level", "code", "value", "what to do", show_lines=False)
-        for i in report["issues"]:
-            table.add_row(i["file"] or "", i["sheet"] or "", "" if i["row"] is None else str(i["row"]), i["column"] or "", i["level"], i["code"], i["value"] or "", i["message"])
-        console.print(table)
+    for i in report["issues"]:
+        where = ", ".join(
+            p for p in (
+                i["file"] or "",
+                f"sheet {i['sheet']!r}" if i["sheet"] else "",
+                f"row {i['row']}" if i["row"] is not None else "",
+                f"column {i['column']!r}" if i["column"] else "",
+            ) if p
+        )
+        label = "reject " if i["level"] == "error" else "warning"
+        console.print(f"{label} {where}: [{i['code']}] {i['message']}", markup=False)
     by_code = report["by_code"]
     if by_code:
         console.print("By code: " + ", ".join(f"{k} {v}" for k, v in by_code.items()))

@@ -67,6 +67,9 @@ def import_(
     proj = open_project(project)
     layer = read_stations_file(file)
     save_stations(proj, layer)
+    from dataclasses import replace
+
+    proj.save_settings(replace(proj.settings, stations=str(file)))
     summary = {"file": str(file), "stations": len(layer.stations), "entrances": len(layer.entrances), "lines": len(layer.lines)}
     if as_json:
         print_json(summary)
