@@ -260,3 +260,16 @@ def test_several_files_in_one_import(project: Project, tmp_path: Path, write_csv
     assert (result.accepted, result.rejected) == (5, 1)
     assert project.store.count("observations") == 4 + 2
     assert project.store.count("imports") == 2
+
+
+def test_identical_rows_in_two_different_sheets_are_both_kept(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
+    rows = [["Gare", "Zone", "Élément", "Gravité"], ["Berri-UQAM", "quai", "Coins sombres", "élevée"]]
+    group_a = write_csv(tmp_path / "groupe_a.csv", rows)
+    group_b = write_csv(tmp_path / "groupe_b.csv", rows)
+    result = import_files(project, [group_a, group_b], fmt="findings-table")
+    assert result.accepted == 2
+    obs = project.store.read("observations")
+    assert sorted(obs["source_file"]) == ["groupe_a.csv", "groupe_b.csv"]
+    # and importing them again still gives two
+    import_files(project, [group_b, group_a], fmt="findings-table")
+    assert project.store.count("observations") == 2
