@@ -10,6 +10,7 @@ import pytest
 
 from walktool.cli import app
 
+
 def _samples() -> Path:
     """The shared samples: $WALKTOOL_SAMPLES, else ../shared/samples beside the project root."""
     candidates = [Path(os.environ["WALKTOOL_SAMPLES"])] if "WALKTOOL_SAMPLES" in os.environ else []

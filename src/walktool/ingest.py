@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from walktool.project import Project
 
 Progress = Callable[[str, int, int], None]
-# Formats whose records have no stable id (keyed by content): re-importing a file of the same
-# name replaces its previous observations instead of adding the changed rows as new ones.
+# Formats whose records have no stable id (keyed by their content within the file): re-importing
+# a file of the same name replaces its previous observations instead of adding changed rows as new.
 ROW_KEYED_FORMATS = ("findings-table", "walktool-sheet")
 
 
@@ -255,6 +255,9 @@ def import_files(
         normalized = []
         plan: dict[str, Role] = {}
         for table in tables:
+            if format_.name in ROW_KEYED_FORMATS and "__submission" in table.frame.columns:
+                # content ids are per file: identical rows of two different sheets are two observations
+                table.frame["__submission"] = path.name + "|" + table.frame["__submission"].astype(str)
             for part, done, size in _chunks(table):
                 if progress:
                     progress(f"normalising {path.name}", done, size)
