@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from _paths import SAMPLES as SHARED_SAMPLES
 from walktool.errors import SheetFormatError
 from walktool.readers import RESERVED, detect_format, findings, read_file
 from walktool.readers._base import Probe
@@ -158,9 +159,8 @@ def test_overflow_cells_are_reported(tmp_path: Path) -> None:
     ],
 )
 def test_sniff_rejects_other_tools_exports(sample: str) -> None:
-    path = Path("/work/shared/samples") / sample
-    if not path.exists():
-        pytest.skip(f"{path} not available")
+    path = SHARED_SAMPLES / sample
+    assert path.exists(), f"{path} is missing"
     assert findings.sniff(Probe(path)) is False
 
 

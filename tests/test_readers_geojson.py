@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from _paths import SAMPLES
 from walktool.errors import SheetFormatError
 from walktool.readers import detect_format, geojson, read_file
 from walktool.readers._base import Probe
@@ -20,13 +21,12 @@ KOBO_XML = DATA / "kobo_formpack_xml_values_groups.geojson"
 @pytest.mark.parametrize(
     "path",
     [UMAP, KOBO_LABELS, KOBO_XML, DATA / "single_feature.json",
-     Path("/work/shared/samples/kobo_formpack_labels.geojson"),
-     Path("/work/shared/samples/kobo_formpack_xml_values_groups.geojson")],
+     SAMPLES / "kobo_formpack_labels.geojson",
+     SAMPLES / "kobo_formpack_xml_values_groups.geojson"],
     ids=lambda p: p.name,
 )
 def test_detects_geojson_whatever_the_suffix(path: Path) -> None:
-    if not path.exists():
-        pytest.skip(f"{path} not available")
+    assert path.exists(), f"{path} is missing"
     assert detect_format(path).name == "geojson"
 
 

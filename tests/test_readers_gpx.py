@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from _paths import SAMPLES
 from walktool.errors import SheetFormatError
 from walktool.readers import detect_format, gpx, read_file
 from walktool.readers._base import Probe
@@ -17,11 +18,10 @@ TRACK = DATA / "track_only.gpx"
 
 
 @pytest.mark.parametrize(
-    "path", [SAMPLE, OSMAND, TRACK, Path("/work/shared/samples/waypoints.gpx")], ids=lambda p: p.name
+    "path", [SAMPLE, OSMAND, TRACK, SAMPLES / "waypoints.gpx"], ids=lambda p: p.name
 )
 def test_detects_gpx(path: Path) -> None:
-    if not path.exists():
-        pytest.skip(f"{path} not available")
+    assert path.exists(), f"{path} is missing"
     assert detect_format(path).name == "gpx"
 
 

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 
+from _paths import SAMPLES
 from walktool.cli import app
-
-
-def _samples() -> Path:
-    """The shared samples: $WALKTOOL_SAMPLES, else ../shared/samples beside the project root."""
-    candidates = [Path(os.environ["WALKTOOL_SAMPLES"])] if "WALKTOOL_SAMPLES" in os.environ else []
-    candidates += [Path(__file__).resolve().parents[2] / "shared" / "samples", Path("/work/shared/samples")]
-    return next((c for c in candidates if c.is_dir()), candidates[0])
-
-
-SAMPLES = _samples()
 
 EXPECTED = {
     "kobo_formpack_labels.csv": "kobo-csv",

@@ -221,11 +221,19 @@ def read_text_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str, str]:
     Blank lines are skipped; line numbers are those a text editor shows for the
     start of each record.
     """
-    raw = path.read_bytes()
-    text, encoding = decode_bytes(raw)
+    text, encoding = decode_bytes(path.read_bytes())
     sep = sniff_separator(text[:65536])
+    return split_rows(text, str(path), sep), encoding, sep
+
+
+def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int, list[str]]]:
+    """Split delimited text into (line number, cells), blank lines skipped.
+
+    Line numbers are those a text editor shows for the start of each record; a
+    broken quote raises :class:`SheetFormatError` naming the line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or sniff_separator(text[:65536]))
     rows: list[tuple[int, list[str]]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     start = 1
     try:
         for cells in reader:
@@ -233,9 +241,9 @@ def read_text_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str, str]:
                 rows.append((start, cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        msg = f"{path}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
+        msg = f"{where}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
         raise SheetFormatError(msg) from exc
-    return rows, encoding, sep
+    return rows
 
 
 # ---------------------------------------------------------------------------

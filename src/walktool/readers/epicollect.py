@@ -45,6 +45,7 @@ from walktool.readers._base import (
     read_text_rows,
     rows_to_frame,
     sniff_separator,
+    split_rows,
 )
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ def read(probe: Probe) -> list[RawTable]:
         with zipfile.ZipFile(path) as zf:
             for name in members:
                 text = decode_bytes(zf.read(name))[0]
-                sources.append((PurePosixPath(name).name, _text_rows(text, f"{path}: {name}")))
+                sources.append((PurePosixPath(name).name, split_rows(text, f"{path}: {name}")))
     else:
         rows, _, _ = read_text_rows(path)
         sources.append(("", rows))
@@ -224,19 +225,6 @@ def read(probe: Probe) -> list[RawTable]:
     return tables
 
 
-def _text_rows(text: str, where: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_separator(text[:65536]))
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        msg = f"{where}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
-        raise SheetFormatError(msg) from exc
-    return rows
 
 
 SNIFFERS = {"epicollect5": sniff}

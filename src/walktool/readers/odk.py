@@ -58,6 +58,7 @@ from walktool.readers._base import (
     decode_bytes,
     read_text_rows,
     sniff_separator,
+    split_rows,
     unique_headers,
 )
 
@@ -155,21 +156,6 @@ class _Table:
     is_root: bool = False
 
 
-def _csv_rows(text: str, where: str) -> list[tuple[int, list[str]]]:
-    """Parse CSV text into (line number, cells), blank lines skipped (like ``read_text_rows``)."""
-    sep = sniff_separator(text[:65536])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    rows: list[tuple[int, list[str]]] = []
-    start = 1
-    try:
-        for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append((start, cells))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        msg = f"{where}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
-        raise SheetFormatError(msg) from exc
-    return rows
 
 
 def _make_table(name: str, rows: list[tuple[int, list[str]]], issues: list[Issue], file: str, sheet: str | None) -> _Table:
@@ -368,7 +354,7 @@ def _load_zip(
         tables: dict[str, _Table] = {}
         for name in csvs:
             text = decode_bytes(zf.read(name))[0]
-            tables[name] = _make_table(name, _csv_rows(text, f"{path}: {name}"), issues, file, name)
+            tables[name] = _make_table(name, split_rows(text, f"{path}: {name}"), issues, file, name)
         for root in roots:
             # a repeat belongs to the root with the longest matching stem
             repeats = [
