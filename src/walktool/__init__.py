@@ -16,9 +16,11 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from walktool.analysis import Summary, summarize
 from walktool.errors import Issue, WalktoolError
 from walktool.project import Project, Settings, init_project, open_project
 from walktool.protocol import Protocol, default_protocol_path, load_protocol, validate_protocol
+from walktool.recommend import recommend
 from walktool.stations import StationLayer, builtin_stations, load_stations, read_stations_file
 
 try:
@@ -32,6 +34,7 @@ __all__ = [
     "Protocol",
     "Settings",
     "StationLayer",
+    "Summary",
     "WalktoolError",
     "__version__",
     "builtin_stations",
@@ -41,5 +44,7 @@ __all__ = [
     "load_stations",
     "open_project",
     "read_stations_file",
+    "recommend",
+    "summarize",
     "validate_protocol",
 ]

@@ -46,10 +46,11 @@ def _root(
 
 
 def _register() -> None:
-    from walktool.cli import import_cmds, project_cmds, protocol_cmds, stations_cmds
+    from walktool.cli import analysis_cmds, import_cmds, project_cmds, protocol_cmds, stations_cmds
 
     project_cmds.register(app)
     import_cmds.register(app)
+    analysis_cmds.register(app)
     app.add_typer(protocol_cmds.app, name="protocol")
     app.add_typer(stations_cmds.app, name="stations")
 

@@ -1,0 +1,192 @@
+"""``walktool summary`` and ``walktool recommend``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from walktool.cli._common import (
+    JsonOpt,
+    LangOpt,
+    ProjectOpt,
+    check_lang,
+    handle_errors,
+    out_console,
+    print_json,
+)
+
+SHORT = {"signage": "sign", "visibility": "vis", "liveliness": "live", "help": "help", "maintenance": "maint", "community": "comm"}
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+
+
+@handle_errors
+def summary(
+    campaign: CampaignOpt = None,
+    by: Annotated[str, typer.Option("--by", help="Breakdown: station, principle, zone or period.")] = "station",
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV to this file.")] = None,
+    lang: LangOpt = None,
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Scores (0 = every answer a problem, 100 = none) and findings, worst station first."""
+    from walktool.analysis import BY_CHOICES, summarize
+    from walktool.project import open_project
+
+    if by not in BY_CHOICES:
+        raise typer.BadParameter(f"{by!r}; use one of {', '.join(BY_CHOICES)}", param_hint="--by")
+    lang = check_lang(lang)
+    proj = open_project(project)
+    try:
+        result = summarize(proj, campaign, by)
+        language = lang or proj.settings.language
+        protocol = proj.protocol()
+    finally:
+        proj.close()
+    if csv is not None:
+        _write_csv(result, csv)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _render_summary(result, protocol, language)
+    if csv is not None:
+        out_console().print(f"Table written to {csv}")
+
+
+def _write_csv(result: Any, path: Path) -> None:
+    frame = result.groups if result.groups is not None else result.stations
+    if result.groups is None:
+        counts = [result.station_findings.get(sid, {}) for sid in frame["station_id"]]
+        frame = frame.assign(**{f"findings_{s}": [c.get(s, 0) for c in counts] for s in ("low", "medium", "high", "critical")})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, float_format="%.2f")
+
+
+def _cell(score: Any) -> str:
+    if score is None or score != score:
+        return "[dim]–[/dim]"
+    value = float(score)
+    colour = "red" if value < 50 else "yellow" if value < 75 else "green"
+    return f"[{colour}]{value:.0f}[/{colour}]"
+
+
+def _render_summary(result: Any, protocol: Any, lang: str) -> None:
+    from rich import box
+    from rich.table import Table
+
+    console = out_console()
+    net = result.network
+    title = f"Campaign {result.campaign or '(all)'} · {net['stations']} stations · {net['observations']} observations · {net['participants']} participants · {net['walks']} walks"
+    console.print(title)
+    if not net["stations"]:
+        console.print("No observations yet: import sheets with `walktool import`.")
+        return
+    principles = result.principles
+    if result.by == "principle":
+        table = Table(title="Scores by principle (network)")
+        for col in ("principle", "score", "answers", "stations", "findings", "critical", "high"):
+            table.add_column(col, justify="left" if col == "principle" else "right")
+        for r in result.group_records():
+            label = protocol.principle(r["principle"]).label.get(lang)
+            table.add_row(label, _cell(r["score"]), str(r["answers"]), str(r["stations"]), str(r["findings"]), str(r["critical"]), str(r["high"]))
+        console.print(table)
+        return
+    rows = result.station_records() if result.by == "station" else result.group_records()
+    extra = {"zone": "zone", "period": "period"}.get(result.by)
+    table = Table(title=f"Scores by {result.by}, worst first (0–100)", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
+    table.add_column("station", no_wrap=True, overflow="ellipsis", max_width=24)
+    if extra:
+        table.add_column(extra, no_wrap=True, min_width=len(extra))
+    headers = ["score", *[SHORT.get(k, k[:5]) for k in principles], "obs", "part"]
+    if not extra:
+        headers += ["c/h/m/l", "unsafe"]
+    for header in headers:
+        table.add_column(header, justify="right", no_wrap=True, min_width=len(header))
+    for r in rows:
+        name = str(r["name"]) + (" ⚠" if r["low_confidence"] else "")
+        values = r["principles"] if "principles" in r else {k: r.get(k) for k in principles}
+        cells = [name]
+        if extra:
+            cells.append(str(r.get(extra) or "–"))
+        cells.append(_cell(r["score"]))
+        cells += [_cell(values.get(k)) for k in principles]
+        cells += [str(r["observations"]), str(r["participants"])]
+        if not extra:
+            f = r["findings"]
+            cells.append(f"{f['critical']}/{f['high']}/{f['medium']}/{f['low']}")
+            feel = r["feeling"]
+            unsafe = (feel["uncomfortable"] or 0) + (feel["frightening"] or 0) if feel["answers"] else None
+            cells.append("–" if unsafe is None else f"{unsafe:.0%}")
+        table.add_row(*cells)
+    console.print(table)
+    if any(r["low_confidence"] for r in rows):
+        console.print(f"⚠ low confidence: seen by fewer than {protocol.low_confidence_participants} participants.")
+    legend = ", ".join(f"{SHORT.get(k, k)} = {protocol.principle(k).label.get(lang)}" for k in principles)
+    console.print(f"[dim]{legend}; unsafe = share feeling uncomfortable or frightened[/dim]")
+    drivers = [d for d in result.drivers if d["rho"] is not None]
+    if drivers:
+        top = ", ".join(f"{d['principle']} (ρ = {d['rho']:+.2f})" for d in drivers[:3])
+        console.print(f"Principles moving most with feeling, across {drivers[0]['stops']} stops: {top}")
+
+
+@handle_errors
+def recommend_(
+    campaign: CampaignOpt = None,
+    station: Annotated[str | None, typer.Option("--station", help="One station (name or id).")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N most urgent.")] = None,
+    lang: LangOpt = None,
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Ranked recommendations: critical findings first, then by priority (severity, participants, walks, night)."""
+    from walktool.project import open_project
+    from walktool.recommend import recommend
+
+    lang = check_lang(lang)
+    proj = open_project(project)
+    try:
+        recs = recommend(proj, campaign, station=station, top=top)
+        language = lang or proj.settings.language
+        records = recs.records(language, proj.protocol())
+    finally:
+        proj.close()
+    if as_json:
+        print_json({"campaign": recs.campaign, "recommendations": records})
+        return
+    _render_recommendations(recs.campaign, records)
+
+
+def _render_recommendations(campaign: str | None, records: list[dict[str, Any]]) -> None:
+    from rich.markup import escape
+
+    console = out_console()
+    if not records:
+        console.print(f"No findings, so no recommendations, in campaign {campaign!r}.")
+        return
+    colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
+    by_station: dict[str, list[dict[str, Any]]] = {}
+    for r in records:
+        by_station.setdefault(str(r["station"]), []).append(r)
+    console.print(f"Recommendations, campaign {campaign or '(all)'}: most urgent first")
+    for station, recs in by_station.items():
+        console.print(f"\n[bold]{escape(station)}[/bold]")
+        for r in recs:
+            sev = r["severity"]
+            flag = "⚡ " if r["fast_track"] else ""
+            ev = r["evidence"]
+            what = escape(str(r["finding"] or r["item"] or r["principle"] or ""))
+            console.print(
+                f" {r['rank']:>3}. {flag}[{colours.get(sev, 'white')}]{sev}[/] · {r['zone'] or '–'} · {what}"
+                f"  [dim](priority {r['priority']:.1f}; {ev['participants']} participant(s), {ev['walks']} walk(s)"
+                f"{', night' if ev['night'] else ''}; {r['status']})[/dim]"
+            )
+            console.print(f"      → {escape(r['action'])}")
+            console.print(f"      [dim]{escape(r['responsible'] or '')} · {r['timeframe']} · {r['type']}[/dim]")
+    console.print(f"\n{len(records)} recommendation(s); ⚡ = critical, on the immediate fast track.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analysis commands to the app."""
+    app.command("summary")(summary)
+    app.command("recommend")(recommend_)

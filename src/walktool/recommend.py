@@ -1,0 +1,305 @@
+"""Recommendations: one per station + zone + item, ranked by a documented priority.
+
+Every finding (a negative answer or an explicit finding) points to a
+recommendation written in the protocol: the item's own, else its principle's.
+Findings are grouped by campaign, station, zone and item (or principle, for
+findings that name only a principle), so a problem seen by eight participants on
+three walks is *one* recommendation carrying its evidence, never eight.
+
+Priority (docs/scoring.md)::
+
+    priority = W(severity) × (1 + log2 P) × (1 + 0.25 × (K − 1)) × N
+
+* ``W`` — the weight of the group's highest severity (protocol ``severity_weights``:
+  low 1, medium 2, high 4, critical 8);
+* ``P`` — distinct participants who flagged it (at least 1: rows with no observer
+  count as one);
+* ``K`` — distinct walks (visits) on which it was flagged;
+* ``N`` — 1.5 when it was seen at night (exposure when stations are emptiest), else 1.
+
+Anything ``critical`` is on the **fast track**: timeframe ``immediate`` and ranked
+above every other recommendation, whatever its count.  Ties break on participants,
+then station, zone and item names, so the order is deterministic.
+
+Recommendations are stored (table ``recommendations``); rebuilding keeps the
+status, owner, due date and note that the follow-up loop recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from walktool.analysis import (
+    SEVERITIES,
+    AnalysisError,
+    findings,
+    load_observations,
+    resolve_campaign,
+)
+from walktool.textnorm import fold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from walktool.project import Project
+    from walktool.protocol import Protocol, Recommendation
+
+STATUSES = ("proposed", "accepted", "rejected", "in_progress", "done", "verified")
+TIMEFRAMES = ("immediate", "short", "medium", "long")
+NIGHT_FACTOR = 1.5
+WALK_FACTOR = 0.25
+FOLLOW_UP_COLUMNS = ("status", "owner", "due_date", "note")
+_FALLBACK = {
+    "fr": "Examiner ce constat sur place avec l'équipe de la station et décider d'une action.",
+    "en": "Review this finding on site with the station team and decide on an action.",
+}
+
+
+def priority(severity: str, participants: int, walks: int, night: bool, weights: dict[str, float]) -> float:
+    """The priority score of one recommendation (see the module docstring)."""
+    w = weights.get(severity, 1.0)
+    p = max(int(participants), 1)
+    k = max(int(walks), 1)
+    return round(w * (1 + math.log2(p)) * (1 + WALK_FACTOR * (k - 1)) * (NIGHT_FACTOR if night else 1.0), 2)
+
+
+def rec_id(campaign: str | None, station_id: str, zone: str | None, target: str) -> str:
+    """A stable id for the recommendation of ``target`` (item key or ``principle:KEY``) at a station zone."""
+    text = "\x1f".join([campaign or "default", station_id, zone or "", target])
+    return "R-" + hashlib.sha1(text.encode()).hexdigest()[:8].upper()
+
+
+def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campaign: str | None = None) -> pd.DataFrame:
+    """Group findings into ranked recommendations (pure: reads and writes nothing).
+
+    Parameters
+    ----------
+    observations
+        Tidy observations of one campaign (:func:`walktool.analysis.load_observations`).
+    protocol
+        The checklist holding each item's recommendation.
+    campaign
+        Campaign name stored with each recommendation.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of the ``recommendations`` table, ranked (``rank`` 1 = most urgent).
+    """
+    import pandas as pd
+
+    from walktool.store import TABLES
+
+    columns = TABLES["recommendations"].column_names
+    found = findings(observations).dropna(subset=["station_id"])
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    found = found.assign(
+        _target=found["item"].where(found["item"].notna(), "principle:" + found["principle"].fillna("unknown")),
+        _zone=found["zone"].fillna(""),
+        _sev=found["severity"].map(order).fillna(order["medium"]).astype(int),
+        _night=found["period"].eq("night"),
+        _who=found["participant"].fillna("anonymous"),
+    )
+    keys = ["station_id", "_zone", "_target"]
+    grouped = found.sort_values("obs_id").groupby(keys, sort=True)
+    agg = grouped.agg(
+        station_name=("station_name", "first"),
+        principle=("principle", "first"),
+        item=("item", "first"),
+        sev=("_sev", "max"),
+        n_observations=("obs_id", "size"),
+        n_participants=("_who", "nunique"),
+        n_walks=("walk_key", "nunique"),
+        night=("_night", "sum"),
+        evidence=("obs_id", lambda s: json.dumps(sorted(s))),
+        photos=("photo", lambda s: json.dumps(sorted({str(p) for p in s.dropna() if str(p)}))),
+        comments=("comment", lambda s: json.dumps(sorted({str(c).strip() for c in s.dropna() if str(c).strip()})[:10], ensure_ascii=False)),
+    ).reset_index()
+    weights = protocol.severity_weights
+    agg["severity"] = [SEVERITIES[i] for i in agg["sev"]]
+    agg["priority"] = [
+        priority(s, p, k, n > 0, weights)
+        for s, p, k, n in zip(agg["severity"], agg["n_participants"], agg["n_walks"], agg["night"], strict=True)
+    ]
+    agg["fast_track"] = agg["severity"].eq("critical")
+    recs = [_recommendation_for(protocol, item, principle) for item, principle in zip(agg["item"], agg["principle"], strict=True)]
+    agg["action_fr"] = [r.action.get("fr") if r else _FALLBACK["fr"] for r in recs]
+    agg["action_en"] = [r.action.get("en") if r else _FALLBACK["en"] for r in recs]
+    agg["responsible_fr"] = [r.responsible.get("fr") if r else None for r in recs]
+    agg["responsible_en"] = [r.responsible.get("en") if r else None for r in recs]
+    agg["timeframe"] = [r.timeframe if r else "short" for r in recs]
+    agg.loc[agg["fast_track"], "timeframe"] = "immediate"
+    agg["type"] = [r.type if r else "operations" for r in recs]
+    agg["campaign"] = campaign
+    agg["zone"] = agg["_zone"].replace("", None)
+    agg["rec_id"] = [rec_id(campaign, s, z, t) for s, z, t in zip(agg["station_id"], agg["_zone"], agg["_target"], strict=True)]
+    agg["status"] = "proposed"
+    for col in ("owner", "due_date", "note", "updated_at"):
+        agg[col] = None
+    agg["night"] = agg["night"].astype(int)
+    agg = agg.sort_values(
+        ["fast_track", "priority", "n_participants", "station_name", "zone", "_target"],
+        ascending=[False, False, False, True, True, True],
+        na_position="first",
+        kind="stable",
+    ).reset_index(drop=True)
+    agg["rank"] = range(1, len(agg) + 1)
+    agg["fast_track"] = agg["fast_track"].astype(int)
+    return agg[columns]
+
+
+def _recommendation_for(protocol: Protocol, item: Any, principle: Any) -> Recommendation | None:
+    if isinstance(item, str) and protocol.has_item(item):
+        it = protocol.item(item)
+        if it.recommendation:
+            return it.recommendation
+        principle = it.principle
+    if isinstance(principle, str):
+        try:
+            return protocol.principle(principle).recommendation
+        except KeyError:
+            return None
+    return None
+
+
+def update_recommendations(project: Project, campaign: str | None = None) -> pd.DataFrame:
+    """Rebuild a campaign's recommendations from its findings and store them.
+
+    Status, owner, due date and note recorded by the follow-up loop are carried
+    over to the rebuilt recommendations (same id = same campaign, station, zone
+    and item).  Returns the stored, ranked frame.
+    """
+    campaign = resolve_campaign(project, campaign)
+    obs = load_observations(project, campaign)
+    protocol = project.protocol()
+    recs = build_recommendations(obs, protocol, campaign)
+    store = project.store
+    where = {"campaign": campaign} if campaign else None
+    old = store.read("recommendations", where)
+    if len(old) and len(recs):
+        kept = old.set_index("rec_id")[[*FOLLOW_UP_COLUMNS, "updated_at"]]
+        hit = recs["rec_id"].isin(kept.index)
+        for col in (*FOLLOW_UP_COLUMNS, "updated_at"):
+            recs.loc[hit, col] = recs.loc[hit, "rec_id"].map(kept[col])
+        recs["status"] = recs["status"].fillna("proposed")
+    with store.transaction():
+        store.replace("recommendations", recs, where)
+    return recs
+
+
+@dataclass
+class Recommendations:
+    """Ranked recommendations of one campaign."""
+
+    campaign: str | None
+    frame: pd.DataFrame
+
+    def records(self, lang: str = "fr", protocol: Protocol | None = None) -> list[dict[str, Any]]:
+        """One dict per recommendation, most urgent first, texts in ``lang``."""
+        out = []
+        for r in self.frame.to_dict("records"):
+            item_label = None
+            if protocol is not None and isinstance(r["item"], str) and protocol.has_item(r["item"]):
+                item_label = protocol.item(r["item"]).label.get(lang)
+            elif protocol is not None and isinstance(r["principle"], str):
+                try:
+                    item_label = protocol.principle(r["principle"]).label.get(lang)
+                except KeyError:
+                    item_label = None
+            out.append(
+                {
+                    "id": r["rec_id"],
+                    "rank": int(r["rank"]),
+                    "station": r["station_name"],
+                    "station_id": r["station_id"],
+                    "zone": _none(r["zone"]),
+                    "principle": _none(r["principle"]),
+                    "item": _none(r["item"]),
+                    "finding": item_label,
+                    "severity": r["severity"],
+                    "priority": float(r["priority"]),
+                    "fast_track": bool(r["fast_track"]),
+                    "action": r[f"action_{lang}"] or r["action_fr"],
+                    "responsible": r[f"responsible_{lang}"] or r["responsible_fr"],
+                    "timeframe": r["timeframe"],
+                    "type": r["type"],
+                    "status": r["status"] or "proposed",
+                    "owner": _none(r["owner"]),
+                    "due_date": _none(r["due_date"]),
+                    "note": _none(r["note"]),
+                    "evidence": {
+                        "observations": int(r["n_observations"]),
+                        "participants": int(r["n_participants"]),
+                        "walks": int(r["n_walks"]),
+                        "night": int(r["night"]),
+                        "observation_ids": json.loads(r["evidence"] or "[]"),
+                        "photos": json.loads(r["photos"] or "[]"),
+                        "comments": json.loads(r["comments"] or "[]"),
+                    },
+                }
+            )
+        return out
+
+
+def recommend(
+    project: Project,
+    campaign: str | None = None,
+    *,
+    station: str | None = None,
+    top: int | None = None,
+    refresh: bool = True,
+) -> Recommendations:
+    """The ranked recommendations of a campaign (rebuilt and stored unless ``refresh`` is False).
+
+    Parameters
+    ----------
+    project
+        The open project.
+    campaign
+        Campaign name; None takes the only (or latest) campaign.
+    station
+        Keep one station: its id or its name (accents, case and hyphens ignored).
+    top
+        Keep the first N (after the station filter).
+    refresh
+        Rebuild from the observations first (default); False reads what is stored.
+
+    Raises
+    ------
+    AnalysisError
+        Unknown campaign or station.
+    """
+    campaign = resolve_campaign(project, campaign)
+    if refresh:
+        frame = update_recommendations(project, campaign)
+    else:
+        frame = project.store.read("recommendations", {"campaign": campaign} if campaign else None)
+        frame = frame.sort_values("rank", kind="stable").reset_index(drop=True) if len(frame) else frame
+    if station is not None and len(frame):
+        wanted = fold(station).replace("-", " ")
+        names = frame["station_name"].fillna("").map(lambda n: fold(n).replace("-", " "))
+        mask = frame["station_id"].astype(str).eq(station) | names.eq(wanted)
+        if not mask.any():
+            mask = names.str.contains(wanted, regex=False)
+        if not mask.any():
+            known = ", ".join(sorted(frame["station_name"].dropna().unique()))
+            msg = f"no recommendation for station {station!r} in campaign {campaign!r}; stations with recommendations: {known}"
+            raise AnalysisError(msg)
+        frame = frame[mask]
+    if top is not None:
+        frame = frame.head(max(top, 0))
+    return Recommendations(campaign, frame.reset_index(drop=True))
+
+
+def _none(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:
+        return None
+    return value
