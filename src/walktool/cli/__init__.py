@@ -51,6 +51,9 @@ def _register() -> None:
     project_cmds.register(app)
     import_cmds.register(app)
     analysis_cmds.register(app)
+    from walktool.cli import research_cmds
+
+    research_cmds.register(app)
     app.add_typer(protocol_cmds.app, name="protocol")
     app.add_typer(stations_cmds.app, name="stations")
 
