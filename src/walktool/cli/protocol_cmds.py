@@ -1,7 +1,8 @@
-"""``walktool protocol list / show / validate``."""
+"""``walktool protocol list / show / validate / export``."""
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -179,3 +180,104 @@ def validate(
             err(f"{file}: {len(errors)} error(s); fix them and run `walktool protocol validate {file}` again")
     if errors:
         raise typer.Exit(1)
+
+
+class ExportFormat(StrEnum):
+    """What ``protocol export`` writes."""
+
+    xlsform = "xlsform"
+    sheet = "sheet"
+
+
+@app.command("export")
+@handle_errors
+def export(
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="xlsform: a form for KoboToolbox / ODK Collect (French and English labels). "
+            "sheet: a fillable Excel field sheet with drop-downs, to print or fill on a computer.",
+        ),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="The .xlsx file to write (default: reports/<protocol>-<format>-<lang>.xlsx).", show_default=False),
+    ] = None,
+    lang: LangOpt = None,
+    protocol_id: Annotated[str | None, typer.Option("--protocol", help="Protocol id or YAML file (default: the project's).", show_default=False)] = None,
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Export the checklist as an XLSForm (KoboToolbox, ODK Collect) or a fillable Excel field sheet.
+
+    The XLSForm always carries French and English labels; --lang sets its default
+    language. The field sheet is written in --lang. Both come back through
+    `walktool import` without a mapping file.
+    """
+    from walktool.errors import WalktoolError
+    from walktool.forms import export_form
+    from walktool.project import find_project_root, open_project
+    from walktool.stations import builtin_stations, load_stations
+
+    check_lang(lang)
+    root = find_project_root(project.resolve())
+    if protocol_id and Path(protocol_id).suffix in (".yaml", ".yml") and Path(protocol_id).exists():
+        from walktool.protocol import load_protocol
+
+        proto = load_protocol(protocol_id)
+        proj = open_project(root) if root is not None else None
+    elif root is not None:
+        proj = open_project(root)
+        proto = proj.protocol(protocol_id)
+    else:
+        proj = None
+        proto = _packaged_protocol(protocol_id)
+    try:
+        layer = load_stations(proj) if proj is not None else builtin_stations()
+        language = lang or (proj.settings.language if proj is not None else "fr")
+        if out is None:
+            folder = proj.reports_dir if proj is not None else Path(".")
+            out = folder / f"{proto.id}-{'xlsform' if fmt is ExportFormat.xlsform else 'field-sheet'}-{language}.xlsx"
+        if out.exists() and out.is_dir():
+            msg = f"{out} is a folder; give a file name ending in .xlsx with --out"
+            raise WalktoolError(msg)
+        if out.suffix.lower() != ".xlsx":
+            msg = f"{out}: the export is an Excel workbook; give a file name ending in .xlsx with --out"
+            raise WalktoolError(msg)
+        result = export_form(proto, layer, fmt.value, out, lang=language)
+    finally:
+        if proj is not None:
+            proj.close()
+    if as_json:
+        print_json(result)
+        return
+    if fmt is ExportFormat.xlsform:
+        typer.echo(
+            f"Wrote the XLSForm {proto.id} {proto.version} ({result['stations']} stations, French and English,"
+            f" default {language}) to {out}.\nLoad it in KoboToolbox (New project → Upload an XLSForm) or"
+            " ODK Central (New form); see docs/forms.md."
+        )
+    else:
+        typer.echo(
+            f"Wrote the field sheet {proto.id} {proto.version} in {'French' if language == 'fr' else 'English'}"
+            f" to {out}.\nPrint it (A4 landscape) or fill it in Excel / LibreOffice, then"
+            f" `walktool import {out.name}`."
+        )
+
+
+def _packaged_protocol(protocol_id: str | None) -> Any:
+    from walktool.errors import ProtocolError
+    from walktool.protocol import default_protocol_path, find_protocols, load_protocol
+
+    packaged = find_protocols(default_protocol_path().parent)
+    if protocol_id and protocol_id not in packaged:
+        known = ", ".join(sorted(k for k in packaged if "@" not in k))
+        msg = (
+            f"no protocol {protocol_id!r} here (packaged: {known}); give a YAML file, or run in a"
+            " project folder (create one with `walktool init DIR`) or point to one with --project DIR"
+        )
+        raise ProtocolError(msg)
+    return load_protocol(packaged[protocol_id] if protocol_id else default_protocol_path())
