@@ -85,6 +85,7 @@ def test_sheets_and_settings(exported: tuple[str, Path], protocol: Protocol, stm
     assert settings["version"] == protocol.version
     assert settings["default_language"] == ("Français (fr)" if lang == "fr" else "English (en)")
     assert settings["form_title"] == protocol.title.get(lang)
+    assert "observer" not in settings["instance_name"]  # names would show in Kobo / Central's lists
     survey = [dict(zip((c.value for c in wb["survey"][1]), (c.value for c in row), strict=True)) for row in wb["survey"].iter_rows(min_row=2)]
     groups = [r["name"] for r in survey if r["type"] == "begin_group"]
     assert groups == [*protocol.principle_keys, PERCEPTION]

@@ -795,14 +795,36 @@ def validate_protocol(path: str | Path) -> tuple[Protocol | None, list[Issue]]:
     return protocol, issues
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_CACHE: dict[tuple[str, int, int], Protocol] = {}
+_HEADS: dict[tuple[str, int, int], Any] = {}
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
 def load_protocol(path: str | Path) -> Protocol:
-    """Load a protocol file, raising :class:`ProtocolError` listing every error."""
+    """Load a protocol file, raising :class:`ProtocolError` listing every error.
+
+    Loaded protocols are cached by path, modification time and size, so commands
+    that need the protocol many times parse it once; an edited file is read again.
+    """
+    try:
+        key = _file_key(Path(path))
+    except OSError:
+        key = None
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
     protocol, issues = validate_protocol(path)
     if protocol is None:
         errors = [i for i in issues if i.level == "error"]
         lines = "\n".join(f"  {i}" for i in errors)
         msg = f"{path}: the protocol has {len(errors)} problem(s); run `walktool protocol validate {path}`:\n{lines}"
         raise ProtocolError(msg, errors)
+    if key is not None:
+        _CACHE[key] = protocol
     return protocol
 
 
@@ -816,7 +838,10 @@ def find_protocols(folder: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for path in sorted(folder.glob("*.y*ml")):
         try:
-            head = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+            key = _file_key(path)
+            if key not in _HEADS:
+                _HEADS[key] = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_SafeLoader)
+            head = _HEADS[key]
         except (yaml.YAMLError, UnicodeDecodeError, OSError):
             continue
         if isinstance(head, dict) and head.get("id"):

@@ -245,7 +245,7 @@ def odk_central_csv(form: XLSForm, submissions: Sequence[Submission], *, group_p
             else:
                 row.append(value)
                 media += 1 if f.type == "image" and value else 0
-        instance_name = " – ".join(str(sub.get(k, "")) for k in ("station", "zone", "observer"))
+        instance_name = " – ".join(str(sub.get(k, "")) for k in ("station", "zone", "today"))
         deviceid = str(sub.get("deviceid", ""))
         row += [key, instance_name, key, "7", str(sub.get("_submitted_by", "") or "equipe-marche"), str(media), str(media), "", "", deviceid, "0", form.version]
         writer.writerow(row)

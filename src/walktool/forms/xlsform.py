@@ -361,7 +361,7 @@ def build_xlsform(protocol: Protocol, stations: StationLayer, *, lang: str = "fr
         "form_id": protocol.id,
         "version": protocol.version,
         "default_language": LANGUAGE_NAMES[lang],
-        "instance_name": "concat(${station}, ' – ', ${zone}, ' – ', ${observer})",
+        "instance_name": "concat(${station}, ' – ', ${zone}, ' – ', ${today})",
         "style": "pages",
     }
     return XLSForm(survey, choices, settings, fields)
