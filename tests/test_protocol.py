@@ -474,3 +474,16 @@ def test_other_error_codes(old: str, new: str, code: str) -> None:
 def test_validate_missing_file_raises(tmp_path: Path) -> None:
     with pytest.raises(ProtocolError, match="no such protocol file"):
         validate_protocol(tmp_path / "nope.yaml")
+
+
+def test_find_protocols_takes_the_highest_version(tmp_path: Path) -> None:
+    from walktool.protocol import default_protocol_path, find_protocols
+
+    text = default_protocol_path().read_text(encoding="utf-8")
+    (tmp_path / "a-newer.yaml").write_text(text.replace('version: "1.0"', 'version: "1.10"'), encoding="utf-8")
+    (tmp_path / "b-older.yaml").write_text(text.replace('version: "1.0"', 'version: "1.9"'), encoding="utf-8")
+    (tmp_path / "stm-exploratory-walk.yaml").write_text(text, encoding="utf-8")
+    found = find_protocols(tmp_path)
+    assert found["stm-exploratory-walk"].name == "a-newer.yaml"
+    assert found["stm-exploratory-walk@1.9"].name == "b-older.yaml"
+    assert found["stm-exploratory-walk@1.0"].name == "stm-exploratory-walk.yaml"

@@ -84,18 +84,24 @@ def resolve_campaign(project: Project, campaign: str | None) -> str | None:
     return names[-1] if names else None
 
 
-def load_observations(project: Project, campaign: str | None = None) -> pd.DataFrame:
+def load_observations(project: Project, campaign: str | None = None, *, rescored: bool = True) -> pd.DataFrame:
     """The stored observations of one campaign (or all when ``campaign`` is None), typed.
 
-    ``walk_key`` is added: the walk id, else the local date of the observation
-    (a group's visit on one day), so findings tables without walk ids still count walks.
+    With ``rescored`` (the default) every stored answer is scored again with the
+    project's current protocol (:func:`rescore`), so a changed scoring rule applies
+    at once, without re-importing.  ``walk_key`` is added: the walk id, else the
+    local date of the observation (a group's visit on one day), so findings tables
+    without walk ids still count walks.
     """
     import pandas as pd
 
     obs = project.store.read("observations", {"campaign": campaign} if campaign else None)
     if campaign is None and not obs.empty:
         obs["campaign"] = obs["campaign"].fillna("default")
-    return _typed(obs if not obs.empty else pd.DataFrame(columns=obs.columns))
+    obs = _typed(obs if not obs.empty else pd.DataFrame(columns=obs.columns))
+    if rescored and len(obs):
+        obs = rescore(obs, project.protocol())
+    return obs
 
 
 def _typed(obs: pd.DataFrame) -> pd.DataFrame:
@@ -121,6 +127,8 @@ def rescore(observations: pd.DataFrame, protocol: Protocol) -> pd.DataFrame:
     polarity): the stored ``answer`` values are run through the protocol again.
     Explicit findings (rows with no answer) keep their stored score.
     """
+    import pandas as pd
+
     obs = observations.copy()
     has_answer = obs["answer"].notna() & obs["item"].notna()
     pairs = obs.loc[has_answer, ["item", "answer"]].drop_duplicates()
@@ -129,11 +137,18 @@ def rescore(observations: pd.DataFrame, protocol: Protocol) -> pd.DataFrame:
         parsed = protocol.parse_answer(item, answer) if protocol.has_item(item) else None
         table[(item, answer)] = (parsed.score, parsed.na) if parsed else (None, False)
     keys = list(zip(obs.loc[has_answer, "item"], obs.loc[has_answer, "answer"], strict=True))
-    obs.loc[has_answer, "score"] = [table[k][0] for k in keys]
-    obs.loc[has_answer, "is_na"] = [table[k][1] for k in keys]
+    answered = obs.index[has_answer]
+    obs["score"] = pd.to_numeric(obs["score"], errors="coerce").astype(float)
+    obs["is_na"] = obs["is_na"].fillna(False).astype(bool)
+    obs.loc[answered, "score"] = pd.Series([table[k][0] for k in keys], index=answered, dtype=float)
+    obs.loc[answered, "is_na"] = pd.Series([table[k][1] for k in keys], index=answered, dtype=bool)
     scored_items = {i.key for i in protocol.items if i.scored}
     below = obs["score"].lt(protocol.problem_below) & obs["item"].isin(scored_items)
     obs["is_problem"] = (below | (obs["is_problem"].astype(bool) & ~has_answer)).astype(bool)
+    # a newly problematic answer takes the item's default severity (else medium)
+    default = obs["item"].map({i.key: i.severity for i in protocol.items})
+    severity = obs["severity"].where(obs["severity"].notna(), default).fillna("medium")
+    obs["severity"] = severity.where(obs["is_problem"], None)
     return obs
 
 

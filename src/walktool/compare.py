@@ -168,7 +168,8 @@ def _findings_change(obs_b: pd.DataFrame, obs_a: pd.DataFrame, protocol: Protoco
             "zone": first["zone"] if isinstance(first["zone"], str) else None,
             "principle": first["principle"] if isinstance(first["principle"], str) else None,
             "item": item,
-            "label": protocol.item(item).label.get("en") if item and protocol.has_item(item) else None,
+            "label_fr": protocol.item(item).label.get("fr") if item and protocol.has_item(item) else None,
+            "label_en": protocol.item(item).label.get("en") if item and protocol.has_item(item) else None,
             "severity": worst,
             "observations": len(sub),
             "participants": int(sub["participant"].nunique()),
@@ -185,8 +186,11 @@ def _findings_change(obs_b: pd.DataFrame, obs_a: pd.DataFrame, protocol: Protoco
     return out
 
 
-def write_compare_workbook(comparison: Comparison, out: str | Path, lang: str = "fr") -> Path:
-    """An Excel workbook of the comparison: stations (before, after, Δ) and the three finding lists."""
+def write_compare_workbook(comparison: Comparison, out: str | Path, lang: str = "fr", protocol: Protocol | None = None) -> Path:
+    """An Excel workbook of the comparison: stations (before, after, Δ) and the finding lists.
+
+    With ``protocol``, zones, principles and severities are written as their labels in ``lang``.
+    """
     from openpyxl import Workbook
     from openpyxl.formatting.rule import ColorScaleRule
     from openpyxl.styles import Font
@@ -215,7 +219,7 @@ def write_compare_workbook(comparison: Comparison, out: str | Path, lang: str = 
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for f in comparison.findings[key]:
-            sheet.append([f["station"], f["zone"], f["principle"], f["label"] or f["item"], f["severity"], f["observations"], f["participants"]])
+            sheet.append([f["station"], _label(protocol, "zone", f["zone"], lang), _label(protocol, "principle", f["principle"], lang), f[f"label_{lang}"] or f["item"], _label(protocol, "severity", f["severity"], lang), f["observations"], f["participants"]])
         sheet.freeze_panes = "A2"
         sheet.column_dimensions["A"].width = 30
         sheet.column_dimensions["D"].width = 50
@@ -228,6 +232,18 @@ def write_compare_workbook(comparison: Comparison, out: str | Path, lang: str = 
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)
     return out
+
+
+def _label(protocol: Protocol | None, kind: str, value: str | None, lang: str) -> str | None:
+    if protocol is None or value is None:
+        return value
+    if kind == "principle":
+        try:
+            return protocol.principle(value).label.get(lang)
+        except KeyError:
+            return value
+    vocabulary = protocol.zones if kind == "zone" else protocol.severities
+    return vocabulary.label(value, lang)
 
 
 def write_compare_map(project: Project, comparison: Comparison, out: str | Path, lang: str = "fr") -> Path:

@@ -833,9 +833,21 @@ def default_protocol_path() -> Path:
     return Path(str(resources.files("walktool") / "data" / "protocols" / f"{DEFAULT_PROTOCOL_ID}.yaml"))
 
 
+def _version_key(version: Any) -> tuple[tuple[int, str], ...]:
+    """Sort key of a version string: numeric parts numerically ("1.10" > "1.9")."""
+    parts = str(version or "").replace("-", ".").split(".")
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in parts)
+
+
 def find_protocols(folder: Path) -> dict[str, Path]:
-    """Map ``id`` (and ``id@version``) to file for every protocol YAML in ``folder``."""
+    """Map ``id`` (and ``id@version``) to file for every protocol YAML in ``folder``.
+
+    ``id`` alone names the highest version found, so adding a new version of a
+    checklist to protocols/ makes it the one a project uses; ``id@version`` names
+    each version exactly.
+    """
     found: dict[str, Path] = {}
+    best: dict[str, tuple[tuple[int, str], ...]] = {}
     for path in sorted(folder.glob("*.y*ml")):
         try:
             key = _file_key(path)
@@ -846,8 +858,11 @@ def find_protocols(folder: Path) -> dict[str, Path]:
             continue
         if isinstance(head, dict) and head.get("id"):
             pid = str(head["id"])
-            found.setdefault(pid, path)
-            found[f"{pid}@{head.get('version')}"] = path
+            version = _version_key(head.get("version"))
+            if pid not in best or version > best[pid]:
+                best[pid] = version
+                found[pid] = path
+            found.setdefault(f"{pid}@{head.get('version')}", path)
     return found
 
 

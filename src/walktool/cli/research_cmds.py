@@ -39,7 +39,7 @@ def compare_(
         language = lang or proj.settings.language
         written = []
         if out is not None:
-            written.append(write_compare_workbook(result, out, language))
+            written.append(write_compare_workbook(result, out, language, proj.protocol()))
         if map_out is not None:
             written.append(write_compare_map(proj, result, map_out, language))
     finally:
