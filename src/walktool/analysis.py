@@ -59,11 +59,12 @@ class AnalysisError(WalktoolError):
 # -- loading -----------------------------------------------------------------------
 def campaigns(project: Project) -> list[str]:
     """The campaigns in a project's store, oldest first (by their first observation)."""
-    obs = project.store.read("observations")
-    if obs.empty:
-        return []
-    first = obs.assign(campaign=obs["campaign"].fillna("default")).groupby("campaign")["observed_at"].min()
-    return sorted(first.index, key=lambda c: (str(first[c]) if first[c] == first[c] and first[c] is not None else "", c))
+    first: dict[str, str] = {}
+    for name, start in project.store.first_values("observations", "campaign", "observed_at").items():
+        key = name if name is not None else "default"
+        value = start or ""
+        first[key] = min(first.get(key, value), value)
+    return sorted(first, key=lambda c: (first[c], c))
 
 
 def resolve_campaign(project: Project, campaign: str | None) -> str | None:

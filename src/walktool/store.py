@@ -481,6 +481,16 @@ class GeoPackageStore:
         ).fetchall()
         return [r[0] for r in rows]
 
+    def first_values(self, table: str, group: str, column: str) -> dict[Any, Any]:
+        """``MIN(column)`` per value of ``group`` (nulls grouped as None), computed in SQL."""
+        t = self._table(table)
+        for name in (group, column):
+            if name not in t.column_names:
+                msg = f"{table} has no column {name!r}"
+                raise StoreError(msg)
+        rows = self._con.execute(f'SELECT "{group}", MIN("{column}") FROM "{t.name}" GROUP BY 1').fetchall()
+        return {r[0]: r[1] for r in rows}
+
     def _touch(self, table: Table) -> None:
         if table.geometry:
             bounds = self._con.execute(
