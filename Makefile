@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
-DEMO_DIR ?= demo-output
+DEMO_OUT ?=
 
 .PHONY: demo test venv lint typecheck pytest browser clean bench docs
 
@@ -19,12 +19,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: $(STAMP)
-	rm -rf $(DEMO_DIR)
-	$(VENV)/bin/walktool init $(DEMO_DIR)
-	$(VENV)/bin/walktool stations show --project $(DEMO_DIR)
-	$(VENV)/bin/walktool protocol show --project $(DEMO_DIR)
-	$(VENV)/bin/walktool import --project $(DEMO_DIR) --campaign demo tests/data/demo/findings-berri.csv
-	$(VENV)/bin/walktool check --project $(DEMO_DIR)
+	$(VENV)/bin/walktool demo $(if $(DEMO_OUT),--out $(DEMO_OUT),)
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks
@@ -32,7 +27,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(PY) -m pytest
 
 test: lint typecheck pytest
@@ -53,4 +48,4 @@ docs: $(STAMP)
 	$(PY) -m walktool.docs_cli > docs/cli.md
 
 clean:
-	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) walktool.gpkg reports/*.html reports/*.xlsx .pytest_cache .mypy_cache .ruff_cache

@@ -46,14 +46,26 @@ def _root(
 
 
 def _register() -> None:
-    from walktool.cli import analysis_cmds, import_cmds, project_cmds, protocol_cmds, stations_cmds
+    from walktool.cli import (
+        analysis_cmds,
+        demo_cmds,
+        import_cmds,
+        map_cmds,
+        project_cmds,
+        protocol_cmds,
+        report_cmds,
+        research_cmds,
+        stations_cmds,
+    )
 
+    # in the order of a campaign: set up, import, analyse, show, follow up, research
     project_cmds.register(app)
     import_cmds.register(app)
     analysis_cmds.register(app)
-    from walktool.cli import research_cmds
-
+    map_cmds.register(app)
+    report_cmds.register(app)
     research_cmds.register(app)
+    demo_cmds.register(app)
     app.add_typer(protocol_cmds.app, name="protocol")
     app.add_typer(stations_cmds.app, name="stations")
 

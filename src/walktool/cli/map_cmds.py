@@ -1,0 +1,45 @@
+"""``walktool map``: the interactive walk map (Folium / Leaflet) for a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from walktool.cli._common import LangOpt, ProjectOpt, check_lang, handle_errors, out_console
+
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+
+
+@handle_errors
+def map_(
+    campaign: CampaignOpt = None,
+    lang: LangOpt = None,
+    offline: Annotated[
+        bool,
+        typer.Option("--offline", help="Embed Leaflet and its plugins in the page and leave out the basemap: opens with no internet."),
+    ] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The HTML page to write (default: reports/map.html in the project).", show_default=False)
+    ] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Write the walk map: stations by score, findings by severity and principle, popups with recommendations."""
+    from walktool.maps import write_map
+    from walktool.project import open_project
+
+    lang = check_lang(lang)
+    proj = open_project(project)
+    try:
+        path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline)
+    finally:
+        proj.close()
+    size = path.stat().st_size / 1e6
+    mode = "offline, everything embedded" if offline else "basemap and scripts from the internet"
+    out_console().print(f"Map written to {path} ({size:.1f} MB, {mode}); open it in a web browser.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``walktool map`` to the app."""
+    app.command("map")(map_)

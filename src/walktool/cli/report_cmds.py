@@ -1,0 +1,112 @@
+"""``walktool report`` and ``walktool followup import``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from walktool.cli._common import (
+    JsonOpt,
+    LangOpt,
+    ProjectOpt,
+    check_lang,
+    err,
+    handle_errors,
+    out_console,
+    print_json,
+)
+
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+
+followup_app = typer.Typer(
+    name="followup",
+    help="Read back the follow-up (status, owner, due date, note) staff filled in the report.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@handle_errors
+def report(
+    campaign: CampaignOpt = None,
+    lang: LangOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Workbook to write (default: reports/report.xlsx in the project).", show_default=False),
+    ] = None,
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the Excel report: summary, one sheet per station, recommendations to follow up, data, method."""
+    from walktool.project import open_project
+    from walktool.report import write_report
+
+    lang = check_lang(lang)
+    proj = open_project(project)
+    try:
+        result = write_report(proj, campaign, lang=lang, out=out)
+    finally:
+        proj.close()
+    if as_json:
+        print_json(result.to_dict())
+        return
+    console = out_console()
+    console.print(
+        f"Workbook written to {result.path}: {result.stations} station sheet(s),"
+        f" {result.recommendations} recommendation(s), {result.observations:,} observation(s)"
+        + (f", {result.thumbnails} photo preview(s)" if result.thumbnails else "")
+        + ".",
+        soft_wrap=True,
+    )
+    console.print(
+        "Staff fill in the status, owner, due date and note of the recommendations sheet;"
+        f" read them back with `walktool followup import {result.path.name}`.",
+        soft_wrap=True,
+    )
+
+
+@followup_app.command("import")
+@handle_errors
+def followup_import(
+    file: Annotated[Path, typer.Argument(help="The report workbook (.xlsx) staff filled in.", show_default=False)],
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Read the status / owner / due date / note columns back and record what changed, with its date."""
+    from walktool.followup import import_followup
+    from walktool.project import open_project
+
+    proj = open_project(project)
+    try:
+        result = import_followup(proj, file)
+    finally:
+        proj.close()
+    if as_json:
+        print_json(result.to_dict())
+        return
+    _render(result)
+
+
+def _render(result: Any) -> None:
+    from rich.markup import escape
+
+    console = out_console()
+    console.print(
+        f"{escape(result.file)} ({escape(str(result.sheet))}): {result.rows} recommendation row(s) read,"
+        f" {result.changed} updated, {result.unchanged} unchanged, {result.rejected} rejected.",
+        soft_wrap=True,
+    )
+    for change in result.changes:
+        before, after = change["before"], change["after"]
+        diffs = ", ".join(f"{k}: {before[k] or '–'} → {after[k] or '–'}" for k in after if after[k] != before[k])
+        console.print(f"  {change['id']} (row {change['row']}): {escape(diffs)}", soft_wrap=True)
+    for issue in result.issues:
+        err(f"{'Error' if issue.level == 'error' else 'Warning'}: {issue.message}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``report`` and the ``followup`` group to the app."""
+    app.command("report")(report)
+    app.add_typer(followup_app, name="followup")
