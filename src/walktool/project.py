@@ -203,6 +203,12 @@ class Project:
             self.store.close()
             del self.__dict__["store"]
 
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def protocol(self, protocol_id: str | None = None) -> Protocol:
         """Load a protocol by id (default: the project's) from ``protocols/``."""
         from walktool.protocol import find_protocols, load_protocol

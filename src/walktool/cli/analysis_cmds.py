@@ -37,13 +37,10 @@ def summary(
     if by not in BY_CHOICES:
         raise typer.BadParameter(f"{by!r}; use one of {', '.join(BY_CHOICES)}", param_hint="--by")
     lang = check_lang(lang)
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         result = summarize(proj, campaign, by)
         language = lang or proj.settings.language
         protocol = proj.protocol()
-    finally:
-        proj.close()
     if csv is not None:
         _write_csv(result, csv)
     if as_json:
@@ -144,13 +141,10 @@ def recommend_(
     from walktool.recommend import recommend
 
     lang = check_lang(lang)
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         recs = recommend(proj, campaign, station=station, top=top)
         language = lang or proj.settings.language
         records = recs.records(language, proj.protocol())
-    finally:
-        proj.close()
     if as_json:
         print_json({"campaign": recs.campaign, "recommendations": records})
         return

@@ -30,11 +30,8 @@ def map_(
     from walktool.project import open_project
 
     lang = check_lang(lang)
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline)
-    finally:
-        proj.close()
     size = path.stat().st_size / 1e6
     mode = "offline, everything embedded" if offline else "basemap and scripts from the internet"
     out_console().print(f"Map written to {path} ({size:.1f} MB, {mode}); open it in a web browser.")

@@ -44,11 +44,8 @@ def report(
     from walktool.report import write_report
 
     lang = check_lang(lang)
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         result = write_report(proj, campaign, lang=lang, out=out)
-    finally:
-        proj.close()
     if as_json:
         print_json(result.to_dict())
         return
@@ -78,11 +75,8 @@ def followup_import(
     from walktool.followup import import_followup
     from walktool.project import open_project
 
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         result = import_followup(proj, file)
-    finally:
-        proj.close()
     if as_json:
         print_json(result.to_dict())
         return

@@ -33,8 +33,7 @@ def compare_(
     from walktool.project import open_project
 
     lang = check_lang(lang)
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         result = compare(proj, before, after)
         language = lang or proj.settings.language
         written = []
@@ -42,8 +41,6 @@ def compare_(
             written.append(write_compare_workbook(result, out, language, proj.protocol()))
         if map_out is not None:
             written.append(write_compare_map(proj, result, map_out, language))
-    finally:
-        proj.close()
     if as_json:
         print_json(result.to_dict())
         return
@@ -87,11 +84,8 @@ def agreement_(
     from walktool.agreement import agreement
     from walktool.project import open_project
 
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         result = agreement(proj, campaign)
-    finally:
-        proj.close()
     if as_json:
         print_json(result.to_dict())
         return
@@ -126,11 +120,8 @@ def export_(
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"{fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
-    proj = open_project(project)
-    try:
+    with open_project(project) as proj:
         written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants)
-    finally:
-        proj.close()
     for path in written:
         out_console().print(f"Written: {path}")
 
