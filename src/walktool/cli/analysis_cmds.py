@@ -92,12 +92,12 @@ def _render_summary(result: Any, protocol: Any, lang: str) -> None:
     rows = result.station_records() if result.by == "station" else result.group_records()
     extra = {"zone": "zone", "period": "period"}.get(result.by)
     table = Table(title=f"Scores by {result.by}, worst first (0–100)", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    table.add_column("station", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("station", no_wrap=True, overflow="ellipsis", max_width=18)
     if extra:
         table.add_column(extra, no_wrap=True, min_width=len(extra))
     headers = ["score", *[SHORT.get(k, k[:5]) for k in principles], "obs", "part"]
     if not extra:
-        headers += ["c/h/m/l", "unsafe"]
+        headers += ["find", "crit", "unsafe"]
     for header in headers:
         table.add_column(header, justify="right", no_wrap=True, min_width=len(header))
     for r in rows:
@@ -111,7 +111,7 @@ def _render_summary(result: Any, protocol: Any, lang: str) -> None:
         cells += [str(r["observations"]), str(r["participants"])]
         if not extra:
             f = r["findings"]
-            cells.append(f"{f['critical']}/{f['high']}/{f['medium']}/{f['low']}")
+            cells += [str(sum(f.values())), str(f["critical"])]
             feel = r["feeling"]
             unsafe = (feel["uncomfortable"] or 0) + (feel["frightening"] or 0) if feel["answers"] else None
             cells.append("–" if unsafe is None else f"{unsafe:.0%}")
@@ -120,11 +120,24 @@ def _render_summary(result: Any, protocol: Any, lang: str) -> None:
     if any(r["low_confidence"] for r in rows):
         console.print(f"⚠ low confidence: seen by fewer than {protocol.low_confidence_participants} participants.")
     legend = ", ".join(f"{SHORT.get(k, k)} = {protocol.principle(k).label.get(lang)}" for k in principles)
-    console.print(f"[dim]{legend}; unsafe = share feeling uncomfortable or frightened[/dim]")
+    if extra:
+        console.print(f"[dim]{legend}[/dim]")
+    else:
+        console.print(f"[dim]{legend}; find = findings (crit = critical); unsafe = share feeling uncomfortable or frightened[/dim]")
     drivers = [d for d in result.drivers if d["rho"] is not None]
     if drivers:
         top = ", ".join(f"{d['principle']} (ρ = {d['rho']:+.2f})" for d in drivers[:3])
         console.print(f"Principles moving most with feeling, across {drivers[0]['stops']} stops: {top}")
+    shown = [p for p in result.profiles if not p["suppressed"]]
+    if result.profiles:
+        hidden = len(result.profiles) - len(shown)
+        console.print(f"Profiles: {len(shown)} group(s) shown in --json, {hidden} suppressed (fewer than {protocol.min_group_size} participants).")
+        for p in shown[:6]:
+            feel = p["feeling"]
+            unsafe = (feel["uncomfortable"] or 0) + (feel["frightening"] or 0)
+            when = f" at {p['period']}" if p["period"] else ""
+            score = "–" if p["score"] is None else f"{p['score']:.0f}"
+            console.print(f"  {p['attribute']} = {p['value']}{when}: {p['participants']} participants, score {score}, feeling unsafe {unsafe:.0%}")
 
 
 @handle_errors
