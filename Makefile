@@ -41,8 +41,12 @@ browser:
 		|| echo "warning: could not install chromium; the browser test will fail"; \
 	fi
 
-bench: $(STAMP)
-	$(PY) benchmarks/run.py
+# Speed and memory figures (never asserted by tests): import of 20,000 Kobo rows, the map
+# at 100,000 findings (needs chromium: `make browser`), the report at 100,000 observations.
+bench: $(STAMP) browser
+	$(PY) benchmarks/run.py 20000
+	$(PY) benchmarks/map_bench.py 100000
+	$(PY) benchmarks/report_bench.py 100000
 
 docs: $(STAMP)
 	$(PY) -m walktool.docs_cli > docs/cli.md

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # (accents, case, punctuation and spacing ignored).
 CONTEXT_SYNONYMS: dict[str, tuple[str, ...]] = {
     "station": ("station", "gare", "station de metro", "metro", "station metro", "nom de la station",
-                "station name", "station_name", "stop", "arret", "nom station", "station visitee"),
+                "nom de la gare", "station name", "station_name", "stop", "arret", "nom station", "station visitee"),
     "zone": ("zone", "secteur", "endroit", "emplacement", "lieu", "lieu dans la station", "area",
              "spot", "location in station", "zone de la station", "station zone", "partie de la station",
              "sous zone", "espace"),
@@ -97,6 +97,8 @@ SYSTEM_COLUMNS = {
     "created_at", "uploaded_at", "updated_at", "created_by", "title", "isvalidated", "phonenumber",
     "subscriberid", "simserial", "simid", "email_address",
 }
+# Kobo's own columns whose names look like context fields (``_notes`` is not a comment)
+_KOBO_BOOKKEEPING = re.compile(r"_(notes|tags|status|validation_status|submitted_by|submission__.*)", re.IGNORECASE)
 _SUFFIX = re.compile(r"^(?P<base>.+?)[ _\-:–—/()]*(?P<kind>severity|severite|gravite|comment|commentaire|photo|image)\W*$")
 _PREFIX = re.compile(r"^(?P<kind>severity|severite|gravite|comment|commentaire|photo|image)[ _\-:–—/()]+(?P<base>.+?)\W*$")
 _KIND = {"severity": "severity", "severite": "severity", "gravite": "severity", "comment": "comment",
@@ -139,7 +141,7 @@ def is_system_column(header: str) -> bool:
             r".+-(latitude|longitude|altitude|accuracy)", f
         ):
             return True
-        if f.endswith("_url") or f.startswith(("set-of-", "utm_", "accuracy_", "lat_", "long_")):
+        if f.endswith("_url") or f.startswith(("set-of-", "utm_", "accuracy_", "lat_", "long_", "_submission_")):
             return True
     return False
 
@@ -266,7 +268,7 @@ def classify_column(header: str, protocol: Protocol, mapping: Mapping | None = N
             m = re.fullmatch(r"(.+)_(severity|comment|photo)", target)
             if m and protocol.has_item(m.group(1)):
                 return Role(f"item_{m.group(2)}", m.group(1), source="mapping")
-    if header.startswith("__"):
+    if header.startswith("__") or _KOBO_BOOKKEEPING.match(header.strip()):
         return Role("system")
     for name in path_segments(header):
         if protocol.has_item(name):

@@ -5,19 +5,37 @@ as it came (copied into ``walks/`` with its SHA-256), logs the import, stores
 observations, participants' pseudonymous profiles, walks, rejects and warnings,
 and returns a report where, for every file, ``rows == accepted + rejected``.
 
+Large files stream: each file is read once, then normalised and stored a chunk
+of :data:`CHUNK_ROWS` records at a time, so that at any step only one copy of the
+data is held (the raw table, plus the chunk being normalised and written).  All
+writes of one import run in one transaction: an unexpected failure stores
+nothing.
+
 Re-importing the same file, or a newer export of the same submissions, updates
 rather than duplicates: observations are keyed by the submission's stable id and
 the item, and a submission's previous observations are replaced as a whole.
+
+Photos are imported after the sheets of the same command, so that a photo with
+no GPS fix (common underground) takes the station and zone of the sheet row that
+names it, from this import or an earlier one.
+
+With ``--walk ID`` the walk file ``walks/ID/walk.yaml`` (docs/walk-format.md) is
+read and checked against the sheets: observations dated outside the walk's day
+(``outside-walk-date``) or time (``outside-walk-time``), at a station or zone not
+on its route (``outside-walk-route``), and more participants than it had
+(``too-many-participants``) are warnings.
 """
 
 from __future__ import annotations
 
 import getpass
 import hashlib
+import re
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,12 +45,22 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from walktool.columns import Role
+    from walktool.normalize import Context, NormalizedTable
     from walktool.project import Project
+    from walktool.protocol import Protocol
+    from walktool.readers import Format, Probe, RawTable
+    from walktool.stations import StationLayer
 
 Progress = Callable[[str, int, int], None]
 # Formats whose records have no stable id (keyed by their content within the file): re-importing
 # a file of the same name replaces its previous observations instead of adding changed rows as new.
 ROW_KEYED_FORMATS = ("findings-table", "walktool-sheet")
+CHUNK_ROWS = 2000  # records normalised at a time
+STORE_ROWS = 25000  # observations written per store call
+DELETE_BATCH = 5000  # submission ids per delete
+WALK_TIME_GRACE_MIN = 15  # minutes tolerated before start_time and after end_time
+# the walk context an unplaced photo takes from the sheet row naming it
+_PHOTO_CONTEXT = ("campaign", "walk_id", "station_id", "station_name", "zone", "period", "observed_at", "local_time", "protocol")
 
 
 @dataclass
@@ -128,7 +156,9 @@ def sha256_of(path: Path) -> str:
     if path.is_dir():
         for p in sorted(q for q in path.rglob("*") if q.is_file()):
             digest.update(str(p.relative_to(path)).encode())
-            digest.update(p.read_bytes())
+            with p.open("rb") as fh:
+                for chunk in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(chunk)
     else:
         with path.open("rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
@@ -136,26 +166,447 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+# ---------------------------------------------------------------------------
+# Walk files
+# ---------------------------------------------------------------------------
+
+WALK_KEYS = ("date", "start_time", "end_time", "facilitator", "route", "n_participants", "weather", "campaign")
+
+
+def _yaml_loader() -> Any:
+    """A safe YAML loader that keeps ``19:00`` a string (YAML 1.1 would read it as 1140, base 60)."""
+    import yaml
+
+    class WalkLoader(yaml.SafeLoader):
+        pass
+
+    int_tag = "tag:yaml.org,2002:int"
+    WalkLoader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != int_tag]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    WalkLoader.add_implicit_resolver(
+        int_tag,
+        re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+        list("-+0123456789"),
+    )
+    return WalkLoader
+
+
 def load_walk_metadata(project: Project, walk_id: str) -> dict[str, Any]:
-    """Read ``walks/<walk_id>/walk.yaml`` when it exists (date, start_time, facilitator, route …)."""
+    """Read ``walks/<walk_id>/walk.yaml`` when it exists (docs/walk-format.md); ``{}`` otherwise.
+
+    Raises
+    ------
+    WalktoolError
+        When the file is not valid YAML or not a mapping.
+    """
     import yaml
 
     path = project.walks_dir / walk_id / "walk.yaml"
     if not path.exists():
         return {}
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+        doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_yaml_loader()) or {}  # a SafeLoader
     except yaml.YAMLError as exc:
         msg = f"{path}: not valid YAML ({exc})"
         raise WalktoolError(msg) from exc
     if not isinstance(doc, dict):
-        msg = f"{path}: a walk file is a mapping (date, start_time, facilitator, route, participants, weather, campaign)"
+        msg = f"{path}: a walk file is a mapping ({', '.join(WALK_KEYS)}); see docs/walk-format.md"
         raise WalktoolError(msg)
     return doc
 
 
-def _copy_raw(project: Project, path: Path, checksum: str, walk_id: str | None) -> str:
-    """Copy a raw file into walks/ (once per content); return its path relative to the project."""
+@dataclass
+class WalkPlan:
+    """A walk's metadata from its walk file, ready to check observations against.
+
+    Attributes
+    ----------
+    walk_id, path, meta
+        The walk, its file and the file's content.
+    day
+        The walk's date, when given.
+    start, end
+        Start and end time of day, when given (``end < start`` crosses midnight).
+    route
+        Station id → zones visited there (None: any zone); None when the file has no route.
+    route_text
+        The route as stored in the walks table (``Berri-UQAM: platform, hall; McGill``).
+    n_participants
+        Number of participants, when given.
+    problems
+        Warnings about the walk file itself (route stations not found …).
+    """
+
+    walk_id: str
+    path: Path
+    meta: dict[str, Any]
+    day: date | None = None
+    start: time | None = None
+    end: time | None = None
+    route: dict[str, set[str] | None] | None = None
+    route_text: str | None = None
+    n_participants: int | None = None
+    problems: list[Issue] = field(default_factory=list)
+    participants: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, project: Project, walk_id: str, layer: StationLayer, protocol: Protocol, tz: str) -> WalkPlan | None:
+        """Read and check ``walks/<walk_id>/walk.yaml``; None when there is none.
+
+        Raises
+        ------
+        WalktoolError
+            When a key holds a value walktool cannot use (the message says which and how to write it).
+        """
+        from walktool.stations import StationMatcher
+        from walktool.values import parse_date, parse_time_of_day
+
+        meta = load_walk_metadata(project, walk_id)
+        if not meta:
+            return None
+        path = project.walks_dir / walk_id / "walk.yaml"
+        plan = cls(walk_id, path, meta)
+
+        def bad(key: str, expected: str) -> WalktoolError:
+            return WalktoolError(f"{path}: {key}: {meta[key]!r} is not {expected}; see docs/walk-format.md")
+
+        if meta.get("date") not in (None, ""):
+            plan.day = parse_date(str(meta["date"]), tz)
+            if plan.day is None:
+                raise bad("date", "a date (write it as 2023-11-14)")
+        for key in ("start_time", "end_time"):
+            if meta.get(key) not in (None, ""):
+                parsed = parse_time_of_day(str(meta[key]))
+                if parsed is None:
+                    raise bad(key, "a time of day (write it as '19:30' or 19h30)")
+                setattr(plan, key.split("_")[0], parsed)
+        count = meta.get("n_participants", meta.get("participants"))
+        if count not in (None, ""):
+            if isinstance(count, bool) or not str(count).strip().isdigit():
+                key = "n_participants" if "n_participants" in meta else "participants"
+                raise bad(key, "a whole number of participants")
+            plan.n_participants = int(str(count).strip())
+        route = meta.get("route")
+        if route not in (None, "", []):
+            if not isinstance(route, list):
+                raise bad("route", "a list of stops (- station: Berri-UQAM, zones: [platform, hall])")
+            matcher = StationMatcher(layer.stations)
+            plan.route = {}
+            shown: list[str] = []
+            for n, stop in enumerate(route, 1):
+                if isinstance(stop, dict):
+                    name = stop.get("station")
+                    zones_raw = stop.get("zones", stop.get("zone"))
+                else:
+                    name, zones_raw = stop, None
+                if not isinstance(name, str | int | float) or not str(name).strip():
+                    msg = f"{path}: route stop {n} names no station; write '- station: Berri-UQAM' (zones optional)"
+                    raise WalktoolError(msg)
+                match = matcher.match(str(name))
+                if match is None:
+                    plan.problems.append(
+                        Issue(
+                            "walk-route-unknown-station",
+                            f"{path.name}: route stop {n} names {str(name)!r}, which is not a station of the layer"
+                            f" (closest: {', '.join(matcher.suggestions(str(name)))}); fix the walk file",
+                            "warning",
+                            column="route",
+                            value=str(name),
+                        )
+                    )
+                    continue
+                zones: set[str] | None = None
+                if zones_raw not in (None, "", []):
+                    zones = set()
+                    for z in zones_raw if isinstance(zones_raw, list) else str(zones_raw).split(","):
+                        zone = protocol.zones.match(str(z).strip())
+                        if zone is None:
+                            plan.problems.append(
+                                Issue(
+                                    "walk-route-unknown-zone",
+                                    f"{path.name}: route stop {n} ({match.name}): zone {str(z)!r} not understood; use one of"
+                                    f" {', '.join(c.value for c in protocol.zones.choices)}",
+                                    "warning",
+                                    column="route",
+                                    value=str(z),
+                                )
+                            )
+                        else:
+                            zones.add(zone)
+                if match.station_id in plan.route:
+                    prev = plan.route[match.station_id]
+                    plan.route[match.station_id] = None if prev is None or zones is None else prev | zones
+                else:
+                    plan.route[match.station_id] = zones
+                shown.append(match.name + (f": {', '.join(sorted(zones))}" if zones else ""))
+            plan.route_text = "; ".join(shown) or None
+        return plan
+
+    def walk_row(self) -> dict[str, Any]:
+        """The walk file's values for the walks table."""
+        meta = self.meta
+        return {
+            "date": self.day.isoformat() if self.day else None,
+            "start_time": self.start.strftime("%H:%M") if self.start else None,
+            "end_time": self.end.strftime("%H:%M") if self.end else None,
+            "facilitator": str(meta["facilitator"]) if meta.get("facilitator") else None,
+            "route": self.route_text,
+            "n_participants": self.n_participants,
+            "weather": str(meta["weather"]) if meta.get("weather") else None,
+        }
+
+    def check(self, obs: pd.DataFrame, timed: Any, file: str) -> list[Issue]:
+        """Warnings for observations outside the walk's day, time window or route.
+
+        Parameters
+        ----------
+        obs
+            Observations (one normalised chunk).
+        timed
+            Boolean array aligned with ``obs``: the time has a time of day (not a date alone).
+        file
+            The sheet, for the issues.
+        """
+        import numpy as np
+        import pandas as pd
+
+        if obs.empty:
+            return []
+        self.participants.update(obs["participant"].dropna().astype(str))
+        local = obs["local_time"].astype(object)
+        has_time = local.notna().to_numpy()
+        text = local.fillna("").astype(str)
+        flagged: list[tuple[str, pd.Series, Callable[[int], str]]] = []
+        wraps = self.start is not None and self.end is not None and self.end < self.start
+        if self.day is not None:
+            allowed = {self.day.isoformat()} | ({(self.day + timedelta(days=1)).isoformat()} if wraps else set())
+            off_day = has_time & ~text.str[:10].isin(allowed).to_numpy()
+            flagged.append(
+                (
+                    "outside-walk-date",
+                    pd.Series(off_day, index=obs.index),
+                    lambda i: f"observed on another day than walk {self.walk_id!r} ({self.day}); check the date or the --walk",
+                )
+            )
+        else:
+            off_day = np.zeros(len(obs), dtype=bool)
+        if self.start is not None or self.end is not None:
+            hours = pd.to_numeric(text.str[11:13], errors="coerce")
+            minutes = hours * 60 + pd.to_numeric(text.str[14:16], errors="coerce")
+            start = self.start.hour * 60 + self.start.minute - WALK_TIME_GRACE_MIN if self.start else None
+            end = self.end.hour * 60 + self.end.minute + WALK_TIME_GRACE_MIN if self.end else None
+            if start is not None and end is not None and wraps:
+                inside = (minutes >= start) | (minutes <= end)
+            else:
+                inside = pd.Series(True, index=obs.index)
+                if start is not None:
+                    inside &= minutes >= start
+                if end is not None:
+                    inside &= minutes <= end
+            timed_arr = np.asarray(timed, dtype=bool) if timed is not None else np.ones(len(obs), dtype=bool)
+            off_time = has_time & timed_arr & ~off_day & ~inside.fillna(True).to_numpy(dtype=bool)
+            window = f"{self.start.strftime('%H:%M') if self.start else '…'}–{self.end.strftime('%H:%M') if self.end else '…'}"
+            flagged.append(
+                (
+                    "outside-walk-time",
+                    pd.Series(off_time, index=obs.index),
+                    lambda i: f"observed at {text.iat[i][11:16]}, outside walk {self.walk_id!r}'s time ({window}); check the time or the --walk",
+                )
+            )
+        if self.route is not None:
+            route = self.route
+            station = obs["station_id"].astype(object)
+            zone = obs["zone"].astype(object)
+            off_station = station.notna() & ~station.isin(list(route))
+            zone_ok = [
+                z is None or z != z or sid not in route or route[sid] is None or z in route[sid]  # type: ignore[operator]
+                for sid, z in zip(station.tolist(), zone.tolist(), strict=True)
+            ]
+            off_zone = ~off_station & ~pd.Series(zone_ok, index=obs.index, dtype=bool)
+            names = obs["station_name"].astype(object)
+
+            def route_message(i: int) -> str:
+                if off_station.iat[i]:
+                    return f"{names.iat[i]} is not on the route of walk {self.walk_id!r} ({self.route_text}); check the station or the walk file's route"
+                return f"zone {zone.iat[i]} of {names.iat[i]} is not on the route of walk {self.walk_id!r} ({self.route_text}); check the zone or the walk file's route"
+
+            flagged.append(("outside-walk-route", off_station | off_zone, route_message))
+        issues: list[Issue] = []
+        sheets = obs["source_sheet"].astype(object)
+        rows = obs["source_row"]
+        for code, mask, message in flagged:
+            seen: set[tuple[Any, Any]] = set()
+            for pos in np.flatnonzero(mask.to_numpy(dtype=bool)):
+                key = (sheets.iat[pos], rows.iat[pos])
+                if key in seen:
+                    continue
+                seen.add(key)
+                sheet = sheets.iat[pos]
+                row = rows.iat[pos]
+                issues.append(
+                    Issue(
+                        code,
+                        message(int(pos)),
+                        "warning",
+                        file=file,
+                        sheet=sheet if isinstance(sheet, str) and sheet else None,
+                        row=None if row is None or row != row else int(row),
+                        column="station" if code == "outside-walk-route" else None,
+                    )
+                )
+        return issues
+
+    def participant_issue(self, stored: set[str]) -> Issue | None:
+        """A warning when the sheets name more participants than the walk had."""
+        if self.n_participants is None:
+            return None
+        seen = len(self.participants | stored)
+        if seen <= self.n_participants:
+            return None
+        return Issue(
+            "too-many-participants",
+            f"the sheets of walk {self.walk_id!r} name {seen} distinct participants but its walk file says"
+            f" n_participants: {self.n_participants}; check the observer names (a typo makes a new participant)"
+            " or the walk file",
+            "warning",
+            column="observer",
+            value=str(seen),
+        )
+
+
+# ---------------------------------------------------------------------------
+# Photos
+# ---------------------------------------------------------------------------
+
+
+def photo_key(value: str) -> str:
+    """How a photo is matched to a sheet row: its file name, case-insensitive."""
+    return value.replace("\\", "/").rsplit("/", 1)[-1].strip().casefold()
+
+
+class _PhotoIndex:
+    """The walk context of sheet rows that name a photo: this import's first, then stored ones."""
+
+    def __init__(self, project: Project, *, use_store: bool) -> None:
+        self.project = project
+        self.use_store = use_store
+        self.named: dict[str, dict[str, Any]] = {}
+        self._stored: dict[str, dict[str, Any]] | None = None
+
+    def add(self, obs: pd.DataFrame) -> None:
+        """Remember the rows of a sheet chunk that name a photo (small: only the context columns)."""
+        if obs.empty:
+            return
+        with_photo = obs.loc[obs["photo"].notna(), ["photo", *_PHOTO_CONTEXT]]
+        if with_photo.empty:
+            return
+        with_photo = with_photo.drop_duplicates("photo")  # a record's photo is on each of its observations
+        keys = with_photo["photo"].astype(str).map(photo_key)
+        first = with_photo.assign(_key=keys.to_numpy()).drop_duplicates("_key")
+        for rec in first.to_dict("records"):
+            self.named.setdefault(str(rec.pop("_key")), rec)
+
+    def _load_stored(self) -> dict[str, dict[str, Any]]:
+        if self._stored is None:
+            self._stored = {}
+            store = self.project.store
+            if self.use_store and store.count("observations"):
+                stored = store.read("observations")
+                stored = stored.loc[stored["photo"].notna() & stored["format"].ne("photos"), ["photo", *_PHOTO_CONTEXT]]
+                self._stored = {}
+                for rec in stored.to_dict("records"):
+                    self._stored.setdefault(photo_key(str(rec["photo"])), rec)
+        return self._stored
+
+    def lookup(self, name: str) -> dict[str, Any] | None:
+        """The context of the first sheet row naming ``name`` (a photo key), or None."""
+        return self.named.get(name) or self._load_stored().get(name)
+
+
+def _link_photos(nt: NormalizedTable, part: RawTable, index: _PhotoIndex, source_file: str) -> None:
+    """Give photos without a position the station and zone of the sheet row naming them.
+
+    A photo that no station could be found for (no GPS fix, common underground)
+    becomes an observation at the station, zone and time of the first sheet row
+    whose photo column names the same file; one no row names is rejected as
+    ``photo-unplaced``.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from walktool.normalize import OBSERVATION_COLUMNS, _hash
+
+    frame = part.frame
+    by_row = {
+        int(r): (str(p), str(s))
+        for r, p, s in zip(frame["__row"].tolist(), frame["__photo"].tolist(), frame["__submission"].tolist(), strict=True)
+    }
+    kept: list[Issue] = []
+    rescued: list[dict[str, Any]] = []
+    for issue in nt.issues:
+        if not (issue.level == "error" and issue.code in ("no-station", "no-answers") and issue.row in by_row):
+            kept.append(issue)
+            continue
+        photo, submission = by_row[issue.row]
+        name = photo_key(photo)
+        linked = index.lookup(name)
+        if linked is not None:
+            rescued.append(
+                {
+                    **dict.fromkeys(OBSERVATION_COLUMNS),
+                    **{k: linked.get(k) for k in _PHOTO_CONTEXT},
+                    "obs_id": _hash(submission, "photo"),
+                    "submission_id": submission,
+                    "participant": None,
+                    "station_match": "photo-link",
+                    "station_confidence": 1.0,
+                    "is_na": False,
+                    "is_problem": False,
+                    "photo": photo,
+                    "location_source": "station",
+                    "format": "photos",
+                    "source_file": source_file,
+                    "source_row": issue.row,
+                }
+            )
+        elif issue.code == "no-station":
+            kept.append(
+                Issue(
+                    "photo-unplaced",
+                    "this photo has no GPS fix and no sheet row names it; write its file name in a sheet's photo"
+                    " column and import the sheet and the photos together (or the sheet first)",
+                    "error",
+                    file=issue.file,
+                    row=issue.row,
+                    column="photo",
+                    value=photo,
+                )
+            )
+        else:
+            kept.append(issue)
+    nt.issues = kept
+    if rescued:
+        extra = pd.DataFrame(rescued, columns=OBSERVATION_COLUMNS)
+        nt.observations = pd.concat([nt.observations, extra], ignore_index=True) if len(nt.observations) else extra
+        timed = nt.timed if nt.timed is not None else np.zeros(0, dtype=bool)
+        nt.timed = np.concatenate([np.asarray(timed, dtype=bool), np.zeros(len(extra), dtype=bool)])
+        nt.accepted += len(rescued)
+        nt.rejected -= len(rescued)
+
+
+# ---------------------------------------------------------------------------
+# Import
+# ---------------------------------------------------------------------------
+
+
+def _copy_raw(project: Project, path: Path, checksum: str, walk_id: str | None, companions: Sequence[Path] = ()) -> str:
+    """Copy a raw file into walks/ (once per content); return its path relative to the project.
+
+    ``companions`` (an ODK root CSV's repeat files ``<stem>-<repeat>.csv``) are copied
+    beside it under the same stem, so that the copy can be read again as it was.
+    """
     folder = project.walks_dir / (walk_id or "imported")
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / path.name
@@ -170,6 +621,14 @@ def _copy_raw(project: Project, path: Path, checksum: str, walk_id: str | None) 
             shutil.copytree(path, target)
         else:
             shutil.copy2(path, target)
+    for companion in companions:
+        copy = target.with_name(target.stem + companion.name[len(path.stem) :])
+        try:
+            same = copy.resolve() == companion.resolve()
+        except OSError:
+            same = False
+        if not same and (not copy.exists() or sha256_of(copy) != sha256_of(companion)):
+            shutil.copy2(companion, copy)
     return str(target.relative_to(project.root))
 
 
@@ -208,20 +667,27 @@ def import_files(
     Returns
     -------
     ImportResult
-    """
+        One :class:`FileReport` per path, in the order given.
 
-    from walktool.columns import load_mapping, plan_summary
+    Raises
+    ------
+    WalktoolError
+        When the mapping or the walk file cannot be used (files that cannot be
+        read are reported in their :class:`FileReport` instead).
+    """
+    from walktool.columns import load_mapping
     from walktool.errors import SheetFormatError
-    from walktool.normalize import Context, normalize_table
-    from walktool.readers import read_file
+    from walktool.normalize import Context
+    from walktool.readers import RepeatFileError, detect_format, get_format
+    from walktool.readers._base import Probe
     from walktool.stations import load_stations
 
     protocol = project.protocol()
     layer = load_stations(project)
     mapping_obj = load_mapping(mapping, protocol)[0] if mapping else None
-    walk_meta = load_walk_metadata(project, walk_id) if walk_id else {}
-    campaign = campaign or (str(walk_meta["campaign"]) if walk_meta.get("campaign") else None)
     settings = project.settings
+    walk = WalkPlan.load(project, walk_id, layer, protocol, settings.timezone) if walk_id else None
+    campaign = campaign or (str(walk.meta["campaign"]) if walk and walk.meta.get("campaign") else None)
     ctx = Context(
         protocol=protocol,
         layer=layer,
@@ -236,57 +702,68 @@ def import_files(
     started = datetime.now(UTC)
     import_id = started.strftime("%Y%m%dT%H%M%S%fZ")
     reports: list[FileReport] = []
-    batches: list[tuple[FileReport, Any]] = []
-    total = len(paths)
-    for n, raw_path in enumerate(paths, 1):
+    jobs: list[tuple[FileReport, Path, Format, Probe]] = []
+    repeat_files: list[tuple[FileReport, RepeatFileError]] = []
+    for raw_path in paths:
         path = Path(raw_path)
         report = FileReport(str(raw_path), None)
         reports.append(report)
-        if progress:
-            progress(f"reading {path.name}", n - 1, total)
         try:
-            format_, tables = read_file(path, fmt=fmt)
-        except (SheetFormatError, OSError) as exc:
-            report.error = str(exc)
-            report.issues.append(Issue("unreadable-file", str(exc), "error", file=str(raw_path)))
+            probe = Probe(path)
+            format_ = get_format(fmt) if fmt and fmt != "auto" else detect_format(path, probe)
+            if not path.exists():
+                msg = f"{path}: no such file or folder"
+                raise SheetFormatError(msg)
+        except RepeatFileError as exc:
+            repeat_files.append((report, exc))
             continue
-        report.format = format_.name
-        report.checksum = sha256_of(path)
-        normalized = []
-        plan: dict[str, Role] = {}
-        for table in tables:
-            if format_.name in ROW_KEYED_FORMATS and "__submission" in table.frame.columns:
-                # content ids are per file: identical rows of two different sheets are two observations
-                table.frame["__submission"] = path.name + "|" + table.frame["__submission"].astype(str)
-            for part, done, size in _chunks(table):
-                if progress:
-                    progress(f"normalising {path.name}", done, size)
-                nt = normalize_table(part, ctx)
-                normalized.append((part, nt))
-                plan.update(nt.plan)
-                report.rows += nt.rows
-                report.accepted += nt.accepted
-                report.rejected += nt.rejected
-                report.issues.extend(nt.issues)
-        report.columns = plan_summary(plan)
-        batches.append((report, normalized))
-    _link_photos(project, batches, dry_run=dry_run)
-    for report, normalized in batches:
-        obs = [nt.observations for _, nt in normalized]
-        report.observations = int(sum(len(o) for o in obs))
-        if walk_meta:
-            report.issues.extend(_check_walk(walk_meta, walk_id or "", obs, report.path, settings.timezone))
-    if not dry_run:
-        _store(project, batches, import_id=import_id, started=started, walk_id=walk_id, walk_meta=walk_meta, campaign=campaign, progress=progress)
+        except (SheetFormatError, OSError) as exc:
+            _failed(report, exc)
+            continue
+        jobs.append((report, path, format_, probe))
+    _settle_repeat_files(repeat_files, [job[1] for job in jobs])
+    # sheets first: a photo without GPS is placed by the sheet row naming it
+    jobs.sort(key=lambda job: job[2].name == "photos")
+    run = _Run(project, ctx, protocol, walk, import_id=import_id, started=started, dry_run=dry_run, progress=progress)
+    with nullcontext() if dry_run else project.store.transaction():
+        for n, job in enumerate(jobs):
+            run.file(*job, n=n, total=len(jobs))
+        run.finish()
     if progress:
-        progress("done", total, total)
+        progress("done", len(jobs), len(jobs))
     return ImportResult(reports, dry_run=dry_run, import_id=None if dry_run else import_id)
 
 
-CHUNK_ROWS = 5000
+def _settle_repeat_files(repeat_files: list[tuple[FileReport, Any]], main_paths: list[Path]) -> None:
+    """A repeat file is an error on its own, but only a note when its main CSV is imported too (it brings it along)."""
+    imported = set()
+    for p in main_paths:
+        try:
+            imported.add(p.resolve())
+        except OSError:
+            continue
+    for report, exc in repeat_files:
+        main = exc.main
+        if main is not None and main.resolve() in imported:
+            report.format = exc.format
+            report.issues.append(
+                Issue(
+                    "repeat-file-joined",
+                    f"repeat file read with its main CSV {main.name} (its rows are counted there)",
+                    "warning",
+                    file=report.path,
+                )
+            )
+        else:
+            _failed(report, exc)
 
 
-def _chunks(table: Any) -> Any:
+def _failed(report: FileReport, exc: Exception) -> None:
+    report.error = str(exc)
+    report.issues.append(Issue("unreadable-file", str(exc), "error", file=report.path))
+
+
+def _chunks(table: RawTable) -> Iterator[tuple[RawTable, int, int]]:
     """Split a large raw table into parts normalised one after the other (bounded memory, progress)."""
     from dataclasses import replace
 
@@ -305,156 +782,183 @@ def _chunks(table: Any) -> Any:
         yield part, min(start + CHUNK_ROWS, size), size
 
 
-def _check_walk(meta: dict[str, Any], walk_id: str, frames: list[pd.DataFrame], file: str, tz: str) -> list[Issue]:
-    """Observations dated outside their walk's date are warnings."""
-    from walktool.values import parse_date
+class _Run:
+    """One import: files are read, normalised and stored one chunk at a time."""
 
-    day = parse_date(str(meta.get("date", "")), tz) if meta.get("date") else None
-    if day is None:
-        return []
-    issues = []
-    for frame in frames:
-        if frame.empty:
-            continue
-        local = frame["local_time"].dropna().astype(str).str[:10]
-        off = frame.loc[local.index[local.ne(day.isoformat())]]
-        for row in sorted(set(off["source_row"].dropna().astype(int))):
-            issues.append(
-                Issue(
-                    "outside-walk-date",
-                    f"observed on another day than walk {walk_id!r} ({day.isoformat()}); check the date or the --walk",
-                    "warning",
-                    file=file,
-                    row=row,
-                )
-            )
-    return issues
+    def __init__(
+        self,
+        project: Project,
+        ctx: Context,
+        protocol: Protocol,
+        walk: WalkPlan | None,
+        *,
+        import_id: str,
+        started: datetime,
+        dry_run: bool,
+        progress: Progress | None,
+    ) -> None:
+        self.project = project
+        self.store = project.store
+        self.ctx = ctx
+        self.protocol = protocol
+        self.walk = walk
+        self.import_id = import_id
+        self.started = started
+        self.dry_run = dry_run
+        self.progress = progress
+        self.photos = _PhotoIndex(project, use_store=True)
+        self.done: list[FileReport] = []
+        self.cleared: set[tuple[str, str]] = set()
+        # submissions with stored observations: only those need deleting before an update
+        self.present: set[str] = set()
+        if not dry_run and self.store.count("observations"):
+            self.present = {str(s) for s in self.store.distinct("observations", "submission_id")}
 
+    def file(self, report: FileReport, path: Path, format_: Format, probe: Probe, *, n: int, total: int) -> None:
+        """Read, normalise and store one file, recording what happened in ``report``."""
+        from walktool.columns import plan_summary
+        from walktool.errors import SheetFormatError
+        from walktool.normalize import normalize_table
+        from walktool.readers import companion_files
 
-def _link_photos(project: Project, batches: list[tuple[FileReport, Any]], *, dry_run: bool) -> None:
-    """Attach photo records to the sheet rows that name them (by file name).
-
-    A photo with no GPS fix takes the station and zone of the row naming it; a
-    photo with a fix gives its position to rows naming it that have none.  A
-    photo neither placed nor named is rejected as ``photo-unplaced``.
-    """
-    import pandas as pd
-
-    sheet_obs = [nt.observations for r, tables in batches for _, nt in tables if r.format != "photos"]
-    stored = project.store.read("observations") if project.store.count("observations") else None
-    frames = [f for f in [*sheet_obs, stored] if f is not None and not f.empty]
-    pool = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    named: dict[str, pd.Series] = {}
-    if not pool.empty:
-        with_photo = pool[pool["photo"].notna()]
-        for name, rows in with_photo.groupby(with_photo["photo"].astype(str).map(lambda p: p.replace("\\", "/").rsplit("/", 1)[-1].casefold())):
-            named[str(name)] = rows.iloc[0]
-    for report, tables in batches:
-        if report.format != "photos":
-            continue
-        for table, nt in tables:
-            frame = table.frame
-            photo_names = frame["__photo"].astype(str).map(lambda p: p.replace("\\", "/").rsplit("/", 1)[-1].casefold())
-            rows_by_number = dict(zip(frame["__row"].astype(int), photo_names, strict=True))
-            rescued = []
-            for issue in list(nt.issues):
-                if issue.level == "error" and issue.code in ("no-station", "no-answers") and issue.row in rows_by_number:
-                    name = rows_by_number[issue.row]
-                    if name in named:
-                        nt.issues.remove(issue)
-                        report.issues.remove(issue)
-                        rescued.append((issue.row, named[name], frame.loc[frame["__row"].astype(int) == issue.row].iloc[0]))
-                    elif issue.code == "no-station":
-                        nt.issues.remove(issue)
-                        report.issues.remove(issue)
-                        new = Issue("photo-unplaced", "this photo has no GPS fix and no sheet row names it; name it in a sheet's photo column, or import it with --walk and a sheet", "error", file=issue.file, row=issue.row, column="photo", value=name)
-                        nt.issues.append(new)
-                        report.issues.append(new)
-            if rescued:
-                from walktool.normalize import OBSERVATION_COLUMNS, _hash
-
-                extra = pd.DataFrame(
-                    [
-                        {
-                            **dict.fromkeys(OBSERVATION_COLUMNS),
-                            "obs_id": _hash(rec_["__submission"], "photo"),
-                            "submission_id": rec_["__submission"],
-                            "campaign": linked["campaign"], "walk_id": linked["walk_id"], "participant": None,
-                            "station_id": linked["station_id"], "station_name": linked["station_name"],
-                            "station_match": "photo-link", "station_confidence": 1.0, "zone": linked["zone"],
-                            "period": linked["period"], "observed_at": linked["observed_at"], "local_time": linked["local_time"],
-                            "protocol": linked["protocol"], "is_na": False, "is_problem": False,
-                            "photo": rec_["__photo"], "location_source": "station", "format": "photos",
-                            "source_file": Path(report.path).name, "source_row": row,
-                        }
-                        for row, linked, rec_ in rescued
-                    ],
-                    columns=OBSERVATION_COLUMNS,
-                )
-                nt.observations = pd.concat([nt.observations, extra], ignore_index=True)
-                nt.accepted += len(rescued)
-                nt.rejected -= len(rescued)
-                report.accepted += len(rescued)
-                report.rejected -= len(rescued)
-
-
-def _store(
-    project: Project,
-    batches: list[tuple[FileReport, Any]],
-    *,
-    import_id: str,
-    started: datetime,
-    walk_id: str | None,
-    walk_meta: dict[str, Any],
-    campaign: str | None,
-    progress: Progress | None,
-) -> None:
-    import pandas as pd
-
-    from walktool import __version__
-
-    store = project.store
-    user = _user()
-    cleared: set[tuple[str, str]] = set()
-    with store.transaction():
-        for n, (report, tables) in enumerate(batches, 1):
-            assert report.checksum is not None
-            report.stored_as = _copy_raw(project, Path(report.path), report.checksum, walk_id)
-            if report.format in ROW_KEYED_FORMATS and (Path(report.path).name, report.format) not in cleared:
+        if self.progress:
+            self.progress(f"reading {path.name}", n, total)
+        try:
+            tables = format_.read(probe)
+        except (SheetFormatError, OSError) as exc:
+            _failed(report, exc)
+            return
+        report.format = format_.name
+        report.checksum = sha256_of(path)
+        self.done.append(report)
+        store = self.store
+        storing = not self.dry_run
+        walk_id = self.ctx.walk_id
+        if storing:
+            report.stored_as = _copy_raw(self.project, path, report.checksum, walk_id, companion_files(format_.name, path))
+            key = (path.name, format_.name)
+            if format_.name in ROW_KEYED_FORMATS and key not in self.cleared:
                 # rows carry no stable id (a content hash): a newer export of the same sheet replaces the older one
-                cleared.add((Path(report.path).name, report.format))
-                store.delete("observations", {"source_file": Path(report.path).name, "format": report.format, **({"walk_id": walk_id} if walk_id else {})})
-            obs = pd.concat([nt.observations for _, nt in tables], ignore_index=True) if tables else pd.DataFrame()
-            if not obs.empty:
-                obs = obs.assign(import_id=import_id)
-                subs = sorted(set(obs["submission_id"].dropna()))
-                for start in range(0, len(subs), 500):
-                    store.delete("observations", {"submission_id": subs[start : start + 500]})
-                chunk = 5000
-                for start in range(0, len(obs), chunk):
-                    store.upsert("observations", obs.iloc[start : start + chunk])
-                    if progress:
-                        progress(f"storing {Path(report.path).name}", min(start + chunk, len(obs)), len(obs))
-            profiles = pd.concat([nt.participants for _, nt in tables], ignore_index=True) if tables else pd.DataFrame()
-            if not profiles.empty:
-                store.upsert("participants", profiles.drop_duplicates("participant", keep="last"))
-            walks = pd.concat([nt.walks for _, nt in tables], ignore_index=True) if tables else pd.DataFrame()
-            if not walks.empty:
-                walks = walks.drop_duplicates("walk_id")
-                if walk_id and walk_meta:
-                    walks = _with_walk_meta(walks, walk_id, walk_meta)
-                walks = walks.assign(protocol=f"{project.protocol().id}", source=report.stored_as)
-                existing = store.read("walks", {"walk_id": list(walks["walk_id"])})
-                if not existing.empty:
-                    keep_cols = [c for c in existing.columns if c not in walks.columns or walks[c].isna().all()]
-                    walks = walks.merge(existing[["walk_id", *[c for c in keep_cols if c != "walk_id"]]], on="walk_id", how="left") if len(keep_cols) > 1 else walks
-                store.upsert("walks", walks)
+                self.cleared.add(key)
+                store.delete("observations", {"source_file": path.name, "format": format_.name, **({"walk_id": walk_id} if walk_id else {})})
+        plan: dict[str, Role] = {}
+        written: set[str] = set()
+        profiles: list[pd.DataFrame] = []
+        walks: list[pd.DataFrame] = []
+        size = sum(len(t.frame) for t in tables)
+        offset = 0
+        if self.progress:
+            self.progress(f"importing {path.name}", 0, size)
+        while tables:
+            table = tables.pop(0)
+            if format_.name in ROW_KEYED_FORMATS and "__submission" in table.frame.columns:
+                # content ids are per file: identical rows of two different sheets are two observations
+                table.frame["__submission"] = path.name + "|" + table.frame["__submission"].astype(str)
+            for part, done, _ in _chunks(table):
+                nt = normalize_table(part, self.ctx)
+                if format_.name == "photos":
+                    _link_photos(nt, part, self.photos, path.name)
+                else:
+                    self.photos.add(nt.observations)
+                plan.update(nt.plan)
+                report.rows += nt.rows
+                report.accepted += nt.accepted
+                report.rejected += nt.rejected
+                report.observations += len(nt.observations)
+                report.issues.extend(nt.issues)
+                if self.walk is not None:
+                    report.issues.extend(self.walk.check(nt.observations, nt.timed, report.path))
+                if storing:
+                    self._store_observations(nt.observations, written)
+                if not nt.participants.empty:
+                    profiles.append(nt.participants)
+                if not nt.walks.empty:
+                    walks.append(nt.walks)
+                del nt, part
+                if self.progress:
+                    self.progress(f"importing {path.name}", offset + done, size)
+            offset += len(table.frame)
+            del table
+        report.columns = plan_summary(plan)
+        if storing:
+            self._store_people(report, profiles, walks)
+
+    def _store_observations(self, obs: pd.DataFrame, written: set[str]) -> None:
+        """Write one chunk's observations, replacing older versions of its submissions."""
+        import pandas as pd
+
+        if obs.empty:
+            return
+        obs["import_id"] = self.import_id
+        subs = [str(s) for s in pd.unique(obs["submission_id"].dropna())]
+        stale = [s for s in subs if s in self.present and s not in written]
+        # each delete scans the table: few, large batches (SQLite >= 3.32 takes 32,766 parameters)
+        for start in range(0, len(stale), DELETE_BATCH):
+            self.store.delete("observations", {"submission_id": stale[start : start + DELETE_BATCH]})
+        written.update(subs)
+        self.present.update(subs)
+        for start in range(0, len(obs), STORE_ROWS):
+            self.store.upsert("observations", obs.iloc[start : start + STORE_ROWS])
+
+    def _store_people(self, report: FileReport, profiles: list[pd.DataFrame], walks_parts: list[pd.DataFrame]) -> None:
+        """Participants' profiles and the file's walks (small: one row per person or walk)."""
+        import pandas as pd
+
+        from walktool.normalize import summarize_walks
+
+        store = self.store
+        if profiles:
+            people = pd.concat(profiles, ignore_index=True).drop_duplicates("participant", keep="last").set_index("participant")
+            known = store.read("participants", {"participant": list(people.index)})
+            if not known.empty:  # a file without profile columns never erases a profile given before
+                people = people.combine_first(known.set_index("participant")[[c for c in known.columns if c != "participant"]])
+            store.upsert("participants", people.reset_index())
+        if not walks_parts:
+            return
+        # what the sheets say (date, times, facilitator, weather), then the walk file, which wins
+        walks = summarize_walks(pd.concat(walks_parts, ignore_index=True)).set_index("walk_id")
+        if self.walk is not None and self.walk.walk_id in walks.index:
+            for k, v in self.walk.walk_row().items():
+                if v is not None:
+                    walks[k] = walks[k].astype(object) if k in walks.columns else None
+                    walks.loc[self.walk.walk_id, k] = v
+        walks["protocol"] = f"{self.protocol.id}"
+        walks["source"] = report.stored_as
+        existing = store.read("walks", {"walk_id": list(walks.index)})
+        if not existing.empty:
+            # what the walk already has and this file does not say is kept
+            walks = walks.astype(object).combine_first(existing.set_index("walk_id").astype(object))
+        store.upsert("walks", walks.reset_index())
+
+    def finish(self) -> None:
+        """Walk-level checks, then the issues and the import log of every file read."""
+        import pandas as pd
+
+        from walktool import __version__
+
+        walk = self.walk
+        if walk is not None and self.done:
+            first = self.done[0]
+            first.issues.extend(Issue(**{**i.to_dict(), "file": first.path}) for i in walk.problems)
+            stored: set[str] = set()
+            if self.store.count("observations", {"walk_id": walk.walk_id}):
+                # earlier imports of the walk (and, when storing, this one's rows, already written)
+                stored = set(self.store.read("observations", {"walk_id": walk.walk_id})["participant"].dropna().astype(str))
+            extra = walk.participant_issue(stored)
+            if extra is not None:
+                target = next((r for r in self.done if r.observations), first)
+                target.issues.append(Issue(**{**extra.to_dict(), "file": target.path}))
+        if self.dry_run:
+            return
+        store = self.store
+        user = _user()
+        for n, report in enumerate(self.done, 1):
             file_name = Path(report.path).name
             store.delete("issues", {"file": [report.path, file_name]})
             if report.issues:
                 issues = pd.DataFrame([i.to_dict() for i in report.issues])
                 issues["file"] = file_name
-                issues["import_id"] = import_id
+                issues["import_id"] = self.import_id
                 issues["issue_id"] = [
                     hashlib.sha1(f"{report.checksum}|{k}".encode()).hexdigest()[:16] for k in range(len(issues))
                 ]
@@ -464,11 +968,11 @@ def _store(
                 pd.DataFrame(
                     [
                         {
-                            "import_id": f"{import_id}-{n}",
-                            "at_utc": started.isoformat(timespec="seconds"),
+                            "import_id": f"{self.import_id}-{n}",
+                            "at_utc": self.started.isoformat(timespec="seconds"),
                             "user": user,
-                            "campaign": campaign,
-                            "walk_id": walk_id,
+                            "campaign": self.ctx.campaign,
+                            "walk_id": self.ctx.walk_id,
                             "file": report.path,
                             "format": report.format,
                             "checksum": report.checksum,
@@ -483,27 +987,6 @@ def _store(
                     ]
                 ),
             )
-
-
-def _with_walk_meta(walks: pd.DataFrame, walk_id: str, meta: dict[str, Any]) -> pd.DataFrame:
-    route = meta.get("route")
-    if isinstance(route, list):
-        route = "; ".join(
-            " ".join(str(v) for v in (r.values() if isinstance(r, dict) else [r])) for r in route
-        )
-    values = {
-        "date": str(meta["date"]) if meta.get("date") else None,
-        "start_time": str(meta["start_time"]) if meta.get("start_time") else None,
-        "end_time": str(meta["end_time"]) if meta.get("end_time") else None,
-        "facilitator": str(meta["facilitator"]) if meta.get("facilitator") else None,
-        "route": route,
-        "n_participants": int(meta["participants"]) if str(meta.get("participants", "")).isdigit() else None,
-        "weather": str(meta["weather"]) if meta.get("weather") else None,
-    }
-    mask = walks["walk_id"].eq(walk_id)
-    for k, v in values.items():
-        walks.loc[mask, k] = v
-    return walks
 
 
 def _user() -> str:

@@ -6,7 +6,7 @@ participants' anonymous profiles and every problem found, as values.  Every
 record read is either accepted (it produced observations at a known station)
 or rejected with a reason: ``rows == accepted + rejected``.
 
-Rules (also in docs/import.md):
+Rules (also in docs/facilitator-guide.en.md and docs/scoring.md):
 
 * Answers go through the item's vocabulary (accents, case, French and English
   synonyms); anything not understood is an ``unknown-answer`` warning quoting
@@ -79,6 +79,19 @@ class Context:
     campaign: str | None = None
     walk_id: str | None = None
     mapping: Mapping | None = None
+    # what is worked out once per import and reused by every chunk and file (answers parsed,
+    # station names matched); it only depends on the fields above
+    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def remembered(self, kind: str, values: Iterable[str], fn: Any) -> dict[str, Any]:
+        """``{v: fn(v)}`` for the distinct ``values``, computing each value once per import."""
+        memo: dict[str, Any] = self.memo.setdefault(kind, {})
+        out = {}
+        for v in set(values):
+            if v not in memo:
+                memo[v] = fn(v)
+            out[v] = memo[v]
+        return out
 
 
 @dataclass
@@ -95,6 +108,7 @@ class NormalizedTable:
     accepted: int
     rejected: int
     plan: dict[str, Role] = field(default_factory=dict)
+    timed: Any = None  # numpy bool array: the observation's time has a time of day (not a date alone)
 
     @property
     def warnings(self) -> int:
@@ -136,6 +150,69 @@ class _Collector:
         )
 
 
+def shared_strings(values: pd.Series) -> pd.Series:
+    """Object dtype holding one Python string per distinct value.
+
+    A long frame repeats a few values many times; pandas' Arrow-backed strings would
+    make a new Python object per cell when converted for the store, this shares them.
+    """
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    pool = np.empty(len(uniques) + 1, dtype=object)
+    pool[:-1] = list(uniques)
+    pool[-1] = None  # code -1: missing
+    return pd.Series(pool[codes], index=values.index, dtype=object)
+
+
+WALK_FIELDS = ("campaign", "date", "start_time", "end_time", "facilitator", "weather")
+
+
+def summarize_walks(rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per walk from its records (or from partial summaries): what the sheets say about it.
+
+    Parameters
+    ----------
+    rows
+        ``walk_id`` and :data:`WALK_FIELDS` columns (empty text or None when unknown);
+        ``start_time`` / ``end_time`` are local ``HH:MM`` times of day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``walk_id``, the first campaign, facilitator and weather given, the earliest date and
+        start time and the latest end time (None where no record says).
+    """
+    import pandas as pd
+
+    if rows.empty:
+        return pd.DataFrame(columns=["walk_id", *WALK_FIELDS], dtype=object)
+    clean = rows[["walk_id", *WALK_FIELDS]].astype(object)
+    clean = clean.where(clean.notna() & clean.ne(""), None)
+    out = clean.groupby("walk_id", sort=False).agg(
+        campaign=("campaign", "first"),
+        date=("date", "min"),
+        start_time=("start_time", "min"),
+        end_time=("end_time", "max"),
+        facilitator=("facilitator", "first"),
+        weather=("weather", "first"),
+    )
+    out = out.reset_index().astype(object)
+    return out.where(out.notna(), None)
+
+
+def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn Arrow-backed string columns into shared Python strings (in place; returns the frame)."""
+    import pandas as pd
+
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
+            frame[name] = shared_strings(frame[name])
+    return frame
+
+
 def _unique_map(values: Iterable[str], fn: Any) -> dict[str, Any]:
     return {v: fn(v) for v in set(values)}
 
@@ -173,11 +250,11 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         c = by_role.get(name)
         if c is None:
             return pd.Series("", index=frame.index, dtype=object)
-        return frame[c].astype(str).str.strip()
+        return frame[c].astype(str).str.strip().astype(object)
 
     def reserved(name: str) -> pd.Series:
         if name in frame.columns:
-            return frame[name].fillna("").astype(str).str.strip()
+            return frame[name].fillna("").astype(str).str.strip().astype(object)
         return pd.Series("", index=frame.index, dtype=object)
 
     row_no = frame["__row"] if "__row" in frame.columns else pd.Series(np.arange(2, n + 2), index=frame.index)
@@ -257,8 +334,10 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     layer = ctx.layer
     names = dict(zip(layer.stations["station_id"], layer.stations["name"], strict=True))
     station_raw = column("station")
-    matcher = StationMatcher(layer.stations)
-    matches = _unique_map(station_raw[station_raw.ne("")], matcher.match)
+    matcher = ctx.memo.get("station-matcher")
+    if matcher is None:
+        matcher = ctx.memo["station-matcher"] = StationMatcher(layer.stations)
+    matches = ctx.remembered("station", station_raw[station_raw.ne("")], matcher.match)
     station_id = station_raw.map(lambda v: matches[v].station_id if matches.get(v) else None).astype(object)
     method = station_raw.map(lambda v: matches[v].method if matches.get(v) else None).astype(object)
     confidence = station_raw.map(lambda v: matches[v].confidence if matches.get(v) else np.nan).astype("float64")
@@ -318,38 +397,54 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         col.add("unknown-zone", f"zone {zone_raw.at[idx]!r} not understood; use one of {', '.join(c.value for c in protocol.zones.choices)} (or their French names)", "warning", rec.at[idx, "row"], sheet.at[idx], by_role.get("zone"), zone_raw.at[idx])
 
     tz = ZoneInfo(ctx.timezone)
-    when_raw = reserved("__time")
-    dt_col = column("datetime")
-    date_col = column("date")
-    time_col = column("time")
-    when = pd.Series([None] * n, index=frame.index, dtype=object)
-    dt_cache: dict[tuple[str, str, str, str], tuple[datetime | None, bool]] = {}
-    timed = pd.Series(False, index=frame.index)
-    bad_time: list[tuple[Any, str, str]] = []
-    for idx, a, b, c, d in zip(frame.index, when_raw, dt_col, date_col, time_col, strict=True):
-        key = (a, b, c, d)
-        if key not in dt_cache:
-            dt_cache[key] = _when(a, b, c, d, tz, bad_time, by_role, idx)
-        when.at[idx], timed.at[idx] = dt_cache[key]
-    for idx, value, column_name in bad_time:
-        col.add("bad-datetime", f"{value!r} is not a date or time walktool understands (e.g. 2023-11-14 19:30, 14/11/2023, 19h30)", "warning", rec.at[idx, "row"], sheet.at[idx], column_name, value)
-    utc = when.map(lambda d: d.astimezone(ZoneInfo("UTC")).isoformat(timespec="seconds").replace("+00:00", "Z") if d is not None else None)
-    local = when.map(lambda d: d.astimezone(tz).isoformat(timespec="seconds") if d is not None else None)
-    rec["observed_at"] = utc.astype(object)
-    rec["local_time"] = local.astype(object)
+    utc_zone = ZoneInfo("UTC")
+    # one parse per distinct (reader time, date-time, date, time) combination
+    combo = reserved("__time").str.cat([column("datetime"), column("date"), column("time")], sep="\x1f")
+    codes, combos = pd.factorize(combo)
+    u_when: list[datetime | None] = []
+    u_timed: list[bool] = []
+    u_bad: list[list[tuple[str, str]]] = []
+    for key in combos:
+        a, b, c, d = str(key).split("\x1f")
+        bad_u: list[tuple[Any, str, str]] = []
+        w, t = _when(a, b, c, d, tz, bad_u, by_role, None)
+        u_when.append(w)
+        u_timed.append(t)
+        u_bad.append([(v, cn) for _, v, cn in bad_u])
+    u_utc = [d.astimezone(utc_zone).isoformat(timespec="seconds").replace("+00:00", "Z") if d is not None else None for d in u_when]
+    u_local = [d.astimezone(tz).isoformat(timespec="seconds") if d is not None else None for d in u_when]
+    u_date = [d.astimezone(tz).date().isoformat() if d is not None else "" for d in u_when]
+
+    def per_record(values: list[Any], dtype: Any = object) -> pd.Series:
+        arr = np.empty(len(values), dtype=dtype)
+        arr[:] = values
+        return pd.Series(arr[codes] if n else np.empty(0, dtype=dtype), index=frame.index, dtype=dtype)
+
+    when = per_record(u_when)
+    timed = per_record(u_timed, bool)
+    bad_codes = [k for k, b in enumerate(u_bad) if b]
+    if bad_codes:
+        for pos in np.flatnonzero(np.isin(codes, bad_codes)):
+            idx = frame.index[pos]
+            for value, column_name in u_bad[codes[pos]]:
+                col.add("bad-datetime", f"{value!r} is not a date or time walktool understands (e.g. 2023-11-14 19:30, 14/11/2023, 19h30)", "warning", rec.at[idx, "row"], sheet.at[idx], column_name, value)
+    rec["observed_at"] = per_record(u_utc)
+    rec["local_time"] = per_record(u_local)
+    rec["timed"] = timed
     period_raw = column("period")
     periods = _unique_map(period_raw[period_raw.ne("")], protocol.periods.match)
-    period = period_raw.map(lambda v: periods.get(v)).astype(object)
+    period = period_raw.map(periods).astype(object)
+    period = period.where(period.notna(), None)
     for idx in frame.index[period_raw.ne("") & period.isna()]:
         col.add("unknown-period", f"period {period_raw.at[idx]!r} not understood; use day/jour or night/nuit (it is derived from the time instead)", "warning", rec.at[idx, "row"], sheet.at[idx], by_role.get("period"), period_raw.at[idx])
     center_lat = (min_lat + max_lat) / 2 if ctx.study_area[1] > -90 else float(layer.stations["lat"].mean())
     center_lon = (min_lon + max_lon) / 2 if ctx.study_area[0] > -180 else float(layer.stations["lon"].mean())
-    need = period.isna() & when.notna() & timed
-    for idx in frame.index[need]:
-        sid = station_id.at[idx]
-        p_lat = lat.at[idx] if has_pos.at[idx] else (station_pos.at[sid, "lat"] if sid in station_pos.index else center_lat)
-        p_lon = lon.at[idx] if has_pos.at[idx] else (station_pos.at[sid, "lon"] if sid in station_pos.index else center_lon)
-        period.at[idx] = period_of(when.at[idx], float(p_lat), float(p_lon))
+    need = np.flatnonzero((period.isna() & when.notna() & timed).to_numpy())
+    if len(need):
+        p_lat = lat.where(has_pos, station_id.map(station_pos["lat"])).fillna(center_lat).to_numpy(dtype="float64")
+        p_lon = lon.where(has_pos, station_id.map(station_pos["lon"])).fillna(center_lon).to_numpy(dtype="float64")
+        moments = when.to_numpy()
+        period.iloc[need] = [period_of(moments[i], float(p_lat[i]), float(p_lon[i])) for i in need]
     rec["period"] = period
 
     # -- people, walks -------------------------------------------------------------
@@ -361,7 +456,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     rec["participant"] = who.map(lambda v: pseudo.get(v)).astype(object)
     walk = column("walk")
     campaign = column("campaign")
-    local_date = when.map(lambda d: d.astimezone(tz).date().isoformat() if d is not None else "")
+    local_date = per_record(u_date)
     rec["walk_id"] = (
         pd.Series(ctx.walk_id, index=frame.index, dtype=object)
         if ctx.walk_id
@@ -382,14 +477,16 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     if item_cols:
         wide = frame[list(item_cols)].astype(str)
         long = wide.stack().rename("answer_raw").reset_index()
+        del wide  # melted: the wide copy is dropped at once
         long.columns = ["rec", "column", "answer_raw"]
         long["item"] = long["column"].map({c: r.target for c, r in item_cols.items()})
-        long["answer_raw"] = long["answer_raw"].str.strip()
+        long["answer_raw"] = shared_strings(long["answer_raw"].str.strip())
         long = long[long["answer_raw"].ne("")]
         # two columns naming the same item: the first filled one counts
         long = long.drop_duplicates(["rec", "item"], keep="first")
         long["explicit"] = False
         parts.append(long)
+        del long
     if details:
         ticks = []
         for c, r in details.items():
@@ -411,69 +508,83 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     if long_rows.any():
         items_found = _unique_map(item_raw[item_raw.ne("")], protocol.match_item)
         principles_found = _unique_map(pd.concat([principle_raw, item_raw])[lambda s: s.ne("")], protocol.match_principle)
-        rows_long = []
-        for idx in frame.index[long_rows]:
-            it = items_found.get(item_raw.at[idx])
-            pr = principles_found.get(principle_raw.at[idx])
-            if it is None and item_raw.at[idx] and pr is None:
-                pr = principles_found.get(item_raw.at[idx])
-            if it is not None:
-                rows_long.append({"rec": idx, "item": it.key, "answer_raw": answer_col.at[idx], "column": by_role.get("answer") or by_role.get("item"), "explicit": not answer_col.at[idx]})
-            elif pr is not None:
-                principle_only.at[idx] = pr.key
-                if item_raw.at[idx]:
-                    col.add("unknown-item", f"item {item_raw.at[idx]!r} is not in {protocol.id}; kept as a finding of principle {pr.key!r}", "warning", rec.at[idx, "row"], sheet.at[idx], by_role.get("item"), item_raw.at[idx])
-            else:
-                shown = item_raw.at[idx] or principle_raw.at[idx]
-                reject_rows(
-                    pd.Series(frame.index == idx, index=frame.index),
-                    "unknown-item",
-                    f"{shown!r} is neither an item nor a principle of {protocol.id}; use an item key or name (see `walktool protocol show`) or add it to a mapping file",
-                    by_role.get("item") or by_role.get("principle"),
-                    item_raw.where(item_raw.ne(""), principle_raw),
+        item_key = item_raw.map({k: v.key for k, v in items_found.items() if v is not None})
+        principle_key = principle_raw.map({k: v.key for k, v in principles_found.items() if v is not None})
+        # an item cell naming a principle ("Voir et être vu·e") is a finding of that principle
+        principle_key = principle_key.where(
+            principle_key.notna() | item_key.notna(), item_raw.map({k: v.key for k, v in principles_found.items() if v is not None})
+        )
+        is_item = long_rows & item_key.notna()
+        is_principle = long_rows & ~is_item & principle_key.notna()
+        if is_item.any():
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "rec": frame.index[is_item],
+                        "item": item_key[is_item].to_numpy(dtype=object),
+                        "answer_raw": answer_col[is_item].to_numpy(dtype=object),
+                        "column": by_role.get("answer") or by_role.get("item"),
+                        "explicit": answer_col[is_item].eq("").to_numpy(dtype=bool),
+                    }
                 )
-        if rows_long:
-            parts.append(pd.DataFrame(rows_long))
+            )
+        principle_only = principle_key.where(is_principle, None).astype(object)
+        for idx in frame.index[is_principle & item_raw.ne("")]:
+            col.add("unknown-item", f"item {item_raw.at[idx]!r} is not in {protocol.id}; kept as a finding of principle {principle_key.at[idx]!r}", "warning", rec.at[idx, "row"], sheet.at[idx], by_role.get("item"), item_raw.at[idx])
+        shown = item_raw.where(item_raw.ne(""), principle_raw)
+        reject_rows(
+            long_rows & ~is_item & ~is_principle,
+            "unknown-item",
+            lambda i: f"{shown.at[i]!r} is neither an item nor a principle of {protocol.id}; use an item key or name (see `walktool protocol show`) or add it to a mapping file",
+            by_role.get("item") or by_role.get("principle"),
+            shown,
+        )
 
     obs = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["rec", "item", "answer_raw", "column", "explicit"])
-    # parse answers per item over unique values
-    values: list[Any] = []
-    scores: list[Any] = []
-    nas: list[bool] = []
-    choice_sev: list[Any] = []
-    parsed_ok: list[bool] = []
-    cache: dict[tuple[str, str], Any] = {}
-    mapping = ctx.mapping
-    for idx, item_key, raw_answer, column_name, explicit in zip(obs["rec"], obs["item"], obs["answer_raw"], obs["column"], obs["explicit"], strict=True):
-        item = protocol.item(item_key)
-        if explicit:
-            values.append(None)
-            scores.append(0.0 if item.scored else None)
-            nas.append(False)
-            choice_sev.append(None)
-            parsed_ok.append(True)
-            continue
-        answer_key = (item_key, raw_answer)
-        if answer_key not in cache:
-            mapped = mapping.answer(item_key, raw_answer) if mapping else None
-            cache[answer_key] = protocol.parse_answer(item_key, mapped if mapped is not None else raw_answer)
-        ans = cache[answer_key]
-        if ans is None:
-            expected = ", ".join(c.label.get("fr") for c in item.answer.choices) or item.answer.kind
-            col.add("unknown-answer", f"answer {raw_answer!r} to {item_key} not understood (expected: {expected}); the answer was left out", "warning", rec.at[idx, "row"], sheet.at[idx], column_name, raw_answer)
-            parsed_ok.append(False)
-            values.append(None)
-            scores.append(None)
-            nas.append(False)
-            choice_sev.append(None)
-            continue
-        parsed_ok.append(True)
-        values.append(ans.value)
-        scores.append(ans.score)
-        nas.append(ans.na)
-        choice_sev.append(ans.severity)
+    # parse answers once per distinct (item, answer)
+    n_obs = len(obs)
+    explicit_arr = obs["explicit"].to_numpy(dtype=bool) if n_obs else np.zeros(0, dtype=bool)
+    values = np.full(n_obs, None, dtype=object)
+    scores = np.full(n_obs, np.nan, dtype="float64")
+    nas = np.zeros(n_obs, dtype=bool)
+    choice_sev = np.full(n_obs, None, dtype=object)
+    parsed_ok = explicit_arr.copy()
+    if n_obs:
+        scored_items = {i.key for i in protocol.items if i.scored}
+        explicit_items = obs["item"].to_numpy(dtype=object)[explicit_arr]
+        scores[explicit_arr] = [0.0 if k in scored_items else np.nan for k in explicit_items]
+        implicit = np.flatnonzero(~explicit_arr)
+        if len(implicit):
+            pair = obs["item"].iloc[implicit].astype(str).str.cat(obs["answer_raw"].iloc[implicit].astype(str), sep="\x1f")
+            pcodes, pairs = pd.factorize(pair)
+            mapping = ctx.mapping
+
+            def parse(key: str) -> Any:
+                item_key_s, raw_answer = key.split("\x1f", 1)
+                mapped = mapping.answer(item_key_s, raw_answer) if mapping else None
+                return protocol.parse_answer(item_key_s, mapped if mapped is not None else raw_answer)
+
+            parsed = ctx.remembered("answer", [str(k) for k in pairs], parse)
+            answers: list[Any] = [parsed[str(k)] for k in pairs]
+            ok_u = np.array([a is not None for a in answers], dtype=bool)
+            val_u = np.empty(len(answers), dtype=object)
+            val_u[:] = [a.value if a is not None else None for a in answers]
+            score_u = np.array([a.score if a is not None and a.score is not None else np.nan for a in answers], dtype="float64")
+            na_u = np.array([bool(a.na) if a is not None else False for a in answers], dtype=bool)
+            sev_u = np.empty(len(answers), dtype=object)
+            sev_u[:] = [a.severity if a is not None else None for a in answers]
+            parsed_ok[implicit] = ok_u[pcodes]
+            values[implicit] = val_u[pcodes]
+            scores[implicit] = score_u[pcodes]
+            nas[implicit] = na_u[pcodes]
+            choice_sev[implicit] = sev_u[pcodes]
+            for pos in implicit[~ok_u[pcodes]]:
+                idx, item_key_s, raw_answer, column_name = obs["rec"].iat[pos], obs["item"].iat[pos], obs["answer_raw"].iat[pos], obs["column"].iat[pos]
+                item = protocol.item(item_key_s)
+                expected = ", ".join(c.label.get("fr") for c in item.answer.choices) or item.answer.kind
+                col.add("unknown-answer", f"answer {raw_answer!r} to {item_key_s} not understood (expected: {expected}); the answer was left out", "warning", rec.at[idx, "row"], sheet.at[idx], column_name, raw_answer)
     obs = obs.assign(answer=values, score=scores, is_na=nas, choice_severity=choice_sev)
-    obs = obs[pd.Series(parsed_ok, index=obs.index, dtype=bool)] if len(obs) else obs
+    obs = obs[parsed_ok] if n_obs else obs
     # principle-only findings
     po = principle_only.dropna()
     if len(po):
@@ -508,9 +619,25 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         obs["principle"] = None
     item_principle = {i.key: i.principle for i in protocol.items}
     obs["principle"] = obs["principle"].where(obs["principle"].notna(), obs["item"].map(item_principle))
+    # ids and order on the narrow frame, so that the wide one is built once, already in order:
+    # obs_id = _hash(submission, item or "principle:<key>", n-th time in the submission)
+    key_part = obs["item"].astype(object)
+    no_item = key_part.isna().to_numpy()
+    if no_item.any():
+        key_part[no_item] = ["principle:" + (p if isinstance(p, str) else "") for p in obs["principle"].to_numpy(dtype=object)[no_item]]
+    subs = submission.loc[obs["rec"]].to_numpy(dtype=object) if len(obs) else np.empty(0, dtype=object)
+    occurrence = pd.DataFrame({"s": subs, "k": key_part.to_numpy(dtype=object)}).groupby(["s", "k"]).cumcount()
+    obs["obs_id"] = [
+        hashlib.sha1(f"{s}\x1f{k}\x1f{o}".encode()).hexdigest()[:16]
+        for s, k, o in zip(subs.tolist(), key_part.tolist(), occurrence.tolist(), strict=True)
+    ]
+    obs["_row"] = rec["row"].loc[obs["rec"]].to_numpy() if len(obs) else np.empty(0, dtype=int)
+    obs = obs.sort_values(["_row", "obs_id"], kind="stable", ignore_index=True)
+    _as_objects(rec)  # replicated below: share one Python object per record, not one per cell
     out = rec.loc[obs["rec"]].reset_index(drop=True) if len(obs) else rec.iloc[0:0].reset_index(drop=True)
-    for c in ("item", "principle", "answer", "answer_raw", "score", "is_na", "explicit", "choice_severity", "rec"):
+    for c in ("item", "principle", "answer", "answer_raw", "score", "is_na", "explicit", "choice_severity", "rec", "obs_id"):
         out[c] = obs[c].to_numpy() if len(obs) else []
+    del obs, parts
     # companions: per-item severity / comment / photo columns
     item_sev = pd.Series(None, index=out.index, dtype=object)
     for c, r in companions.items():
@@ -531,8 +658,9 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     out["is_problem"] = is_problem.fillna(False).astype(bool)
     row_sev = severity_raw.reindex(out["rec"]).to_numpy() if len(out) else []
     sev_text = item_sev.where(item_sev.fillna("").ne(""), pd.Series(row_sev, index=out.index, dtype=object))
-    sev_map = _unique_map(sev_text.dropna()[lambda s: s.ne("")], protocol.severities.match)
-    severity = sev_text.map(lambda v: sev_map.get(v) if isinstance(v, str) and v else None).astype(object)
+    sev_text = sev_text.fillna("").astype(object)
+    sev_map = {k: v for k, v in _unique_map(sev_text[sev_text.ne("")], protocol.severities.match).items() if v is not None}
+    severity = sev_text.map(sev_map).astype(object)
     bad_sev = sev_text.fillna("").ne("") & severity.isna()
     for i in out.index[bad_sev]:
         col.add("unknown-severity", f"severity {sev_text.at[i]!r} not understood; use low/faible, medium/moyenne, high/élevée or critical/critique (the default severity was used)", "warning", out.at[i, "row"], out.at[i, "sheet"], by_role.get("severity"), sev_text.at[i])
@@ -540,21 +668,21 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     derived = out["choice_severity"].where(out["choice_severity"].notna(), default_sev).fillna("medium")
     out["severity_source"] = pd.Series(None, index=out.index, dtype=object).mask(out["is_problem"], "derived").mask(severity.notna() & out["is_problem"], "sheet")
     out["severity"] = severity.where(severity.notna(), derived).where(out["is_problem"], None)
-    out["protocol"] = f"{protocol.id}@{protocol.version}"
-    out["format"] = raw.format
-    out["source_file"] = raw.file.replace("\\", "/").rsplit("/", 1)[-1]
+    n_out = len(out)
+    out["protocol"] = np.full(n_out, f"{protocol.id}@{protocol.version}", dtype=object)
+    out["format"] = np.full(n_out, raw.format, dtype=object)
+    out["source_file"] = np.full(n_out, raw.file.replace("\\", "/").rsplit("/", 1)[-1], dtype=object)
     out["source_sheet"] = out["sheet"].where(out["sheet"].ne(""), None)
     out["source_row"] = out["row"]
     out["is_na"] = out["is_na"].astype(bool)
-    key_part = out["item"].astype(object).where(out["item"].notna(), "principle:" + out["principle"].astype(object).fillna("").astype(str))
-    occurrence = pd.DataFrame({"s": out["submission_id"], "k": key_part}).groupby(["s", "k"]).cumcount()
-    out["obs_id"] = [_hash(s, k, o) for s, k, o in zip(out["submission_id"], key_part, occurrence, strict=True)]
     for c in OBSERVATION_COLUMNS:
         if c not in out.columns:
             out[c] = None
-    observations = out[OBSERVATION_COLUMNS].copy()
-    observations["comment"] = observations["comment"].where(observations["comment"].fillna("").ne(""), None)
-    observations["photo"] = observations["photo"].where(observations["photo"].fillna("").ne(""), None)
+    out["comment"] = out["comment"].where(out["comment"].fillna("").ne(""), None)
+    out["photo"] = out["photo"].where(out["photo"].fillna("").ne(""), None)
+    _as_objects(out)
+    observations = out[[*OBSERVATION_COLUMNS, "timed"]]
+    del out
 
     # -- profiles ---------------------------------------------------------------
     prof = pd.DataFrame({"participant": rec["participant"], "walk_id": rec["walk_id"], "campaign": rec["campaign"]})
@@ -562,13 +690,30 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         prof[f] = column(f).replace("", None)
     prof = prof[prof["participant"].notna() & reject.eq("")].drop_duplicates("participant", keep="last")
 
-    walks = rec.loc[reject.eq("") & rec["walk_id"].notna(), ["walk_id", "campaign"]].drop_duplicates("walk_id")
+    in_walk = reject.eq("") & rec["walk_id"].notna()
+    local_text = rec["local_time"].where(in_walk, None).fillna("").astype(str)
+    clock = local_text.str[11:16].where(rec["timed"].astype(bool) & local_text.ne(""), "")
+    walks = summarize_walks(
+        pd.DataFrame(
+            {
+                "walk_id": rec["walk_id"],
+                "campaign": rec["campaign"],
+                "date": local_text.str[:10],
+                "start_time": clock,
+                "end_time": clock,
+                "facilitator": column("facilitator"),
+                "weather": column("weather"),
+            }
+        )[in_walk]
+    )
     accepted = int(reject.eq("").sum())
+    timed_obs = observations.pop("timed").to_numpy(dtype=bool)
     rejected = int(reject.ne("").sum()) + raw.rejected_rows
     return NormalizedTable(
         format=raw.format,
         file=raw.file,
-        observations=observations.sort_values(["source_row", "obs_id"], kind="stable").reset_index(drop=True),
+        observations=observations,
+        timed=timed_obs,
         participants=prof.reset_index(drop=True),
         walks=walks.reset_index(drop=True),
         issues=sorted(col.issues, key=lambda i: (i.sheet or "", i.row or 0, i.level, i.code)),

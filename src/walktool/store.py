@@ -28,7 +28,16 @@ from walktool.errors import StoreError
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# (table, column) indexes: re-imports delete by submission, issues are replaced per file,
+# analyses read one campaign.
+INDEXES = (
+    ("observations", "submission_id"),
+    ("observations", "campaign"),
+    ("observations", "source_file"),
+    ("issues", "file"),
+    ("recommendations", "campaign"),
+)
 GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 GPKG_USER_VERSION = 10300  # GeoPackage 1.3
 WGS84 = 4326
@@ -225,6 +234,7 @@ class GeoPackageStore:
             self._con = sqlite3.connect(self.path, isolation_level=None)
             self._con.execute("PRAGMA foreign_keys = ON")
             self._depth = 0
+            self._dirty: set[str] = set()
             app_id = self._con.execute("PRAGMA application_id").fetchone()[0]
             if app_id == 0:
                 if self._con.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]:
@@ -285,7 +295,12 @@ class GeoPackageStore:
             c.execute("CREATE TABLE walktool_meta (key TEXT PRIMARY KEY, value TEXT)")
             for table in TABLES.values():
                 self._create_table(table)
+            self._create_indexes()
             self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _create_indexes(self) -> None:
+        for table, column in INDEXES:
+            self._con.execute(f'CREATE INDEX IF NOT EXISTS "idx_{table}_{column}" ON "{table}" ("{column}")')
 
     def _create_table(self, table: Table) -> None:
         cols = ["fid INTEGER PRIMARY KEY AUTOINCREMENT"]
@@ -315,7 +330,10 @@ class GeoPackageStore:
                 f" understands ({SCHEMA_VERSION}); upgrade walktool"
             )
             raise StoreError(msg)
-        # Future migrations go here: `if version < 2: ...; version = 2`.
+        if version < 2:  # v2: indexes for re-imports, per-file issues and per-campaign reads
+            with self.transaction():
+                self._create_indexes()
+        # Future migrations go here: `if version < 3: ...`.
         if version < SCHEMA_VERSION:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
@@ -337,10 +355,14 @@ class GeoPackageStore:
         except BaseException:
             self._depth -= 1
             if outer:
+                self._dirty.clear()
                 self._con.execute("ROLLBACK")
             raise
         self._depth -= 1
         if outer:
+            for name in sorted(self._dirty):
+                self._update_contents(self._table(name))
+            self._dirty.clear()
             self._con.execute("COMMIT")
 
     # -- metadata ---------------------------------------------------------------
@@ -370,6 +392,8 @@ class GeoPackageStore:
             raise StoreError(msg) from None
 
     def _rows(self, table: Table, frame: pd.DataFrame) -> list[tuple[Any, ...]]:
+        """SQLite-ready rows, built column by column (numbers cast in bulk, strings passed through)."""
+        import numpy as np
         import pandas as pd
 
         names = table.column_names
@@ -377,22 +401,34 @@ class GeoPackageStore:
         if missing:
             msg = f"cannot write {table.name}: missing key column(s) {missing}"
             raise StoreError(msg)
-        data = frame.reindex(columns=names).astype(object)
-        data = data.where(pd.notna(data), None)
-        rows: list[tuple[Any, ...]] = []
-        geoms: list[bytes | None] = []
+        n = len(frame)
+        columns: list[list[Any]] = []
+        for name, sqltype in table.columns:
+            if name not in frame.columns:
+                columns.append([None] * n)
+                continue
+            col = frame[name]
+            if sqltype.startswith(("REAL", "INTEGER")) and col.dtype.kind in "fiub":
+                cast: Any = int if sqltype.startswith("INTEGER") else float
+                values = col.to_numpy(dtype="float64", na_value=np.nan).tolist()
+                columns.append([None if v != v else cast(v) for v in values])
+            else:
+                columns.append(
+                    [
+                        v if v is None or type(v) is str
+                        else None if v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v)
+                        else _plain(v)
+                        for v in col.astype(object).tolist()
+                    ]
+                )
         if table.geometry == "POINT":
-            lat = data["lat"].tolist()
-            lon = data["lon"].tolist()
+            lat, lon = columns[names.index("lat")], columns[names.index("lon")]
             geoms = [gpkg_point(float(x), float(y)) if x is not None and y is not None else None for x, y in zip(lon, lat, strict=True)]
-        elif table.geometry == "LINESTRING":
-            geoms = [gpkg_linestring(json.loads(c)) if c else None for c in data["coords"].tolist()]
-        values = [[_plain(v) for v in row] for row in data.itertuples(index=False, name=None)]
-        if table.geometry:
-            rows = [(g, *r) for g, r in zip(geoms, values, strict=True)]
-        else:
-            rows = [tuple(r) for r in values]
-        return rows
+            return list(zip(geoms, *columns, strict=True))
+        if table.geometry == "LINESTRING":
+            geoms_l = [gpkg_linestring(json.loads(c)) if c else None for c in columns[names.index("coords")]]
+            return list(zip(geoms_l, *columns, strict=True))
+        return list(zip(*columns, strict=True))
 
     def upsert(self, table: str, frame: pd.DataFrame) -> int:
         """Insert rows, or update those whose key already exists.
@@ -492,6 +528,10 @@ class GeoPackageStore:
         return {r[0]: r[1] for r in rows}
 
     def _touch(self, table: Table) -> None:
+        """Note a changed table: its gpkg_contents row (time, bounds) is updated once, at commit."""
+        self._dirty.add(table.name)
+
+    def _update_contents(self, table: Table) -> None:
         if table.geometry:
             bounds = self._con.execute(
                 f'SELECT MIN(lon), MIN(lat), MAX(lon), MAX(lat) FROM "{table.name}"'

@@ -4,6 +4,11 @@ Detection looks at what is inside the file (header signature, XML root, EXIF),
 never at its name; ``--format`` forces one.  Order matters: the first format
 whose ``sniff`` accepts the file wins, so specific signatures come first and the
 findings table (facilitators' own spreadsheets) comes last.
+
+Before that, files that belong to the field work but hold no data walktool can
+read on their own are recognised and refused with a message saying what to
+import instead (:func:`not_importable`): an XLSForm (the form definition), an
+ODK repeat file or a Kobo repeat sheet given without its main table.
 """
 
 from __future__ import annotations
@@ -13,9 +18,21 @@ from importlib import import_module
 from pathlib import Path
 
 from walktool.errors import SheetFormatError
-from walktool.readers._base import RESERVED, Format, Probe, RawTable
+from walktool.readers._base import RESERVED, Format, Probe, RawTable, RepeatFileError
 
-__all__ = ["FORMAT_NAMES", "RESERVED", "Format", "Probe", "RawTable", "detect_format", "get_format", "read_file"]
+__all__ = [
+    "FORMAT_NAMES",
+    "RESERVED",
+    "Format",
+    "Probe",
+    "RawTable",
+    "RepeatFileError",
+    "companion_files",
+    "detect_format",
+    "get_format",
+    "not_importable",
+    "read_file",
+]
 
 # name, module, description — in detection order
 _REGISTRY: tuple[tuple[str, str, str], ...] = (
@@ -68,6 +85,9 @@ def detect_format(path: str | Path, probe: Probe | None = None) -> Format:
         msg = f"{path}: no such file or folder"
         raise SheetFormatError(msg)
     probe = probe or Probe(path)
+    refusal = not_importable(probe)
+    if refusal is not None:
+        raise refusal
     for fmt in formats():
         if fmt.sniff(probe):
             return fmt
@@ -77,6 +97,52 @@ def detect_format(path: str | Path, probe: Probe | None = None) -> Format:
         " --map MAPPING.yaml, or force a format with --format."
     )
     raise SheetFormatError(msg)
+
+
+XLSFORM_MESSAGE = (
+    "this is a form definition (XLSForm), not collected data; load it in KoboToolbox/ODK and import the export"
+)
+
+
+def _is_xlsform_header(cells: list[str]) -> bool:
+    names = {c.strip().casefold() for c in cells}
+    return {"type", "name"} <= names
+
+
+def is_xlsform(probe: Probe) -> bool:
+    """An XLSForm: a workbook with a ``survey`` sheet (``type`` and ``name`` columns), or its survey as CSV."""
+    if probe.is_xlsx:
+        sheets = {name.strip().casefold(): rows for name, rows in probe.xlsx_head.items()}
+        survey = sheets.get("survey") or []
+        return bool(survey) and _is_xlsform_header(survey[0]) and ("choices" in sheets or "settings" in sheets or len(sheets) == 1)
+    header = probe.csv_header
+    return _is_xlsform_header(header) and any(h.strip().casefold().split("::")[0] in ("label", "hint") for h in header)
+
+
+def not_importable(probe: Probe) -> SheetFormatError | None:
+    """The error for a file that belongs to field work but must not be imported on its own, or None.
+
+    Its message says what the file is and what to import instead: an XLSForm, an
+    ODK Central / Briefcase repeat file (a :class:`RepeatFileError` naming the main
+    CSV beside it) or a KoboToolbox repeat sheet.
+    """
+    from walktool.readers.kobo import repeat_sheet_error
+    from walktool.readers.odk import repeat_file_error
+
+    if probe.is_dir:
+        return None
+    if is_xlsform(probe):
+        return SheetFormatError(f"{probe.path}: {XLSFORM_MESSAGE}")
+    return repeat_file_error(probe) or repeat_sheet_error(probe)
+
+
+def companion_files(format_name: str, path: str | Path) -> list[Path]:
+    """Files read along with ``path`` (an ODK root CSV's repeat files beside it), kept with it as raw data."""
+    if format_name in ("odk-central", "odk-briefcase"):
+        from walktool.readers.odk import repeat_siblings
+
+        return repeat_siblings(Path(path))
+    return []
 
 
 def read_file(path: str | Path, *, fmt: str | None = None) -> tuple[Format, list[RawTable]]:

@@ -51,6 +51,24 @@ RESERVED = ("__row", "__sheet", "__submission", "__time", "__lat", "__lon", "__a
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+SHARED_MAX_LEN = 24  # cells this short are shared between rows when equal (memory)
+
+
+class RepeatFileError(SheetFormatError):
+    """A repeat file (or sheet) of an export, given without the main table that brings it along.
+
+    Attributes
+    ----------
+    main
+        The main file found next to it, when there is one.
+    format
+        The format of that main file.
+    """
+
+    def __init__(self, message: str, *, main: Path | None = None, format: str | None = None) -> None:
+        super().__init__(message)
+        self.main = main
+        self.format = format
 
 
 @dataclass
@@ -235,10 +253,13 @@ def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int,
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or sniff_separator(text[:65536]))
     rows: list[tuple[int, list[str]]] = []
     start = 1
+    # an export repeats a few short values ("yes", "", a station name) in most of its cells:
+    # one Python string per distinct short value instead of one per cell
+    shared: dict[str, str] = {}
     try:
         for cells in reader:
             if any(c.strip() for c in cells):
-                rows.append((start, cells))
+                rows.append((start, [shared.setdefault(c, c) if len(c) <= SHARED_MAX_LEN else c for c in cells]))
             start = reader.line_num + 1
     except csv.Error as exc:
         msg = f"{where}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"

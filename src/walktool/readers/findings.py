@@ -2,8 +2,9 @@
 
 CSV (UTF-8, UTF-8 with BOM or Windows-1252; ``,`` ``;`` or tab) or XLSX, with
 French or English headers, possibly below title rows.  The header row is the
-first rows' best candidate that names at least two known columns, one of them a
-station, a position, an item or a principle.  Values are kept as text: decimal
+first rows' best candidate that names at least two known columns, among them a
+station or a position *and* an item, a principle, a comment or a severity (so a
+README or notes are never taken for a table).  Values are kept as text: decimal
 commas, ``19h30`` or ``Oui/Non`` are parsed later, by normalisation.
 
 ``__submission`` is a content hash of the row, so that importing the same sheet
@@ -42,7 +43,11 @@ if TYPE_CHECKING:
 
 FORMAT = "findings-table"
 HEADER_SCAN = 15  # non-blank rows searched for the header
+# a findings header says where (a station or a position) and what (an item, a principle, a comment or a severity)
+_WHERE_ROLES = frozenset({"station", "lat", "lon", "geopoint"})
+# a forced --format findings-table (often with --map) settles for less: two known names, one of these
 _ANCHOR_ROLES = frozenset({"station", "lat", "lon", "geopoint", "item", "principle"})
+_WHAT_ROLES = frozenset({"item", "principle", "comment", "severity"})
 _SEPARATORS = (",", ";", "\t")
 
 Rows = Sequence[tuple[int, Sequence[str]]]
@@ -60,7 +65,7 @@ def _known(header: str) -> bool:
 
 
 def _is_anchor(header: str) -> bool:
-    """A header that makes a row a findings header: station, position, item or principle."""
+    """A header that makes a row a loose findings header: station, position, item or principle."""
     if not header.strip():
         return False
     if context_role(header) in _ANCHOR_ROLES:
@@ -69,9 +74,35 @@ def _is_anchor(header: str) -> bool:
     return protocol.match_item(header) is not None or protocol.match_principle(header) is not None
 
 
-def is_header_row(cells: Sequence[str]) -> bool:
-    """At least two recognised column names, one of them an anchor (station, lat/lon, item, principle)."""
+def is_loose_header_row(cells: Sequence[str]) -> bool:
+    """At least two recognised column names, one of them a station, position, item or principle.
+
+    Used only once the file is known to be a findings table (detected from another
+    sheet, or forced with ``--format``), e.g. when a mapping file names the station column.
+    """
     return header_score(cells, _known) >= 2 and any(_is_anchor(c) for c in cells)
+
+
+def _names_what(header: str) -> bool:
+    """An item, principle, comment or severity column (an item's own column counts: wide tables)."""
+    if not header.strip():
+        return False
+    role = context_role(header)
+    if role is not None:
+        return role in _WHAT_ROLES
+    protocol = _default_protocol()
+    return protocol.match_item(header) is not None or protocol.match_principle(header) is not None
+
+
+def is_header_row(cells: Sequence[str]) -> bool:
+    """A plausible findings header: a station-or-position column and an item / principle / comment / severity column.
+
+    Prose (a README, notes) has rows of words, a few of which may look like column
+    names; both kinds of column are needed, so such text is not taken for a table.
+    """
+    if header_score(cells, _known) < 2:
+        return False
+    return any(context_role(c) in _WHERE_ROLES for c in cells if c.strip()) and any(_names_what(c) for c in cells)
 
 
 def is_other_tool_header(cells: Sequence[str]) -> bool:
@@ -87,16 +118,21 @@ def is_other_tool_header(cells: Sequence[str]) -> bool:
     )
 
 
-def header_index(rows: Rows, known: Callable[[str], bool] = _known) -> int | None:
-    """Index in ``rows`` of the header row among the first non-blank rows, or None."""
+def header_index(rows: Rows, known: Callable[[str], bool] = _known, *, loose: bool = False) -> int | None:
+    """Index in ``rows`` of the header row among the first non-blank rows, or None.
+
+    ``loose`` accepts a header by :func:`is_loose_header_row` (for files already
+    known to be findings tables), else :func:`is_header_row`.
+    """
     head = rows[:HEADER_SCAN]
     if not head:
         return None
+    accept = is_loose_header_row if loose else is_header_row
     best = find_header_row(head, known, scan=HEADER_SCAN)
-    if is_header_row(head[best][1]):
+    if accept(head[best][1]):
         return best
     for i, (_, cells) in enumerate(head):
-        if is_header_row(cells):
+        if accept(cells):
             return i
     return None
 
@@ -187,8 +223,10 @@ def _submission_ids(rows: Rows) -> list[str]:
     return out
 
 
-def _table(file: str, rows: Rows, sheet: str | None) -> RawTable | None:
+def _table(file: str, rows: Rows, sheet: str | None, *, loose: bool = False) -> RawTable | None:
     idx = header_index(rows)
+    if idx is None and loose:
+        idx = header_index(rows, loose=True)
     if idx is None:
         return None
     header = list(rows[idx][1])
@@ -225,10 +263,13 @@ def read(probe: Probe) -> list[RawTable]:
     file = str(path)
     tables: list[RawTable] = []
     if probe.is_xlsx:
-        for name, sheet_rows in read_xlsx_sheets(path).items():
+        sheets = read_xlsx_sheets(path)
+        for name, sheet_rows in sheets.items():
             table = _table(file, sheet_rows, name)
             if table is not None:
                 tables.append(table)
+        if not tables:  # forced --format (a mapping names the columns): settle for a loose header
+            tables = [t for name, sheet_rows in sheets.items() if (t := _table(file, sheet_rows, name, loose=True)) is not None]
         if not tables:
             raise _no_header(file)
         return tables
@@ -237,7 +278,7 @@ def read(probe: Probe) -> list[RawTable]:
     better = _best_separator(text[:65536])
     if better is not None and better != sep:
         rows = _split(text, better, file=file)
-    table = _table(file, rows, None)
+    table = _table(file, rows, None, loose=True)
     if table is None:
         raise _no_header(file)
     return [table]

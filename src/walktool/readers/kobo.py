@@ -22,7 +22,7 @@ The file's own columns are kept as they are; only the reserved columns are fille
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from walktool.readers._base import (
     RESERVED,
     Probe,
     RawTable,
+    RepeatFileError,
     overflow_issues,
     read_text_rows,
     read_xlsx_sheets,
@@ -45,6 +46,7 @@ Record = dict[str, str]
 _GEO_SUFFIX = re.compile(r"^(?P<prefix>.*/)?_(?P<name>.+)_(?P<part>latitude|longitude|altitude|precision)$")
 _RAW_GEOPOINT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)(?:\s+(-?\d+(?:\.\d+)?))?(?:\s+(-?\d+(?:\.\d+)?))?\s*$")
 _NUMBER = re.compile(r"^\s*-?\d+(?:\.\d+)?\s*$")
+_NUMBER_TEXT = r"-?\d+(?:\.\d+)?"  # _NUMBER for stripped cells, column-wise
 _TZ_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$")
 _PREFERRED_GEO = ("location", "localisation", "position", "gps")
 _SHEET_CLEAN = re.compile(r"[\[\]:*?/\\]")
@@ -73,6 +75,27 @@ def _is_kobo_header(headers: Sequence[str]) -> bool:
     # KoboCAT legacy "flattened" CSV: no system columns, but Kobo's ``meta/instanceID``
     # (ODK writes ``meta-instanceID``) next to Kobo-style geopoint columns or groups.
     return "meta/instanceID" in hs and any(_GEO_SUFFIX.match(h) or "/" in h for h in hs - {"meta/instanceID"})
+
+
+def _is_repeat_sheet_header(headers: Sequence[str]) -> bool:
+    hs = {h.strip() for h in headers}
+    return "_parent_index" in hs and ("_parent_table_name" in hs or "_index" in hs) and "_uuid" not in hs
+
+
+def repeat_sheet_error(probe: Probe) -> RepeatFileError | None:
+    """The error for a Kobo repeat sheet given without its main sheet (as CSV or a workbook of its own), or None."""
+    if probe.is_xlsx:
+        heads = [[c.strip() for c in rows[0]] for rows in probe.xlsx_head.values() if rows]
+        alone = bool(heads) and all(_is_repeat_sheet_header(h) for h in heads)
+    else:
+        alone = bool(probe.csv_header) and _is_repeat_sheet_header(probe.csv_header)
+    if not alone:
+        return None
+    msg = (
+        f"{probe.path}: this is a repeat sheet of a KoboToolbox XLSX export (_parent_index points at the main"
+        " sheet, which is not here); import the whole XLSX export, main sheet included"
+    )
+    return RepeatFileError(msg, format="kobo-xlsx")
 
 
 def sniff_csv(probe: Probe) -> bool:
@@ -175,7 +198,12 @@ def _find(columns: Sequence[str], *names: str) -> str | None:
     return None
 
 
-def _layout(columns: list[str], rows: Sequence[Record]) -> _Layout:
+def _layout(columns: list[str], rows: Sequence[Record] | Callable[[str], list[str]]) -> _Layout:
+    """Find a sheet's system, time, device, photo and geopoint columns.
+
+    ``rows`` gives the cell values, as records or as a function returning one column's values.
+    """
+    values_of: Callable[[str], list[str]] = rows if callable(rows) else (lambda col: [r.get(col, "") for r in rows])
     lay = _Layout(columns)
     root = _find(columns, "rootUuid")
     lay.submission = [c for c in (root, _find(columns, "_uuid"), _find(columns, "_id")) if c]
@@ -218,8 +246,7 @@ def _layout(columns: list[str], rows: Sequence[Record]) -> _Layout:
     for i, col in enumerate(columns):
         if col in claimed or col in suffix_cols or col.startswith("__"):
             continue
-        values = [r.get(col, "").strip() for r in rows]
-        filled = [v for v in values if v]
+        filled = [v.strip() for v in values_of(col) if v.strip()]
         if filled and all(_parse_raw(v) is not None and len(v.split()) >= 3 for v in filled):
             found.append(_Geo(_last_segment(col), raw=col, order=i))
     found.sort(key=lambda g: (not g.preferred, g.order))
@@ -337,40 +364,139 @@ def _split_header(rows: list[tuple[int, list[str]]]) -> tuple[list[str], list[tu
 
 
 def read_csv(probe: Probe) -> list[RawTable]:
-    """Read a Kobo CSV export (main section only: Kobo CSV has no repeats)."""
+    """Read a Kobo CSV export (main section only: Kobo CSV has no repeats).
+
+    The reserved columns are computed column-wise, so a large export is held once
+    (as the frame), never as one Python dict per row.
+    """
     file = str(probe.path)
     rows, _encoding, _sep = read_text_rows(probe.path)
     header, body = _split_header(rows)
-    sheet = rows_to_frame(header, body)
-    issues = overflow_issues(sheet, file)
-    columns = [c for c in sheet.columns if c != "__row"]
-    records: list[Record] = [
-        {str(k): ("" if v is None else str(v)) for k, v in r.items()} for r in sheet.to_dict("records")
-    ]
-    lay = _layout(columns, records)
-    out: list[Record] = []
-    for rec in records:
-        row = {**rec, **_reserved([(lay, rec)])}
-        row["__submission"] = _submission(lay, rec)
-        row["__sheet"] = ""
-        out.append(row)
-    _number_legacy_repeats(lay, out)
-    return [RawTable("kobo-csv", file, _frame(columns, out), issues)]
+    del rows
+    frame = rows_to_frame(header, body)
+    del body
+    issues = overflow_issues(frame, file)
+    frame.attrs.pop("overflow_rows", None)
+    columns = [c for c in frame.columns if c != "__row"]
+    lay = _layout(columns, lambda col: frame[col].tolist())
+    reserved = _reserved_columns(lay, frame)
+    for name in RESERVED:
+        if name != "__row" and name in frame.columns:
+            del frame[name]
+    for name, values in reserved.items():
+        frame[name] = values
+    frame["__sheet"] = ""
+    frame["__row"] = frame.pop("__row").astype(int)
+    if not lay.submission and lay.instance:
+        frame["__submission"] = _numbered_repeats(frame["__submission"])
+    return [RawTable("kobo-csv", file, frame, issues)]
 
 
-def _number_legacy_repeats(lay: _Layout, records: list[Record]) -> None:
+def _stripped(frame: pd.DataFrame, col: str | None) -> pd.Series:
+    import pandas as pd
+
+    if col is None or col not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    return frame[col].astype(object).fillna("").astype(str).str.strip().astype(object)
+
+
+def _first_filled(candidates: Sequence[pd.Series], index: pd.Index) -> pd.Series:
+    """Per row, the first non-empty value among ``candidates`` (``""`` when none)."""
+    import pandas as pd
+
+    out = pd.Series("", index=index, dtype=object)
+    for cand in candidates:
+        out = out.where(out.ne(""), cand)
+    return out
+
+
+def _utc_series(values: pd.Series) -> pd.Series:
+    """:func:`_utc` column-wise: a time without offset is UTC."""
+    plain = values.ne("") & ~values.str.contains(_TZ_SUFFIX.pattern, regex=True)
+    return values.where(~plain, values + "Z")
+
+
+def _raw_columns(values: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """:func:`_parse_raw` column-wise: (valid, lat, lon, accuracy)."""
+    import pandas as pd
+
+    parts = values.str.extract(_RAW_GEOPOINT.pattern)
+    lat = parts[0].astype(object).fillna("")
+    lon = parts[1].astype(object).fillna("")
+    valid = lat.ne("") & _in_range_series(lat, lon)
+    acc = parts[3].astype(object).fillna("")
+    return valid.astype(bool), lat, lon, pd.Series(acc, index=values.index, dtype=object)
+
+
+def _in_range_series(lat: pd.Series, lon: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    la = pd.to_numeric(lat, errors="coerce").abs()
+    lo = pd.to_numeric(lon, errors="coerce").abs()
+    return (la <= 90) & (lo <= 180)
+
+
+def _reserved_columns(lay: _Layout, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """:func:`_reserved` and :func:`_submission` for every row of a main sheet at once."""
+    import pandas as pd
+
+    index = frame.index
+
+    def col(name: str | None) -> pd.Series:
+        return _stripped(frame, name)
+
+    # time: end, else start, else _submission_time (UTC), else a repeat sheet's copy of it
+    times = [col(lay.end), col(lay.start), _utc_series(col(lay.submitted))]
+    copied = _find(lay.columns, "_submission__submission_time")
+    if copied:
+        times.append(_utc_series(col(copied)))
+    when = _first_filled(times, index)
+    # position: the first geopoint with a readable value, location-like names first
+    lat = pd.Series("", index=index, dtype=object)
+    lon = lat.copy()
+    acc = lat.copy()
+    for geo in lay.geos:
+        todo = lat.eq("")
+        if not todo.any():
+            break
+        if geo.lat and geo.lon:
+            g_lat, g_lon = col(geo.lat), col(geo.lon)
+            number = g_lat.str.fullmatch(_NUMBER_TEXT) & g_lon.str.fullmatch(_NUMBER_TEXT)
+            ok = todo & number.fillna(False).astype(bool) & _in_range_series(g_lat, g_lon)
+            g_acc = col(geo.acc) if geo.acc else pd.Series("", index=index, dtype=object)
+            lat, lon, acc = lat.where(~ok, g_lat), lon.where(~ok, g_lon), acc.where(~ok, g_acc)
+            todo &= ~ok
+        if geo.raw:
+            valid, r_lat, r_lon, r_acc = _raw_columns(frame[geo.raw].astype(object).fillna("").astype(str))
+            ok = todo & valid
+            lat, lon, acc = lat.where(~ok, r_lat), lon.where(~ok, r_lon), acc.where(~ok, r_acc)
+    if lay.geolocation and lat.eq("").any():
+        todo = lat.eq("")
+        nums = frame.loc[todo, lay.geolocation].astype(str).map(lambda v: re.findall(r"-?\d+(?:\.\d+)?", v))
+        for idx, found in nums.items():
+            if len(found) >= 2 and _in_range(found[0], found[1]):
+                lat.at[idx], lon.at[idx], acc.at[idx] = found[0], found[1], ""
+    # submission: rootUuid, else _uuid, else _id, else the legacy meta/instanceID
+    subs = [col(c).str.replace(r"^(?i:uuid:)", "", regex=True) for c in lay.submission]
+    if lay.instance and not lay.submission:
+        subs.append(col(lay.instance).str.replace(r"^(?i:uuid:)", "", regex=True))
+    return {
+        "__time": when,
+        "__lat": lat,
+        "__lon": lon,
+        "__accuracy": acc,
+        "__device": _first_filled([col(c) for c in lay.devices], index),
+        "__photo": _first_filled([col(c) for c in lay.photos], index),
+        "__submission": _first_filled([s.astype(object) for s in subs], index),
+    }
+
+
+def _numbered_repeats(submission: pd.Series) -> pd.Series:
     """KoboCAT legacy "flattened" CSV: one line per repeat instance sharing ``meta/instanceID``."""
-    if lay.submission or not lay.instance:
-        return
-    counts: dict[str, int] = {}
-    for rec in records:
-        counts[rec["__submission"]] = counts.get(rec["__submission"], 0) + 1
-    seen: dict[str, int] = {}
-    for rec in records:
-        sub = rec["__submission"]
-        if sub and counts[sub] > 1:
-            seen[sub] = seen.get(sub, 0) + 1
-            rec["__submission"] = f"{sub}#{seen[sub]}"
+    counts = submission.map(submission.value_counts())
+    seq = submission.groupby(submission).cumcount() + 1
+    repeated = submission.ne("") & counts.gt(1)
+    return submission.where(~repeated, submission + "#" + seq.astype(str))
 
 
 # ---------------------------------------------------------------------------

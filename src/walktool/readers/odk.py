@@ -55,6 +55,7 @@ from walktool.readers._base import (
     RESERVED,
     Probe,
     RawTable,
+    RepeatFileError,
     decode_bytes,
     read_text_rows,
     sniff_separator,
@@ -127,6 +128,36 @@ def _zip_roots(path: Path, names: list[str]) -> list[str]:
             return [n for n in candidates if is_central_header(_zip_member_header(zf, n))]
     except (zipfile.BadZipFile, OSError, KeyError):
         return []
+
+
+def is_repeat_header(header: list[str]) -> bool:
+    """A repeat file of a Central or Briefcase export: ``PARENT_KEY`` and ``KEY``, no ``SubmissionDate``."""
+    names = {h.strip() for h in header}
+    return {"PARENT_KEY", "KEY"} <= names and "SubmissionDate" not in names
+
+
+def _main_csv_beside(path: Path) -> Path | None:
+    """The root CSV an export wrote next to a repeat file ``<root>-<repeat>.csv``, when there."""
+    stem = path.stem
+    while "-" in stem:
+        stem = stem.rsplit("-", 1)[0]
+        candidate = path.with_name(f"{stem}{path.suffix}")
+        if candidate != path and candidate.is_file():
+            return candidate
+    return None
+
+
+def repeat_file_error(probe: Probe) -> RepeatFileError | None:
+    """The error for an ODK repeat CSV given on its own (it only makes sense with its root CSV), or None."""
+    if probe.zip_names or not is_repeat_header(probe.csv_header):
+        return None
+    main = _main_csv_beside(probe.path)
+    where = f" ({main.name})" if main is not None else ""
+    if any(h.startswith("SET-OF-") for h in probe.csv_header):
+        msg = f"{probe.path}: this is the repeat file of an ODK Briefcase export; import the main CSV next to it{where}, which brings its repeat files along"
+        return RepeatFileError(msg, main=main, format="odk-briefcase")
+    msg = f"{probe.path}: this is the repeat file of an ODK Central export; import the main CSV next to it{where}, or the whole zip"
+    return RepeatFileError(msg, main=main, format="odk-central")
 
 
 def sniff_central(probe: Probe) -> bool:
@@ -386,6 +417,21 @@ def _load_plain(path: Path, file: str, issues: list[Issue]) -> tuple[_Table, lis
         if srows and _is_repeat_header([h.strip() for h in srows[0][1]]):
             repeats.append(_make_table(sibling.name, srows, issues, file, sibling.name))
     return root, repeats
+
+
+def repeat_siblings(path: Path) -> list[Path]:
+    """The repeat files ``<stem>-<repeat>.csv`` an export wrote next to its root CSV ``path`` (read with it)."""
+    if not path.is_file() or path.suffix.lower() != ".csv":
+        return []
+    out = []
+    for sibling in sorted(path.parent.glob(f"{glob_escape(path.stem)}-*")):
+        if sibling == path or not sibling.is_file() or sibling.suffix.lower() != ".csv":
+            continue
+        with sibling.open("rb") as fh:
+            head = decode_bytes(fh.read(65536), partial=True)[0]
+        if is_repeat_header(_header_of_text(head)):
+            out.append(sibling)
+    return out
 
 
 def glob_escape(text: str) -> str:
