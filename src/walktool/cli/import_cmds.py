@@ -72,7 +72,7 @@ def _render(result: Any) -> None:
     title = "Dry run: nothing stored" if result.dry_run else "Import"
     table = Table("file", "format", "rows", "accepted", "rejected", "warnings", "observations", title=title)
     for f in result.files:
-        table.add_row(Path(f.path).name, f.format or "—", str(f.rows), str(f.accepted), str(f.rejected), str(f.warnings), str(f.observations))
+        table.add_row(Path(f.path).name, "not read" if f.error else (f.format or "—"), str(f.rows), str(f.accepted), str(f.rejected), str(f.warnings), str(f.observations))
     console.print(table)
     if result.dry_run:
         for f in result.files:
@@ -82,7 +82,9 @@ def _render(result: Any) -> None:
             for c in f.columns:
                 cols.add_row(c["column"], c["as"])
             console.print(cols)
-    issues = result.issues()
+    failed = {str(f.path) for f in result.failed} | {Path(f.path).name for f in result.failed}
+    # a file that could not be read at all is reported once, on stderr, by the caller
+    issues = [i for i in result.issues() if not (i.row is None and i.level == "error" and i.file in failed)]
     if issues:
         shown = issues[:25]
         for i in shown:
