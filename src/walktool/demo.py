@@ -91,7 +91,7 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
     from walktool.analysis import campaigns, summarize
     from walktool.compare import compare, write_compare_map, write_compare_workbook
     from walktool.maps import write_map
-    from walktool.project import SETTINGS_FILE, init_project, open_project
+    from walktool.project import SETTINGS_FILE, STORE_FILE, init_project
     from walktool.quality import quality_report
     from walktool.recommend import recommend
     from walktool.report import build_report
@@ -99,11 +99,10 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
 
     say = step or (lambda _text: None)
     root = demo_project(out)
-    if (root / SETTINGS_FILE).is_file():
-        project = open_project(root)
-    else:
+    if not (root / SETTINGS_FILE).is_file() or not (root / STORE_FILE).is_file():
         say(f"init {root}")
-        project = init_project(root, name="walktool demo (synthetic sample campaign)")
+    # init adds what is missing (store, stations, protocol) and keeps what is there
+    project = init_project(root, name="walktool demo (synthetic sample campaign)")
     result = DemoResult(project=root)
     try:
         walks = root / "walks" if holds_sample(root) else None
