@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("demo") / "walks-demo"
+    out.mkdir()
+    # as in a fresh clone of the repository: settings are there, the store is not
+    (out / "walktool.toml").write_text((ROOT / "walktool.toml").read_text(encoding="utf-8"), encoding="utf-8")
     result = CliRunner().invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out, result.stdout
