@@ -535,3 +535,15 @@ def test_a_file_without_profiles_keeps_the_profiles_given_before(project: Projec
     people = project.store.read("participants")
     assert len(people) == 1
     assert people.iloc[0]["gender"] == profile["gender"] and people.iloc[0]["age_group"] == profile["age_group"]
+
+
+def test_files_of_the_same_name_in_two_walks_keep_their_own_issues(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
+    header = ["Gare", "Zone", "Élément", "Gravité", "Date"]
+    a = write_csv(tmp_path / "w1" / "constats.csv", [header, ["Gare Centrale", "quai", "coins sombres", "élevée", "2023-11-14"]], sep=";")
+    b = write_csv(tmp_path / "w2" / "constats.csv", [header, ["Gare Inconnue", "hall", "propreté", "faible", "2023-11-15"]], sep=";")
+    import_files(project, [a], walk_id="W1", fmt="findings-table")
+    import_files(project, [b], walk_id="W2", fmt="findings-table")
+    values = sorted(project.store.read("issues", {"level": "error"})["value"].dropna())
+    assert values == ["Gare Centrale", "Gare Inconnue"]
+    import_files(project, [b], walk_id="W2", fmt="findings-table")  # again: replaced, not doubled
+    assert sorted(project.store.read("issues", {"level": "error"})["value"].dropna()) == values

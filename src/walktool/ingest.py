@@ -954,7 +954,14 @@ class _Run:
         user = _user()
         for n, report in enumerate(self.done, 1):
             file_name = Path(report.path).name
-            store.delete("issues", {"file": [report.path, file_name]})
+            # the issues of earlier imports of this file into the same walk are replaced; a file of
+            # the same name in another walk keeps its own
+            earlier = store.read("imports", {"file": [report.path, file_name]})
+            if len(earlier):
+                same_walk = earlier["walk_id"].isna() if self.ctx.walk_id is None else earlier["walk_id"].eq(self.ctx.walk_id)
+                ids = sorted({str(i).rsplit("-", 1)[0] for i in earlier.loc[same_walk, "import_id"]} | set(earlier.loc[same_walk, "import_id"].astype(str)))
+                if ids:
+                    store.delete("issues", {"file": [report.path, file_name], "import_id": ids})
             if report.issues:
                 issues = pd.DataFrame([i.to_dict() for i in report.issues])
                 issues["file"] = file_name

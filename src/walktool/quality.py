@@ -28,7 +28,8 @@ def quality_report(project: Project, *, level: str | None = None) -> dict[str, A
     imports = store.read("imports")
     if not issues.empty:
         issues = issues.assign(_row=issues["row"].fillna(0)).sort_values(["file", "sheet", "_row", "column", "code"], na_position="first", kind="stable")
-    latest = imports.sort_values("at_utc").drop_duplicates("checksum", keep="last") if not imports.empty else imports
+    # a file imported again (same or corrected content) is listed once, as last imported
+    latest = imports.sort_values("at_utc").drop_duplicates(["walk_id", "file"], keep="last") if not imports.empty else imports
     files = [
         {"file": r["file"], "format": r["format"], "rows": _int(r["rows"]), "accepted": _int(r["accepted"]), "rejected": _int(r["rejected"]), "imported_at": r["at_utc"], "stored_as": r["stored_as"]}
         for r in latest.to_dict("records")

@@ -1331,7 +1331,8 @@ def _method_sheet(book: _Book, summary: Any, n_recs: int, n_obs: int, *, truncat
     if len(imports):
         if book.campaign is not None and (imports["campaign"] == book.campaign).any():
             imports = imports[imports["campaign"] == book.campaign]
-        latest = imports.sort_values("at_utc").drop_duplicates("checksum", keep="last")
+        # a file imported again (same or corrected content) is listed once, as last imported
+        latest = imports.sort_values("at_utc").drop_duplicates(["walk_id", "file"], keep="last")
         for r in latest.to_dict("records"):
             counts = " · ".join(str(_plain(r.get(k)) if _plain(r.get(k)) is not None else "–") for k in ("format", "rows", "accepted", "rejected"))
             sh.add([sh.cell(Path(str(r["file"])).name, align=s.top), sh.cell(counts, align=s.top)])
