@@ -87,5 +87,8 @@ def test_followup_import_command(project: Project, tmp_path: Path, write_csv: Wr
     statuses = [r[cols["Status"] - 1] for r in load_workbook(path)["Recommendations"].iter_rows(min_row=2, values_only=True)]
     assert statuses == ["accepted", "proposed", "done"]
 
+    strict = runner.invoke(app, ["followup", "import", str(edited), "--strict", "--project", str(project.root)])
+    assert strict.exit_code == 1 and "finished-ish" in strict.stderr
+
     missing = runner.invoke(app, ["followup", "import", str(tmp_path / "nope.xlsx"), "--project", str(project.root)])
     assert missing.exit_code == 1 and "nope.xlsx" in missing.stderr

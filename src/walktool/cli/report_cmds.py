@@ -68,6 +68,7 @@ def report(
 @handle_errors
 def followup_import(
     file: Annotated[Path, typer.Argument(help="The report workbook (.xlsx) staff filled in.", show_default=False)],
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any row is rejected (the good rows are still recorded).")] = False,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -79,8 +80,10 @@ def followup_import(
         result = import_followup(proj, file)
     if as_json:
         print_json(result.to_dict())
-        return
-    _render(result)
+    else:
+        _render(result)
+    if strict and result.rejected:
+        raise typer.Exit(1)
 
 
 def _render(result: Any) -> None:
