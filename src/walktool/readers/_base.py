@@ -174,9 +174,7 @@ class Probe:
         """The first row of a delimited text file (stripped), or []."""
         if self.text is None or self.text.lstrip().startswith(("<", "{", "[")):
             return []
-        sep = sniff_separator(self.text)
-        first = next(csv.reader(io.StringIO(self.text), delimiter=sep), [])
-        return [h.strip() for h in first]
+        return [h.strip() for h in first_row(self.text)]
 
     @cached_property
     def xlsx_head(self) -> dict[str, list[list[str]]]:
@@ -242,6 +240,14 @@ def read_text_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str, str]:
     text, encoding = decode_bytes(path.read_bytes())
     sep = sniff_separator(text[:65536])
     return split_rows(text, str(path), sep), encoding, sep
+
+
+def first_row(text: str, sep: str | None = None) -> list[str]:
+    """The first record of delimited text (any line ending), or [] when it cannot be read."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline=""), delimiter=sep or sniff_separator(text)), [])
+    except csv.Error:
+        return []
 
 
 def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int, list[str]]]:

@@ -27,8 +27,6 @@ from a question whose name contains ``photo`` (a media URL is reduced to its
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -41,10 +39,10 @@ from walktool.readers._base import (
     Probe,
     RawTable,
     decode_bytes,
+    first_row,
     overflow_issues,
     read_text_rows,
     rows_to_frame,
-    sniff_separator,
     split_rows,
 )
 
@@ -68,7 +66,7 @@ def is_epicollect_header(header: list[str]) -> bool:
 
 def _header_of_bytes(raw: bytes) -> list[str]:
     text = decode_bytes(raw, partial=True)[0]
-    first = next(csv.reader(io.StringIO(text), delimiter=sniff_separator(text)), [])
+    first = first_row(text)
     return [h.strip() for h in first]
 
 

@@ -39,8 +39,6 @@ that file.  Encrypted submissions Central could not decrypt are rejected.
 from __future__ import annotations
 
 import atexit
-import csv
-import io
 import os
 import re
 import shutil
@@ -57,6 +55,7 @@ from walktool.readers._base import (
     RawTable,
     RepeatFileError,
     decode_bytes,
+    first_row,
     read_text_rows,
     sniff_separator,
     split_rows,
@@ -108,7 +107,7 @@ def is_briefcase_header(header: list[str]) -> bool:
 
 def _header_of_text(text: str) -> list[str]:
     sep = sniff_separator(text[:65536])
-    first = next(csv.reader(io.StringIO(text), delimiter=sep), [])
+    first = first_row(text, sep)
     return [h.strip() for h in first]
 
 
