@@ -139,3 +139,12 @@ def test_export_errors(project: Project, runner: CliRunner, tmp_path: Path) -> N
         export(project, "xls", tmp_path / "x.xls")
     bad = runner.invoke(app, ["export", "--format", "xls", "--out", str(tmp_path / "x.xls"), "--project", str(project.root)])
     assert bad.exit_code == 2
+
+
+def test_agreement_compares_counts_as_problem_or_not(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
+    header = ["Observatrice", "Station", "Zone", "Date", "Heure", "lights_out"]
+    # 3 and 4 lights out are both a problem; exact values differ but the verdict agrees
+    rows = [["A", "Papineau", "quai", "2023-11-14", "20h00", "3"], ["B", "Papineau", "quai", "2023-11-14", "20h00", "4"]]
+    import_files(project, [write_csv(tmp_path / "c.csv", [header, *rows], sep=";")], campaign="c", fmt="findings-table")
+    item = agreement(project).to_dict()["items"][0]
+    assert item["item"] == "lights_out" and item["agreement"] == 1.0

@@ -5,7 +5,8 @@ checklist, so their answers can be compared item by item, as research audit
 instruments do (MAPS, SWEAT-R, CANVAS; reference/methodology.md §3):
 
 * a **subject** is one item at one stop of one walk rated by at least two
-  participants (N/A and free text left out);
+  participants (N/A and free text left out); answers are compared as given, except
+  counts and distances, compared as problem / no problem by the protocol's thresholds;
 * **percent agreement** = mean over subjects of the share of agreeing rater pairs;
 * **Fleiss' κ** (generalised to a varying number of raters per subject):
   ``κ = (P̄ − P̄e) / (1 − P̄e)``, where ``P̄`` is the mean pairwise agreement per
@@ -91,6 +92,13 @@ def rated_subjects(observations: pd.DataFrame, protocol: Protocol) -> pd.DataFra
         & observations["participant"].notna()
         & observations["station_id"].notna()
     ]
+    # counts and distances are compared as problem / no problem (two people rarely count the
+    # same number of lights out, but agree whether there is a problem)
+    numeric = {i.key for i in protocol.items if i.kind in ("count", "number")}
+    is_numeric = obs["item"].isin(numeric)
+    if is_numeric.any():
+        verdict = obs["score"].astype(float).lt(protocol.problem_below).map({True: "problem", False: "ok"})
+        obs = obs.assign(answer=obs["answer"].where(~is_numeric, verdict))
     # one answer per participant per subject: their last one
     obs = obs.sort_values(["observed_at", "obs_id"], na_position="first", kind="stable")
     obs = obs.drop_duplicates(["walk_key", "station_id", "zone", "item", "participant"], keep="last")
