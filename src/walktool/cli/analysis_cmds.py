@@ -157,15 +157,18 @@ def recommend_(
     with open_project(project) as proj:
         recs = recommend(proj, campaign, station=station, top=top)
         language = lang or proj.settings.language
-        records = recs.records(language, proj.protocol())
+        protocol = proj.protocol()
+        records = recs.records(language, protocol)
     if as_json:
         print_json({"campaign": recs.campaign, "recommendations": records})
         return
-    _render_recommendations(recs.campaign, records)
+    _render_recommendations(recs.campaign, records, protocol, language)
 
 
-def _render_recommendations(campaign: str | None, records: list[dict[str, Any]]) -> None:
+def _render_recommendations(campaign: str | None, records: list[dict[str, Any]], protocol: Any, lang: str) -> None:
     from rich.markup import escape
+
+    from walktool.report import status_label
 
     console = out_console()
     if not records:
@@ -183,10 +186,11 @@ def _render_recommendations(campaign: str | None, records: list[dict[str, Any]])
             flag = "⚡ " if r["fast_track"] else ""
             ev = r["evidence"]
             what = escape(str(r["finding"] or r["item"] or r["principle"] or ""))
+            zone = protocol.zones.label(r["zone"], lang) if r["zone"] else "–"
             console.print(
-                f" {r['rank']:>3}. {flag}[{colours.get(sev, 'white')}]{sev}[/] · {r['zone'] or '–'} · {what}"
+                f" {r['rank']:>3}. {flag}[{colours.get(sev, 'white')}]{protocol.severities.label(sev, lang)}[/] · {escape(zone)} · {what}"
                 f"  [dim](priority {r['priority']:.1f}; {ev['participants']} participant(s), {ev['walks']} walk(s)"
-                f"{', night' if ev['night'] else ''}; {r['status']})[/dim]"
+                f"{', night' if ev['night'] else ''}; {status_label(r['status'], lang)})[/dim]"
             )
             console.print(f"      → {escape(r['action'])}")
             console.print(f"      [dim]{escape(r['responsible'] or '')} · {r['timeframe']} · {r['type']}[/dim]")
