@@ -17,7 +17,10 @@ the item, and a submission's previous observations are replaced as a whole.
 
 Photos are imported after the sheets of the same command, so that a photo with
 no GPS fix (common underground) takes the station and zone of the sheet row that
-names it, from this import or an earlier one.
+names it, from this import or an earlier one.  Photos that come inside a zip (an
+ODK Central export's ``media/``, a KoboToolbox media attachments zip) are also kept
+as files, under ``walks/<walk>/<zip name>-media/`` and ``walks/<walk>/<zip name>/``,
+where the map and the report find them.
 
 With ``--walk ID`` the walk file ``walks/ID/walk.yaml`` (docs/walk-format.md) is
 read and checked against the sheets: observations dated outside the walk's day
@@ -632,6 +635,35 @@ def _copy_raw(project: Project, path: Path, checksum: str, walk_id: str | None, 
     return str(target.relative_to(project.root))
 
 
+def _copy_media(project: Project, root: Path, walk_id: str | None, name: str) -> int:
+    """Copy the photos under ``root`` (extracted from an export zip) to ``walks/<walk>/<name>/``; return how many were new.
+
+    Their folders inside the zip are kept.  A photo already there with the same
+    content is not copied again; a different file never overwrites it: the copy
+    takes the content's checksum as a suffix (like :func:`_copy_raw`).
+    """
+    from walktool.readers._base import IMAGE_SUFFIXES
+
+    name = name.strip(". ") or "photos"
+    dest = project.walks_dir / (walk_id or "imported") / name
+    copied = 0
+    for src in sorted(root.rglob("*")):
+        if src.suffix.lower() not in IMAGE_SUFFIXES or src.is_symlink() or not src.is_file():
+            continue
+        target = dest / src.relative_to(root)
+        if target.exists():
+            checksum = sha256_of(src)
+            if target.is_file() and sha256_of(target) == checksum:
+                continue
+            target = target.with_name(f"{target.stem}-{checksum[:8]}{target.suffix}")
+            if target.is_file() and sha256_of(target) == checksum:
+                continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, target)
+        copied += 1
+    return copied
+
+
 def import_files(
     project: Project,
     paths: Sequence[str | Path],
@@ -836,6 +868,11 @@ class _Run:
         walk_id = self.ctx.walk_id
         if storing:
             report.stored_as = _copy_raw(self.project, path, report.checksum, walk_id, companion_files(format_.name, path))
+            media_root = next((t.media_root for t in tables if t.media_root is not None), None)
+            if media_root is not None and not probe.is_dir and probe.zip_names:
+                # photos that came inside a zip: kept as files under walks/, where the map and the report look
+                folder = path.stem if format_.name == "photos" else f"{path.stem}-media"
+                _copy_media(self.project, media_root, walk_id, folder)
             key = (path.name, format_.name)
             if format_.name in ROW_KEYED_FORMATS and key not in self.cleared:
                 # rows carry no stable id (a content hash): a newer export of the same sheet replaces the older one

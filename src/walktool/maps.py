@@ -506,16 +506,20 @@ def _find_photo(text: str, project: Project, index: dict[str, Path]) -> Path | N
     for c in candidates:
         if c.is_file():
             return c.resolve()
-    return index.get(path.name)
+    name = text.replace("\\", "/").rsplit("/", 1)[-1]
+    return index.get(name) or index.get(name.casefold())
 
 
 def _photo_index(project: Project) -> dict[str, Path]:
-    """Photos kept in the project's walks/ folder, by file name (first found wins)."""
+    """Photos kept in the project's walks/ folder (subfolders too), by file name, then case-insensitive (first found wins)."""
     index: dict[str, Path] = {}
     if project.walks_dir.is_dir():
-        for p in sorted(project.walks_dir.rglob("*")):
-            if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".heic", ".webp", ".gif") and p.is_file():
-                index.setdefault(p.name, p.resolve())
+        found = [p for p in sorted(project.walks_dir.rglob("*"))
+                 if p.suffix.lower() in (".jpg", ".jpeg", ".png", ".heic", ".webp", ".gif") and p.is_file()]
+        for p in found:
+            index.setdefault(p.name, p.resolve())
+        for p in found:  # a sheet may write IMG_0413.jpg for IMG_0413.JPG (photos are linked the same way)
+            index.setdefault(p.name.casefold(), p.resolve())
     return index
 
 

@@ -5,7 +5,7 @@
     SubmitterID, SubmitterName, AttachmentsPresent, AttachmentsExpected, Status,
     ReviewState, DeviceID, Edits, FormVersion``), or the export zip holding
     ``<formId>.csv``, one ``<formId>-<repeat>.csv`` per repeat and the media under
-    ``files/<instanceId>/``.
+    ``media/`` (older Central versions: ``files/<instanceId>/``).
 ``odk-briefcase``
     A Briefcase (or old Aggregate) root CSV: ``SubmissionDate … KEY`` without the
     Central trailer, dates written in Java's MEDIUM format (``Apr 26, 2018
@@ -38,12 +38,11 @@ that file.  Encrypted submissions Central could not decrypt are rejected.
 
 from __future__ import annotations
 
-import atexit
 import os
 import re
 import shutil
-import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -60,6 +59,12 @@ from walktool.readers._base import (
     sniff_separator,
     split_rows,
     unique_headers,
+)
+from walktool.readers.photos import (
+    MAX_MEMBER_BYTES,
+    safe_member_parts,
+    temp_folder,
+    unsafe_member_issue,
 )
 
 CENTRAL_TRAILER = (
@@ -82,7 +87,7 @@ _JAVA_DATE = re.compile(
     r"^\s*(?P<mon>[A-Za-z]{3})[a-z]*\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})"
     r"(?:,?\s+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?)?\s*$"
 )
-_TEMP_DIRS: list[str] = []
+_MEDIA_FOLDERS = ("media", "files")  # where a Central zip keeps attachments (today's, older versions')
 
 
 # ---------------------------------------------------------------------------
@@ -300,35 +305,43 @@ def _time_columns(header: list[str]) -> list[str]:
 # ---------------------------------------------------------------------------
 
 
-def _cleanup_temp_dirs() -> None:
-    for folder in _TEMP_DIRS:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-atexit.register(_cleanup_temp_dirs)
-
-
 def _safe_part(part: str) -> str:
     return re.sub(r'[<>:"|?*]', "_", part) if os.name == "nt" else part
 
 
-def _extract_media(zf: zipfile.ZipFile) -> Path | None:
-    """Extract the zip's ``files/`` folder to a temporary folder; return that ``files`` folder."""
-    members = [n for n in zf.namelist() if n.startswith("files/") and not n.endswith("/")]
+def _extract_media(zf: zipfile.ZipFile, issues: list[Issue], file: str) -> Path | None:
+    """Extract the zip's media to a temporary folder; return the folder photo answers resolve under.
+
+    Central's "All data and media files" export keeps them in ``media/<file>``
+    (older versions: ``files/<instanceId>/<file>``).  Members whose name could write
+    outside the folder (``..``, absolute names: zip-slip) are skipped and reported.
+    """
+    members: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = []
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        parts = safe_member_parts(info.filename)
+        if parts is None:
+            issues.append(unsafe_member_issue(info.filename, file))
+        elif len(parts) > 1 and parts[0] in _MEDIA_FOLDERS and info.file_size <= MAX_MEMBER_BYTES:
+            members.append((info, parts))
     if not members:
         return None
-    tmp = tempfile.mkdtemp(prefix="walktool-odk-")
-    _TEMP_DIRS.append(tmp)
-    root = Path(tmp) / "files"
-    for name in members:
-        parts = PurePosixPath(name).parts[1:]
-        if not parts or any(p in ("", ".", "..") for p in parts) or name.startswith("/"):
+    tmp = temp_folder("walktool-odk-")
+    tops: set[str] = set()
+    for info, parts in members:
+        target = tmp.joinpath(*(_safe_part(p) for p in parts))
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+        except (OSError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError):
+            target.unlink(missing_ok=True)
             continue
-        target = root.joinpath(*(_safe_part(p) for p in parts))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with zf.open(name) as src, target.open("wb") as dst:
-            shutil.copyfileobj(src, dst)
-    return root
+        tops.add(parts[0])
+    if len(tops) == 1:
+        return tmp / tops.pop()
+    return tmp if tops else None
 
 
 class _MediaResolver:
@@ -396,7 +409,7 @@ def _load_zip(
             ]
             tables[root].is_root = True
             groups.append((tables[root], repeats))
-        media_root = _extract_media(zf)
+        media_root = _extract_media(zf, issues, file)
     return groups, media_root
 
 

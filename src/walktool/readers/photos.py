@@ -1,4 +1,11 @@
-"""Photos: a folder of photos (searched recursively) or a single photo.
+"""Photos: a folder of photos (searched recursively), a single photo, or a zip of photos.
+
+A zip holding photos and no data file (a CSV, a workbook …) at any folder depth is a
+photos archive: KoboToolbox's "media attachments" download
+(``<username>/attachments/<form-id>/<uuid>/<file>``) or a facilitator's zipped
+folder.  Its photos are extracted, safely (:func:`safe_member_parts`: no ``..``, no
+absolute names, images only), to a temporary folder that becomes the table's
+``media_root``; ``walktool import`` keeps a copy of them under ``walks/``.
 
 One record per photo, placed by its EXIF GPS position and dated by its EXIF
 capture time.  Underground there is usually no GPS fix: such a photo is still a
@@ -10,13 +17,20 @@ denominators or write ``(0, 0)`` for "no fix".
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import math
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+import zlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from walktool.errors import Issue
+from walktool.errors import Issue, SheetFormatError
 from walktool.readers._base import IMAGE_SUFFIXES, Probe, RawTable, cell_text
 
 FORMAT = "photos"
@@ -24,6 +38,11 @@ FORMAT = "photos"
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini", "icon\r"}
 _HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
 _SCAN_LIMIT = 2000  # files looked at when sniffing a folder
+# members that make a zip an export to read as a table, not a photos archive
+_DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".json", ".geojson", ".gpx",
+                  ".xml", ".kml", ".kmz", ".zip", ".gpkg", ".shp", ".dbf", ".sqlite", ".db")
+MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a photo larger than this in a zip is skipped (zip bombs)
+_TEMP_DIRS: list[str] = []
 
 # EXIF tags
 _IMAGE_DESCRIPTION = 0x010E
@@ -73,8 +92,118 @@ def _files(root: Path) -> list[Path]:
     return sorted(files, key=lambda p: p.relative_to(root).as_posix())
 
 
+# ---------------------------------------------------------------------------
+# Zips of photos
+# ---------------------------------------------------------------------------
+
+
+def _cleanup_temp_dirs() -> None:
+    for folder in _TEMP_DIRS:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(_cleanup_temp_dirs)
+
+
+def safe_member_parts(name: str) -> tuple[str, ...] | None:
+    """The folder parts of a zip member name, or None when extracting it could escape the folder.
+
+    Refused (zip-slip): absolute names (``/etc/x``, ``\\server\\x``, ``C:/x``), any ``..``
+    part, and NUL characters; backslashes count as separators.  On Windows the
+    characters it forbids in file names are replaced by ``_``.
+    """
+    text = name.replace("\\", "/")
+    if not text or "\x00" in text or text.startswith("/") or re.match(r"^[A-Za-z]:", text):
+        return None
+    parts = [p for p in text.split("/") if p not in ("", ".")]
+    if not parts or ".." in parts:
+        return None
+    if os.name == "nt":
+        parts = [re.sub(r'[<>:"|?*]', "_", p).rstrip(" .") or "_" for p in parts]
+    return tuple(parts)
+
+
+def _is_system_member(parts: tuple[str, ...]) -> bool:
+    """Hidden and system entries (``__MACOSX/``, ``.DS_Store``, ``Thumbs.db``): skipped silently."""
+    return parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts) or parts[-1].casefold() in _SYSTEM_FILES
+
+
+def _member_suffix(name: str) -> str:
+    return Path(name.replace("\\", "/").rsplit("/", 1)[-1]).suffix.lower()
+
+
+def is_photo_zip(names: list[str]) -> bool:
+    """A zip (member ``names``) holding at least one photo and no data file, at any folder depth."""
+    files = [n for n in names if not n.endswith(("/", "\\"))]
+    if any(_member_suffix(n) in _DATA_SUFFIXES for n in files):
+        return False
+    return any(_member_suffix(n) in IMAGE_SUFFIXES for n in files)
+
+
+def unsafe_member_issue(name: str, file: str) -> Issue:
+    """The warning for a zip member whose name could write outside the folder it is extracted to."""
+    return Issue(
+        "unsafe-zip-entry",
+        f"zip entry {name!r} has an absolute path or '..' in its name (it could be written outside the project):"
+        " ignored; if it is a real photo, zip it again from its folder",
+        "warning", file=file, value=name,
+    )
+
+
+def extract_images(
+    zf: zipfile.ZipFile, members: list[str], dest: Path, issues: list[Issue], file: str, *, strip: int = 0
+) -> int:
+    """Extract the photos among ``members`` under ``dest`` (keeping their folders, less ``strip`` leading parts).
+
+    Members with an unsafe name are reported (``unsafe-zip-entry``) and skipped,
+    other files are reported (``not-a-photo``) and skipped, hidden and system files
+    are skipped silently.  Returns the number of photos written.
+    """
+    written = 0
+    for name in members:
+        if name.endswith(("/", "\\")):
+            continue
+        parts = safe_member_parts(name)
+        if parts is None:
+            issues.append(unsafe_member_issue(name, file))
+            continue
+        parts = parts[strip:]
+        if not parts or _is_system_member(parts):
+            continue
+        rel = "/".join(parts)
+        if Path(parts[-1]).suffix.lower() not in IMAGE_SUFFIXES:
+            issues.append(Issue("not-a-photo", f"{rel} is not a photo (JPEG, PNG, HEIC …): skipped", "warning",
+                                file=file, value=rel))
+            continue
+        info = zf.getinfo(name)
+        if info.file_size > MAX_MEMBER_BYTES:
+            issues.append(Issue("photo-too-large", f"{rel} is larger than {MAX_MEMBER_BYTES >> 20} MB: skipped",
+                                "warning", file=file, value=rel))
+            continue
+        target = dest.joinpath(*parts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with zf.open(info) as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+        except (OSError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+            # encrypted members, unsupported compression, a damaged entry, a name the OS refuses
+            target.unlink(missing_ok=True)
+            issues.append(Issue("unreadable-photo", f"{rel}: cannot extract it from the zip ({type(exc).__name__}): skipped",
+                                "warning", file=file, value=rel))
+            continue
+        written += 1
+    return written
+
+
+def temp_folder(prefix: str) -> Path:
+    """A temporary folder removed when the program ends (media extracted from a zip live there)."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    _TEMP_DIRS.append(tmp)
+    return Path(tmp)
+
+
 def sniff(probe: Probe) -> bool:
-    """A folder holding at least one photo, or one photo file."""
+    """A folder holding at least one photo, one photo file, or a zip of photos."""
     if probe.is_dir:
         for n, path in enumerate(probe.path.rglob("*")):
             if n >= _SCAN_LIMIT:
@@ -82,7 +211,7 @@ def sniff(probe: Probe) -> bool:
             if path.is_file() and not _ignored(path, probe.path) and is_photo(path):
                 return True
         return False
-    return probe.is_image or image_magic(probe.head_bytes[:16])
+    return probe.is_image or image_magic(probe.head_bytes[:16]) or is_photo_zip(probe.zip_names)
 
 
 # ---------------------------------------------------------------------------
@@ -242,15 +371,26 @@ def _sha1(path: Path) -> str:
 
 
 def read(probe: Probe) -> list[RawTable]:
-    """One record per photo of the folder (recursively, by relative path) or of the file."""
+    """One record per photo of the folder or zip (recursively, by relative path) or of the file."""
     import pandas as pd
 
     path = probe.path
     file = str(path)
-    root = path if probe.is_dir else path.parent
-    files = _files(path) if probe.is_dir else [path]
-    _register_heif()
     issues: list[Issue] = []
+    if not probe.is_dir and probe.zip_names:
+        # a zip of photos: extracted (safely) to a temporary folder, read like a folder
+        root = temp_folder("walktool-photos-")
+        try:
+            with zipfile.ZipFile(path) as zf:
+                extract_images(zf, probe.zip_names, root, issues, file)
+        except (zipfile.BadZipFile, OSError) as exc:
+            msg = f"{path}: cannot read this zip ({type(exc).__name__}: {exc}); download it again"
+            raise SheetFormatError(msg) from exc
+        files = _files(root)
+    else:
+        root = path if probe.is_dir else path.parent
+        files = _files(path) if probe.is_dir else [path]
+    _register_heif()
     records: list[dict[str, Any]] = []
     for photo in files:
         rel = photo.relative_to(root).as_posix()
