@@ -10,17 +10,33 @@ The library is the API: everything a command does is a function here.
 >>> project = walktool.init_project("my-walks")          # doctest: +SKIP
 >>> walktool.load_protocol(walktool.default_protocol_path()).id
 'stm-exploratory-walk'
+
+Every command has its function here: ``import_files`` (import), ``quality_report``
+(check), ``summarize`` (summary), ``recommend``, ``write_map`` / ``build_map`` (map),
+``build_report`` (report), ``import_followup`` (followup import), ``compare``,
+``agreement``, ``export``, ``write_xlsform`` / ``write_field_sheet`` (protocol export)
+and ``run_demo`` (demo).  None of them imports pandas, folium or openpyxl until called.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from walktool.agreement import agreement
 from walktool.analysis import Summary, summarize
+from walktool.compare import compare
+from walktool.demo import run_demo
 from walktool.errors import Issue, WalktoolError
+from walktool.export import export
+from walktool.followup import import_followup
+from walktool.forms import write_field_sheet, write_xlsform
+from walktool.ingest import import_files
+from walktool.maps import build_map, write_map
 from walktool.project import Project, Settings, init_project, open_project
 from walktool.protocol import Protocol, default_protocol_path, load_protocol, validate_protocol
+from walktool.quality import quality_report
 from walktool.recommend import recommend
+from walktool.report import build_report
 from walktool.stations import StationLayer, builtin_stations, load_stations, read_stations_file
 
 try:
@@ -37,14 +53,26 @@ __all__ = [
     "Summary",
     "WalktoolError",
     "__version__",
+    "agreement",
+    "build_map",
+    "build_report",
     "builtin_stations",
+    "compare",
     "default_protocol_path",
+    "export",
+    "import_files",
+    "import_followup",
     "init_project",
     "load_protocol",
     "load_stations",
     "open_project",
+    "quality_report",
     "read_stations_file",
     "recommend",
+    "run_demo",
     "summarize",
     "validate_protocol",
+    "write_field_sheet",
+    "write_map",
+    "write_xlsform",
 ]
