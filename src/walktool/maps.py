@@ -747,14 +747,21 @@ def _network_layer(data: _MapData, with_data: set[str], t: dict[str, str]) -> An
         if str(s["station_id"]) not in with_data
     ]
     if stops:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": stops},
-            marker=folium.CircleMarker(radius=3.5),
-            style_function=lambda f: {"color": "#444", "weight": 1, "fill": True, "fillColor": "#fff", "fillOpacity": 1, "className": "wt-stop"},
-            on_each_feature=folium.JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip); }"),
-            control=False,
-        ).add_to(group)
+        _dots(stops, radius=3.5, line="#444", fill="#fff", opacity=1.0, class_name="wt-stop").add_to(group)
     return group
+
+
+def _dots(features: list[dict[str, Any]], *, radius: float, line: str, fill: str, opacity: float, class_name: str) -> Any:
+    """Small circle markers with a tooltip (``properties.tooltip``), drawn from one GeoJSON layer."""
+    folium = _folium()
+    style = {"color": line, "weight": 1, "fill": True, "fillColor": fill, "fillOpacity": opacity, "className": class_name}
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        marker=folium.CircleMarker(radius=radius),
+        style_function=lambda f: style,
+        on_each_feature=folium.JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip); }"),
+        control=False,
+    )
 
 
 def _entrances_layer(data: _MapData, t: dict[str, str]) -> Any:
@@ -772,13 +779,7 @@ def _entrances_layer(data: _MapData, t: dict[str, str]) -> Any:
     ]
     group = folium.FeatureGroup(name=_e(t["entrances"]), show=True)
     if features:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": features},
-            marker=folium.CircleMarker(radius=2.5),
-            style_function=lambda f: {"color": "#333", "weight": 1, "fill": True, "fillColor": "#333", "fillOpacity": 0.9, "className": "wt-entrance"},
-            on_each_feature=folium.JsCode("function (feature, layer) { layer.bindTooltip(feature.properties.tooltip); }"),
-            control=False,
-        ).add_to(group)
+        _dots(features, radius=2.5, line="#333", fill="#333", opacity=0.9, class_name="wt-entrance").add_to(group)
     return group
 
 
