@@ -17,7 +17,12 @@ the item, and a submission's previous observations are replaced as a whole.
 
 Photos are imported after the sheets of the same command, so that a photo with
 no GPS fix (common underground) takes the station and zone of the sheet row that
-names it, from this import or an earlier one.  Photos that come inside a zip (an
+names it, from this import or an earlier one.  When the photos came first, the
+sheet imported later places them: a photo rejected as ``photo-unplaced`` that a
+sheet row names is read again from its copy under ``walks/``, becomes the same
+observation as if the sheet had come first, loses its ``photo-unplaced`` issue, and
+the row naming it gets a ``photo-placed-later`` warning (the photos' import log is
+left as it was: it counted the photo as rejected).  Photos that come inside a zip (an
 ODK Central export's ``media/``, a KoboToolbox media attachments zip) are also kept
 as files, under ``walks/<walk>/<zip name>-media/`` and ``walks/<walk>/<zip name>/``,
 where the map and the report find them.
@@ -528,18 +533,40 @@ class _PhotoIndex:
         return self.named.get(name) or self._load_stored().get(name)
 
 
+def _photo_observation(linked: dict[str, Any], photo: str, submission: str, source_file: str, row: int | None) -> dict[str, Any]:
+    """The observation of a photo placed by the sheet row naming it (``linked``: that row's walk context)."""
+    from walktool.normalize import OBSERVATION_COLUMNS, _hash
+
+    return {
+        **dict.fromkeys(OBSERVATION_COLUMNS),
+        **{k: linked.get(k) for k in _PHOTO_CONTEXT},
+        "obs_id": _hash(submission, "photo"),
+        "submission_id": submission,
+        "participant": None,
+        "station_match": "photo-link",
+        "station_confidence": 1.0,
+        "is_na": False,
+        "is_problem": False,
+        "photo": photo,
+        "location_source": "station",
+        "format": "photos",
+        "source_file": source_file,
+        "source_row": row,
+    }
+
+
 def _link_photos(nt: NormalizedTable, part: RawTable, index: _PhotoIndex, source_file: str) -> None:
     """Give photos without a position the station and zone of the sheet row naming them.
 
     A photo that no station could be found for (no GPS fix, common underground)
     becomes an observation at the station, zone and time of the first sheet row
     whose photo column names the same file; one no row names is rejected as
-    ``photo-unplaced``.
+    ``photo-unplaced`` (until a sheet naming it is imported: :meth:`_Run._place_late`).
     """
     import numpy as np
     import pandas as pd
 
-    from walktool.normalize import OBSERVATION_COLUMNS, _hash
+    from walktool.normalize import OBSERVATION_COLUMNS
 
     frame = part.frame
     by_row = {
@@ -556,30 +583,13 @@ def _link_photos(nt: NormalizedTable, part: RawTable, index: _PhotoIndex, source
         name = photo_key(photo)
         linked = index.lookup(name)
         if linked is not None:
-            rescued.append(
-                {
-                    **dict.fromkeys(OBSERVATION_COLUMNS),
-                    **{k: linked.get(k) for k in _PHOTO_CONTEXT},
-                    "obs_id": _hash(submission, "photo"),
-                    "submission_id": submission,
-                    "participant": None,
-                    "station_match": "photo-link",
-                    "station_confidence": 1.0,
-                    "is_na": False,
-                    "is_problem": False,
-                    "photo": photo,
-                    "location_source": "station",
-                    "format": "photos",
-                    "source_file": source_file,
-                    "source_row": issue.row,
-                }
-            )
+            rescued.append(_photo_observation(linked, photo, submission, source_file, issue.row))
         elif issue.code == "no-station":
             kept.append(
                 Issue(
                     "photo-unplaced",
                     "this photo has no GPS fix and no sheet row names it; write its file name in a sheet's photo"
-                    " column and import the sheet and the photos together (or the sheet first)",
+                    " column and import the sheet (it places the photo, even after it)",
                     "error",
                     file=issue.file,
                     row=issue.row,
@@ -756,7 +766,10 @@ def import_files(
     _settle_repeat_files(repeat_files, [job[1] for job in jobs])
     # sheets first: a photo without GPS is placed by the sheet row naming it
     jobs.sort(key=lambda job: job[2].name == "photos")
-    run = _Run(project, ctx, protocol, walk, import_id=import_id, started=started, dry_run=dry_run, progress=progress)
+    run = _Run(
+        project, ctx, protocol, walk, import_id=import_id, started=started, dry_run=dry_run, progress=progress,
+        incoming=[job[1].name for job in jobs],
+    )
     with nullcontext() if dry_run else project.store.transaction():
         for n, job in enumerate(jobs):
             run.file(*job, n=n, total=len(jobs))
@@ -828,6 +841,7 @@ class _Run:
         started: datetime,
         dry_run: bool,
         progress: Progress | None,
+        incoming: Sequence[str] = (),
     ) -> None:
         self.project = project
         self.store = project.store
@@ -841,6 +855,11 @@ class _Run:
         self.photos = _PhotoIndex(project, use_store=True)
         self.done: list[FileReport] = []
         self.cleared: set[tuple[str, str]] = set()
+        # file names of this import: their earlier issues are replaced, their photos placed, by this import
+        self.incoming = set(incoming)
+        self.resolved: set[str] = set()  # photo-unplaced issues placed by a sheet of this import
+        self._log: pd.DataFrame | None = None
+        self._kept: dict[str, list[Path]] | None = None
         # submissions with stored observations: only those need deleting before an update
         self.present: set[str] = set()
         if not dry_run and self.store.count("observations"):
@@ -879,6 +898,7 @@ class _Run:
                 self.cleared.add(key)
                 store.delete("observations", {"source_file": path.name, "format": format_.name, **({"walk_id": walk_id} if walk_id else {})})
         plan: dict[str, Role] = {}
+        named: dict[str, dict[str, Any]] = {}  # photo key → the first row of this file naming it
         written: set[str] = set()
         profiles: list[pd.DataFrame] = []
         walks: list[pd.DataFrame] = []
@@ -897,6 +917,7 @@ class _Run:
                     _link_photos(nt, part, self.photos, path.name)
                 else:
                     self.photos.add(nt.observations)
+                    _naming_rows(nt.observations, named)
                 plan.update(nt.plan)
                 report.rows += nt.rows
                 report.accepted += nt.accepted
@@ -917,8 +938,162 @@ class _Run:
             offset += len(table.frame)
             del table
         report.columns = plan_summary(plan)
+        if named:
+            self._place_late(report, named)
         if storing:
             self._store_people(report, profiles, walks)
+
+    # -- photos imported before the sheet naming them -------------------------------------
+
+    def _place_late(self, report: FileReport, named: dict[str, dict[str, Any]]) -> None:
+        """Place the photos imported earlier without a position that this sheet's rows name.
+
+        A photo rejected as ``photo-unplaced`` by an earlier import (its folder or zip
+        imported before the sheet) is read again from the copy kept under ``walks/``
+        and becomes the observation :func:`_link_photos` would have made (same id: a
+        later import of the photos updates it); its ``photo-unplaced`` issue is
+        removed.  The earlier import's log is left as it was (it counts the photo as
+        rejected, which it was); the sheet row naming the photo gets a
+        ``photo-placed-later`` warning saying so.  Photos this sheet placed in an
+        earlier import of it are placed again (its row may have been corrected) and
+        keep their warning, so that importing the sheet again changes nothing.
+        """
+        import pandas as pd
+
+        from walktool.normalize import OBSERVATION_COLUMNS
+        from walktool.readers.photos import photo_submission
+
+        store = self.store
+        # (naming row, photo, photo file, photo row, submission, photo-unplaced issue id)
+        placed: list[tuple[dict[str, Any], str, str, int | None, str, str | None]] = []
+        if store.count("issues", {"code": "photo-unplaced"}):
+            for rec in store.read("issues", {"code": "photo-unplaced"}).to_dict("records"):
+                file, issue_id = _text(rec["file"]), str(rec["issue_id"])
+                photo = _text(rec["value"]) or file
+                if not file or not photo or file in self.incoming or issue_id in self.resolved:
+                    continue
+                naming = named.get(photo_key(photo))
+                if naming is None:
+                    continue
+                kept = self._kept_photo(file, photo, _text(rec["import_id"]))
+                if kept is None:
+                    report.issues.append(
+                        Issue(
+                            "photo-file-missing",
+                            f"this row names photo {photo}, imported earlier from {file} without a GPS fix, but its copy"
+                            " kept under walks/ is missing: it stays unplaced; import the photo again",
+                            "warning",
+                            file=report.path,
+                            sheet=_text(naming.get("source_sheet")),
+                            row=_row(naming.get("source_row")),
+                            column="photo",
+                            value=photo,
+                        )
+                    )
+                    continue
+                self.resolved.add(issue_id)
+                placed.append((naming, photo, file, _row(rec["row"]), photo_submission(kept, photo), issue_id))
+        placed.extend(self._placed_before(report, named))
+        if not placed:
+            return
+        placed.sort(key=lambda p: (_row(p[0].get("source_row")) or 0, p[1].casefold(), p[2], p[3] or 0, p[4]))
+        records: dict[str, dict[str, Any]] = {}
+        for naming, photo, file, row, submission, _ in placed:
+            rec = _photo_observation(naming, photo, submission, file, row)
+            if rec["obs_id"] in records:
+                continue
+            records[rec["obs_id"]] = rec
+            where = ", ".join(str(v) for v in (naming.get("station_name"), naming.get("zone")) if _text(v))
+            report.issues.append(
+                Issue(
+                    "photo-placed-later",
+                    f"this row names photo {photo} (row {row} of {file}, imported earlier without a GPS fix and rejected"
+                    f" there as photo-unplaced): it is now placed at {where or 'this row'}; that import's log still"
+                    f" counts it as rejected, importing {file} again counts it as accepted",
+                    "warning",
+                    file=report.path,
+                    sheet=_text(naming.get("source_sheet")),
+                    row=_row(naming.get("source_row")),
+                    column="photo",
+                    value=photo,
+                )
+            )
+        if self.dry_run:
+            return
+        self._store_observations(pd.DataFrame(list(records.values()), columns=OBSERVATION_COLUMNS), set())
+        resolved = sorted({p[5] for p in placed if p[5] is not None})
+        if resolved:
+            store.delete("issues", {"issue_id": resolved})
+
+    def _placed_before(
+        self, report: FileReport, named: dict[str, dict[str, Any]]
+    ) -> list[tuple[dict[str, Any], str, str, int | None, str, str | None]]:
+        """The photos an earlier import of this sheet placed late (their observation carries its import id)."""
+        log = self._import_log()
+        ids = _earlier_import_ids(log, report.path, self.ctx.walk_id)
+        if not ids:
+            return []
+        obs = self.store.read("observations", {"import_id": ids, "format": "photos", "station_match": "photo-link"})
+        out: list[tuple[dict[str, Any], str, str, int | None, str, str | None]] = []
+        for rec in obs.to_dict("records"):
+            file, photo, submission = _text(rec["source_file"]), _text(rec["photo"]), _text(rec["submission_id"])
+            if not file or not photo or not submission or file in self.incoming:
+                continue
+            naming = named.get(photo_key(photo))
+            # a photo imported together with the sheet was placed by its own import, not later
+            if naming is None or _imported_in(log, str(rec["import_id"]), file):
+                continue
+            out.append((naming, photo, file, _row(rec["source_row"]), submission, None))
+        return out
+
+    def _import_log(self) -> pd.DataFrame:
+        """The imports table as it was before this import (it is written by :meth:`finish`)."""
+        if self._log is None:
+            self._log = self.store.read("imports")
+        return self._log
+
+    def _kept_photo(self, file: str, photo: str, import_id: str | None) -> Path | None:
+        """The copy under ``walks/`` of photo ``photo`` of ``file`` (imported by ``import_id``), or None.
+
+        Looked for where that import kept it (its ``stored_as``: the folder, the
+        photo itself, or the folder a zip's photos were copied to), then anywhere
+        under ``walks/`` by file name (the one whose path ends as the photo's first).
+        """
+        walks = self.project.walks_dir
+        rel = photo.replace("\\", "/").strip("/")
+        key = photo_key(rel)
+        candidates: list[Path] = []
+        log = self._import_log()
+        if import_id and not log.empty:
+            names = log["file"].astype(str).map(lambda f: Path(f).name)
+            rows = log[log["import_id"].astype(str).str.startswith(import_id + "-") & names.eq(file)]
+            for stored_as in rows["stored_as"].dropna().astype(str):
+                kept = self.project.root / stored_as
+                if kept.is_dir():
+                    candidates.append(kept / rel)
+                elif kept.suffix.lower() == ".zip":  # its photos were copied by _copy_media
+                    candidates.append(kept.parent / (Path(file).stem.strip(". ") or "photos") / rel)
+                else:
+                    candidates.append(kept)
+        found = next((c for c in candidates if _inside(c, walks)), None)
+        if found is not None:
+            return found
+        tail = "/" + rel.casefold()
+        for cand in sorted(self._kept_photos().get(key, []), key=lambda p: (not p.as_posix().casefold().endswith(tail), p.as_posix())):
+            if _inside(cand, walks):
+                return cand
+        return None
+
+    def _kept_photos(self) -> dict[str, list[Path]]:
+        """Photos under ``walks/`` by photo key (listed once, when a kept photo is not where its import put it)."""
+        from walktool.readers._base import IMAGE_SUFFIXES
+
+        if self._kept is None:
+            self._kept = {}
+            for p in sorted(self.project.walks_dir.rglob("*")):
+                if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file():
+                    self._kept.setdefault(photo_key(p.name), []).append(p)
+        return self._kept
 
     def _store_observations(self, obs: pd.DataFrame, written: set[str]) -> None:
         """Write one chunk's observations, replacing older versions of its submissions."""
@@ -994,11 +1169,9 @@ class _Run:
             # the issues of earlier imports of this file into the same walk are replaced; a file of
             # the same name in another walk keeps its own
             earlier = store.read("imports", {"file": [report.path, file_name]})
-            if len(earlier):
-                same_walk = earlier["walk_id"].isna() if self.ctx.walk_id is None else earlier["walk_id"].eq(self.ctx.walk_id)
-                ids = sorted({str(i).rsplit("-", 1)[0] for i in earlier.loc[same_walk, "import_id"]} | set(earlier.loc[same_walk, "import_id"].astype(str)))
-                if ids:
-                    store.delete("issues", {"file": [report.path, file_name], "import_id": ids})
+            ids = _earlier_import_ids(earlier, report.path, self.ctx.walk_id)
+            if ids:
+                store.delete("issues", {"file": [report.path, file_name], "import_id": ids})
             if report.issues:
                 issues = pd.DataFrame([i.to_dict() for i in report.issues])
                 issues["file"] = file_name
@@ -1031,6 +1204,62 @@ class _Run:
                     ]
                 ),
             )
+
+
+def _earlier_import_ids(log: pd.DataFrame, path: str, walk_id: str | None) -> list[str]:
+    """The ids of the earlier imports (in the import log ``log``) of file ``path`` into the same walk.
+
+    Both the log's own ids (``<import>-<n>``) and their import's id (which issues and
+    observations carry) are given.
+    """
+    if log.empty:
+        return []
+    files = log["file"].astype(str)
+    earlier = log[files.eq(path) | files.eq(Path(path).name)]
+    same_walk = earlier["walk_id"].isna() if walk_id is None else earlier["walk_id"].eq(walk_id)
+    ids = earlier.loc[same_walk, "import_id"].astype(str)
+    return sorted({i.rsplit("-", 1)[0] for i in ids} | set(ids))
+
+
+def _imported_in(log: pd.DataFrame, import_id: str, file: str) -> bool:
+    """Whether import ``import_id`` read a file named ``file``."""
+    if log.empty:
+        return False
+    names = log["file"].astype(str).map(lambda f: Path(f).name)
+    return bool((log["import_id"].astype(str).str.startswith(import_id + "-") & names.eq(file)).any())
+
+
+def _naming_rows(obs: pd.DataFrame, into: dict[str, dict[str, Any]]) -> None:
+    """Remember, by photo key, the first row of ``obs`` naming each photo: its walk context and where it is."""
+    if obs.empty:
+        return
+    rows = obs.loc[obs["photo"].notna(), ["photo", *_PHOTO_CONTEXT, "source_sheet", "source_row"]].drop_duplicates("photo")
+    for rec in rows.to_dict("records"):
+        into.setdefault(photo_key(str(rec["photo"])), rec)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """An existing file under ``folder`` (a value read from the store never leads outside the project)."""
+    try:
+        return path.is_file() and path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def _text(value: Any) -> str | None:
+    """A stored text cell, or None when empty or missing."""
+    if value is None or value != value:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _row(value: Any) -> int | None:
+    """A stored row number, or None."""
+    try:
+        return None if value is None or value != value else int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _user() -> str:

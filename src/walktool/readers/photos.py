@@ -365,6 +365,18 @@ def _sha1(path: Path) -> str:
     return digest.hexdigest()
 
 
+def photo_submission(photo: Path, rel: str) -> str:
+    """A photo's submission id: the SHA-1 of its content (of its relative path when it cannot be read).
+
+    The same photo keeps its id wherever it is read from (its folder, a zip, the
+    copy kept under ``walks/``), so that importing it again updates its observation.
+    """
+    try:
+        return _sha1(photo)
+    except OSError:
+        return hashlib.sha1(rel.encode("utf-8")).hexdigest()
+
+
 # ---------------------------------------------------------------------------
 # Reading
 # ---------------------------------------------------------------------------
@@ -410,11 +422,7 @@ def read(probe: Probe) -> list[RawTable]:
                 f"{rel}: cannot read this photo's EXIF ({type(exc).__name__}); it is kept without position or time",
                 "warning", file=file, row=n, value=rel,
             ))
-        try:
-            submission = _sha1(photo)
-        except OSError:
-            submission = hashlib.sha1(rel.encode("utf-8")).hexdigest()
-        record.update({"__row": n, "__photo": rel, "__submission": submission})
+        record.update({"__row": n, "__photo": rel, "__submission": photo_submission(photo, rel)})
         records.append(record)
     columns = ["photo", "file_name", "description", "__row", "__lat", "__lon", "__accuracy", "__time",
                "__photo", "__submission"]
