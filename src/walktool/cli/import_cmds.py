@@ -49,7 +49,8 @@ def import_(
         raise typer.Exit(1)
     if strict and result.rejected:
         if not as_json:
-            err(f"Error: {result.rejected} row(s) rejected (--strict); see `walktool check`")
+            where = "listed above (dry run: nothing was stored)" if dry_run else "see `walktool check`"
+            err(f"Error: {result.rejected} row(s) rejected (--strict); {where}")
         raise typer.Exit(1)
 
 
