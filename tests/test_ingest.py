@@ -405,6 +405,7 @@ def test_walk_file_checks_time_route_and_participants(project: Project, tmp_path
     (crowd,) = [i for i in report.issues if i.code == "too-many-participants"]
     assert crowd.value == "3" and "n_participants: 2" in crowd.message
     route = {i.row: i.message for i in report.issues if i.code == "outside-walk-route"}
+    assert {i.column for i in report.issues if i.code == "outside-walk-route"} == {"Gare"}  # the file's own header
     assert "zone corridor of Berri-UQAM" in route[3]
     assert "Jolicoeur is not on the route" in route[4]
     walks = project.store.read("walks").set_index("walk_id")

@@ -365,7 +365,7 @@ class WalkPlan:
             "weather": str(meta["weather"]) if meta.get("weather") else None,
         }
 
-    def check(self, obs: pd.DataFrame, timed: Any, file: str) -> list[Issue]:
+    def check(self, obs: pd.DataFrame, timed: Any, file: str, station_column: str = "station") -> list[Issue]:
         """Warnings for observations outside the walk's day, time window or route.
 
         Parameters
@@ -461,7 +461,7 @@ class WalkPlan:
                         file=file,
                         sheet=sheet if isinstance(sheet, str) and sheet else None,
                         row=None if row is None or row != row else int(row),
-                        column="station" if code == "outside-walk-route" else None,
+                        column=station_column if code == "outside-walk-route" else None,
                     )
                 )
         return issues
@@ -925,7 +925,8 @@ class _Run:
                 report.observations += len(nt.observations)
                 report.issues.extend(nt.issues)
                 if self.walk is not None:
-                    report.issues.extend(self.walk.check(nt.observations, nt.timed, report.path))
+                    station_column = next((h for h, r in nt.plan.items() if r.kind == "context" and r.target == "station"), "station")
+                    report.issues.extend(self.walk.check(nt.observations, nt.timed, report.path, station_column))
                 if storing:
                     self._store_observations(nt.observations, written)
                 if not nt.participants.empty:
