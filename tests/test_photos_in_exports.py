@@ -313,3 +313,20 @@ def test_kobo_import_from_the_command_line(project: Project, tmp_path: Path, wri
     assert (formats["kobo_media.zip"]["rows"], formats["kobo_media.zip"]["accepted"]) == (1, 1)
     assert all(f["rows"] == f["accepted"] + f["rejected"] for f in doc["files"])
     assert "photo-unplaced" not in {i["code"] for i in doc["issues"]}
+
+
+def test_damaged_media_in_an_odk_zip_is_reported(project: Project, tmp_path: Path) -> None:
+    path = build_odk_zip(tmp_path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("media/broken.jpg", bytes(range(256)) * 64)
+    with zipfile.ZipFile(path) as zf:
+        bad = zf.getinfo("media/broken.jpg")
+    data = bytearray(path.read_bytes())
+    start = bad.header_offset + 30 + len(bad.filename) + len(bad.extra)
+    data[start + 2 : start + 40] = b"\xff" * 38  # the compressed stream is damaged
+    path.write_bytes(bytes(data))
+    (report,) = import_files(project, [path]).files
+    assert report.format == "odk-central" and report.rows == report.accepted + report.rejected
+    assert ("unreadable-photo", "media/broken.jpg") in {(i.code, i.value) for i in report.issues}
+    media = project.walks_dir / "imported" / "walktool_stm-media"
+    assert sorted(p.name for p in media.rglob("*") if p.is_file()) == ["1731976301442.jpg", "photo.jpg"]

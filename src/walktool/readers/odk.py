@@ -40,9 +40,7 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import zipfile
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -62,6 +60,7 @@ from walktool.readers._base import (
 )
 from walktool.readers.photos import (
     MAX_MEMBER_BYTES,
+    copy_member,
     safe_member_parts,
     temp_folder,
     unsafe_member_issue,
@@ -323,22 +322,19 @@ def _extract_media(zf: zipfile.ZipFile, issues: list[Issue], file: str) -> Path 
         parts = safe_member_parts(info.filename)
         if parts is None:
             issues.append(unsafe_member_issue(info.filename, file))
-        elif len(parts) > 1 and parts[0] in _MEDIA_FOLDERS and info.file_size <= MAX_MEMBER_BYTES:
-            members.append((info, parts))
+        elif len(parts) > 1 and parts[0] in _MEDIA_FOLDERS:
+            if info.file_size > MAX_MEMBER_BYTES:
+                rel = "/".join(parts)
+                issues.append(Issue("photo-too-large", f"{rel} is larger than {MAX_MEMBER_BYTES >> 20} MB: skipped", "warning", file=file, value=rel))
+            else:
+                members.append((info, parts))
     if not members:
         return None
     tmp = temp_folder("walktool-odk-")
     tops: set[str] = set()
     for info, parts in members:
-        target = tmp.joinpath(*(_safe_part(p) for p in parts))
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst)
-        except (OSError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError):
-            target.unlink(missing_ok=True)
-            continue
-        tops.add(parts[0])
+        if copy_member(zf, info, tmp.joinpath(*(_safe_part(p) for p in parts)), issues, file, "/".join(parts)):
+            tops.add(parts[0])
     if len(tops) == 1:
         return tmp / tops.pop()
     return tmp if tops else None

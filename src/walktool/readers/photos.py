@@ -180,19 +180,24 @@ def extract_images(
             issues.append(Issue("photo-too-large", f"{rel} is larger than {MAX_MEMBER_BYTES >> 20} MB: skipped",
                                 "warning", file=file, value=rel))
             continue
-        target = dest.joinpath(*parts)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with zf.open(info) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst)
-        except (OSError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
-            # encrypted members, unsupported compression, a damaged entry, a name the OS refuses
-            target.unlink(missing_ok=True)
-            issues.append(Issue("unreadable-photo", f"{rel}: cannot extract it from the zip ({type(exc).__name__}): skipped",
-                                "warning", file=file, value=rel))
-            continue
-        written += 1
+        if copy_member(zf, info, dest.joinpath(*parts), issues, file, rel):
+            written += 1
     return written
+
+
+def copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, issues: list[Issue], file: str, rel: str) -> bool:
+    """Copy one zip member to ``target``; an entry that cannot be extracted is reported (``unreadable-photo``)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zf.open(info) as src, target.open("wb") as dst:
+            shutil.copyfileobj(src, dst)
+    except (OSError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
+        # encrypted members, unsupported compression, a damaged entry, a name the OS refuses
+        target.unlink(missing_ok=True)
+        issues.append(Issue("unreadable-photo", f"{rel}: cannot extract it from the zip ({type(exc).__name__}): skipped",
+                            "warning", file=file, value=rel))
+        return False
+    return True
 
 
 def temp_folder(prefix: str) -> Path:
