@@ -454,7 +454,7 @@ def test_walk_file_with_an_unusable_value_explains(project: Project, tmp_path: P
 
 def test_chunked_import_stores_the_same_and_updates_in_place(tmp_path: Path, write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch) -> None:
     import walktool
-    import walktool.ingest as ingest
+    import walktool.ingest.run as ingest_run
 
     rows = [["Gare", "Zone", "dark_corners", "sign_exits", "light_level", "Observateur"]]
     names = ["Berri-UQAM", "McGill", "Jolicoeur", "Lionel-Groulx", "Gare Fantôme"]
@@ -465,8 +465,8 @@ def test_chunked_import_stores_the_same_and_updates_in_place(tmp_path: Path, wri
     expected = observations(whole)
     whole.close()
 
-    monkeypatch.setattr(ingest, "CHUNK_ROWS", 4)
-    monkeypatch.setattr(ingest, "STORE_ROWS", 5)
+    monkeypatch.setattr(ingest_run, "CHUNK_ROWS", 4)
+    monkeypatch.setattr(ingest_run, "STORE_ROWS", 5)
     calls: list[int] = []
     project = walktool.init_project(tmp_path / "chunked")
     original = type(project.store).upsert

@@ -1,0 +1,176 @@
+"""Importing field sheets into a project: read → normalise → place → store.
+
+:func:`import_files` is what ``walktool import`` runs.  It keeps every raw file
+as it came (copied into ``walks/`` with its SHA-256, :mod:`.files`), logs the
+import, stores observations, participants' pseudonymous profiles, walks, rejects
+and warnings (:mod:`.run`), and returns a report (:mod:`.report`) where, for
+every file, ``rows == accepted + rejected``.  All writes of one import run in one
+transaction: an unexpected failure stores nothing.
+
+Photos are imported after the sheets of the same command, so that a photo with
+no GPS fix takes the station and zone of the sheet row that names it
+(:mod:`.photos`).  With ``--walk ID`` the walk file ``walks/ID/walk.yaml`` is read
+and checked against the sheets (:mod:`.walkplan`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import nullcontext
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from walktool.errors import Issue
+from walktool.ingest.files import sha256_of
+from walktool.ingest.photos import photo_key
+from walktool.ingest.report import FileReport, ImportResult
+from walktool.ingest.run import ImportRun, Progress, failed
+from walktool.ingest.walkplan import WALK_KEYS, WalkPlan, load_walk_metadata
+
+if TYPE_CHECKING:
+    from walktool.project import Project
+    from walktool.readers import Format, Probe, RepeatFileError
+
+
+def import_files(
+    project: Project,
+    paths: Sequence[str | Path],
+    *,
+    walk_id: str | None = None,
+    campaign: str | None = None,
+    fmt: str | None = None,
+    mapping: str | Path | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import field sheets into a project.
+
+    Parameters
+    ----------
+    project
+        The open project.
+    paths
+        Files (or photo folders) to import.
+    walk_id
+        Tie every record to this walk (its ``walks/<id>/walk.yaml`` is read when present).
+    campaign
+        Campaign name (default: the walk file's, the sheet's, or ``default``).
+    fmt
+        Force a format (``auto`` or None detects it).
+    mapping
+        A mapping YAML for sheets with other column names.
+    dry_run
+        Read and check everything, store nothing.
+    progress
+        Called as ``progress(step, done, total)``.
+
+    Returns
+    -------
+    ImportResult
+        One :class:`FileReport` per path, in the order given.
+
+    Raises
+    ------
+    WalktoolError
+        When the mapping or the walk file cannot be used (files that cannot be
+        read are reported in their :class:`FileReport` instead).
+    """
+    from walktool.columns import load_mapping
+    from walktool.errors import SheetFormatError
+    from walktool.normalize import Context
+    from walktool.readers import RepeatFileError, detect_format, get_format
+    from walktool.readers._base import Probe
+    from walktool.stations import load_stations
+
+    protocol = project.protocol()
+    layer = load_stations(project)
+    mapping_obj = load_mapping(mapping, protocol)[0] if mapping else None
+    settings = project.settings
+    walk = WalkPlan.load(project, walk_id, layer, protocol, settings.timezone) if walk_id else None
+    campaign = campaign or (str(walk.meta["campaign"]) if walk and walk.meta.get("campaign") else None)
+    ctx = Context(
+        protocol=protocol,
+        layer=layer,
+        timezone=settings.timezone,
+        radius_m=settings.station_radius_m,
+        study_area=settings.study_area,
+        salt=project.salt(),
+        campaign=campaign,
+        walk_id=walk_id,
+        mapping=mapping_obj,
+    )
+    started = datetime.now(UTC)
+    import_id = started.strftime("%Y%m%dT%H%M%S%fZ")
+    reports: list[FileReport] = []
+    jobs: list[tuple[FileReport, Path, Format, Probe]] = []
+    repeat_files: list[tuple[FileReport, RepeatFileError]] = []
+    for raw_path in paths:
+        path = Path(raw_path)
+        report = FileReport(str(raw_path), None)
+        reports.append(report)
+        try:
+            probe = Probe(path)
+            format_ = get_format(fmt) if fmt and fmt != "auto" else detect_format(path, probe)
+            if not path.exists():
+                msg = f"{path}: no such file or folder"
+                raise SheetFormatError(msg)
+        except RepeatFileError as exc:
+            repeat_files.append((report, exc))
+            continue
+        except (SheetFormatError, OSError) as exc:
+            failed(report, exc)
+            continue
+        jobs.append((report, path, format_, probe))
+    _settle_repeat_files(repeat_files, [job[1] for job in jobs])
+    # sheets first: a photo without GPS is placed by the sheet row naming it
+    jobs.sort(key=lambda job: job[2].name == "photos")
+    run = ImportRun(
+        project, ctx, protocol, walk, import_id=import_id, started=started, dry_run=dry_run, progress=progress,
+        incoming=[job[1].name for job in jobs],
+    )
+    with nullcontext() if dry_run else project.store.transaction():
+        for n, job in enumerate(jobs):
+            run.file(*job, n=n, total=len(jobs))
+        run.finish()
+    if progress:
+        progress("done", len(jobs), len(jobs))
+    return ImportResult(reports, dry_run=dry_run, import_id=None if dry_run else import_id)
+
+
+def _settle_repeat_files(repeat_files: list[tuple[FileReport, RepeatFileError]], main_paths: list[Path]) -> None:
+    """A repeat file is an error on its own, but only a note when its main CSV is imported too (it brings it along)."""
+    imported = set()
+    for p in main_paths:
+        try:
+            imported.add(p.resolve())
+        except OSError:
+            continue
+    for report, exc in repeat_files:
+        main = exc.main
+        if main is not None and main.resolve() in imported:
+            report.format = exc.format
+            report.issues.append(
+                Issue(
+                    "repeat-file-joined",
+                    f"repeat file read with its main CSV {main.name} (its rows are counted there)",
+                    "warning",
+                    file=report.path,
+                )
+            )
+        else:
+            failed(report, exc)
+
+
+
+__all__ = [
+    "WALK_KEYS",
+    "FileReport",
+    "ImportResult",
+    "Progress",
+    "WalkPlan",
+    "import_files",
+    "load_walk_metadata",
+    "photo_key",
+    "sha256_of",
+]

@@ -1,0 +1,95 @@
+"""What an import reports: per file (:class:`FileReport`) and per command (:class:`ImportResult`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from walktool.errors import Issue
+
+
+@dataclass
+class FileReport:
+    """What happened to one file."""
+
+    path: str
+    format: str | None
+    rows: int = 0
+    accepted: int = 0
+    rejected: int = 0
+    observations: int = 0
+    issues: list[Issue] = field(default_factory=list)
+    columns: list[dict[str, Any]] = field(default_factory=list)
+    checksum: str | None = None
+    stored_as: str | None = None
+    error: str | None = None
+
+    @property
+    def warnings(self) -> int:
+        """Number of warnings."""
+        return sum(1 for i in self.issues if i.level == "warning")
+
+    def to_dict(self, *, with_columns: bool = False) -> dict[str, Any]:
+        """JSON-ready summary."""
+        doc: dict[str, Any] = {
+            "path": self.path,
+            "format": self.format,
+            "rows": self.rows,
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+            "observations": self.observations,
+            "checksum": self.checksum,
+            "stored_as": self.stored_as,
+        }
+        if self.error:
+            doc["error"] = self.error
+        if with_columns:
+            doc["columns"] = self.columns
+        return doc
+
+
+@dataclass
+class ImportResult:
+    """The report of one ``walktool import``."""
+
+    files: list[FileReport]
+    dry_run: bool = False
+    import_id: str | None = None
+
+    @property
+    def accepted(self) -> int:
+        """Accepted rows in all files."""
+        return sum(f.accepted for f in self.files)
+
+    @property
+    def rejected(self) -> int:
+        """Rejected rows in all files."""
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def warnings(self) -> int:
+        """Warnings in all files."""
+        return sum(f.warnings for f in self.files)
+
+    @property
+    def failed(self) -> list[FileReport]:
+        """Files that could not be read at all."""
+        return [f for f in self.files if f.error]
+
+    def issues(self) -> list[Issue]:
+        """Every reject and warning, file by file."""
+        return [i for f in self.files for i in f.issues]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document ``walktool import --json`` prints."""
+        return {
+            "files": [f.to_dict(with_columns=self.dry_run) for f in self.files],
+            "accepted": self.accepted,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+            "observations": sum(f.observations for f in self.files),
+            "dry_run": self.dry_run,
+            "import_id": self.import_id,
+            "issues": [i.to_dict() for i in self.issues()],
+        }
