@@ -106,10 +106,17 @@ def _check_gtfs_stations(layer: StationLayer) -> None:
     assert not set(layer.entrances["entrance_id"]) & {"PL-A1", "BUS1"}
 
 
-def test_gtfs_stops_txt(data_dir: Path) -> None:
+def test_gtfs_stops_txt(data_dir: Path, tmp_path: Path) -> None:
+    # a stops.txt in its unzipped feed: the feed's files beside it are read too
     layer = read_stations_file(data_dir / "gtfs" / "stops.txt")
     _check_gtfs_stations(layer)
-    assert layer.lines.empty  # stops.txt alone has no shapes
+    assert layer.lines["line_id"].tolist() == ["SH1"]
+    # a stops.txt on its own has no routes, no shapes
+    shutil.copy(data_dir / "gtfs" / "stops.txt", tmp_path / "stops.txt")
+    alone = read_stations_file(tmp_path / "stops.txt")
+    _check_gtfs_stations(alone)
+    assert alone.lines.empty
+    assert alone.feed is not None and any("no routes.txt" in n for n in alone.feed.notes)
 
 
 def test_gtfs_feed_zip(gtfs_zip: Path) -> None:

@@ -24,7 +24,11 @@ protocol
     Default protocol id, a file in ``protocols/`` (default ``stm-exploratory-walk``).
 stations
     Where the stations layer came from: ``stm`` (the packaged STM network) or the
-    path of the file given to ``walktool stations import``.
+    file given to ``walktool stations import`` (or ``init --stations``), relative to
+    the project folder.
+credit
+    The credit line of the stations data, shown on every map and report (set from
+    the GTFS feed's agency.txt / feed_info.txt on import; empty: the layer's own).
 station_radius_m
     Observations within this distance (metres) of a station or one of its
     entrances are placed at that station when the sheet names none (default 250).
@@ -47,6 +51,7 @@ from walktool.errors import ProjectError
 
 if TYPE_CHECKING:
     from walktool.protocol import Protocol
+    from walktool.stations import StationsImport
     from walktool.store import GeoPackageStore
 
 SETTINGS_FILE = "walktool.toml"
@@ -64,6 +69,7 @@ class Settings:
     language: str = "fr"
     protocol: str = "stm-exploratory-walk"
     stations: str = "stm"
+    credit: str = ""
     station_radius_m: float = 250.0
     study_area: tuple[float, float, float, float] = field(default=MONTREAL_BOUNDS)
 
@@ -103,8 +109,11 @@ timezone = {_toml_str(self.timezone)}
 language = {_toml_str(self.language)}
 # Default protocol id: a checklist file in protocols/.
 protocol = {_toml_str(self.protocol)}
-# Stations layer: "stm" (the packaged STM metro network) or the file given to `walktool stations import`.
+# Stations layer: "stm" (the packaged STM metro network) or the file given to `walktool stations import`
+# (relative to this folder).
 stations = {_toml_str(self.stations)}
+# Credit line of the stations data, shown on every map and report.
+credit = {_toml_str(self.credit)}
 # Observations within this many metres of a station or its entrances are placed at that station.
 station_radius_m = {self.station_radius_m:g}
 
@@ -131,7 +140,7 @@ def read_settings(path: Path) -> Settings:
     proj: dict[str, Any] = doc.get("project", {})
     area: dict[str, Any] = doc.get("study_area", {})
     defaults = Settings()
-    known = {"name", "city", "timezone", "language", "protocol", "stations", "station_radius_m"}
+    known = {"name", "city", "timezone", "language", "protocol", "stations", "credit", "station_radius_m"}
     unknown = sorted(set(proj) - known)
     if unknown:
         msg = f"{path}: unknown setting(s) {', '.join(unknown)} in [project]; known: {', '.join(sorted(known))}"
@@ -164,6 +173,7 @@ class Project:
 
     root: Path
     settings: Settings
+    stations_import: StationsImport | None = field(default=None, repr=False)
 
     @property
     def settings_path(self) -> Path:
@@ -275,11 +285,16 @@ def init_project(
     name: str | None = None,
     settings: Settings | None = None,
     with_stations: bool = True,
+    stations: str | Path | None = None,
+    keep_settings: bool = False,
+    city: str | None = None,
+    credit: str | None = None,
 ) -> Project:
-    """Create a project folder with the default protocol and the STM stations.
+    """Create a project folder with the default protocol and the STM stations (or another city's).
 
     Running it again on an existing project adds what is missing and keeps the rest
-    (settings, data and protocols are never overwritten).
+    (settings, data and protocols are never overwritten), except that ``stations``
+    replaces the stations layer.
 
     Parameters
     ----------
@@ -291,6 +306,14 @@ def init_project(
         Settings to write instead of the defaults.
     with_stations
         Load the packaged STM stations into a new store.
+    stations
+        A stations file (GTFS feed, CSV, GeoJSON) to use instead of the STM network:
+        the project is set up for its city in the same step
+        (:func:`walktool.stations.import_stations`; what was set is in
+        :attr:`Project.stations_import`).  It is read first: when it cannot be used,
+        nothing is created.
+    keep_settings, city, credit
+        Passed to :func:`walktool.stations.import_stations`.
 
     Returns
     -------
@@ -305,13 +328,21 @@ def init_project(
     if root.exists() and not root.is_dir():
         msg = f"{root} exists and is not a folder"
         raise ProjectError(msg)
+    layer = None
+    if stations is not None:
+        from walktool.stations import read_stations_file
+
+        layer = read_stations_file(stations)  # before anything is created
     for sub in ("protocols", "walks", "reports"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     settings_path = root / SETTINGS_FILE
     if settings_path.exists():
         settings = read_settings(settings_path)
     else:
-        settings = settings or Settings(name=name or root.name)
+        if settings is None:
+            from walktool.stations import STM_CREDIT
+
+            settings = Settings(name=name or root.name, credit=STM_CREDIT if layer is None and with_stations else "")
         settings.validate()
         settings_path.write_text(settings.to_toml(), encoding="utf-8")
     default = default_protocol_path()
@@ -322,7 +353,13 @@ def init_project(
     store = open_store(root / STORE_FILE, create=True)
     store.close()
     project = Project(root, settings)
-    if fresh and with_stations:
+    if layer is not None and stations is not None:
+        from walktool.stations import import_stations
+
+        project.stations_import = import_stations(
+            project, stations, layer=layer, keep_settings=keep_settings, city=city, credit=credit
+        )
+    elif fresh and with_stations:
         from walktool.stations import builtin_stations, save_stations
 
         save_stations(project, builtin_stations())

@@ -8,18 +8,30 @@ from typing import Annotated
 import typer
 
 from walktool.cli._common import handle_errors
+from walktool.cli.stations_cmds import CityOpt, CreditOpt, KeepOpt, render_import
 
 
 @handle_errors
 def init(
     directory: Annotated[Path, typer.Argument(help="Project folder to create (default: the current folder).")] = Path("."),
     name: Annotated[str | None, typer.Option(help="Project name (default: the folder's name).")] = None,
+    stations: Annotated[
+        Path | None,
+        typer.Option(
+            "--stations",
+            help="Another city's stations instead of the STM network: a GTFS feed (.zip, folder or stops.txt),"
+            " a CSV with name/lat/lon or GeoJSON. Study area, time zone, city and credit are set from it.",
+        ),
+    ] = None,
+    keep_settings: KeepOpt = False,
+    city: CityOpt = None,
+    credit: CreditOpt = None,
 ) -> None:
-    """Create a walk project: settings, protocols/, walks/, reports/ and the store with the STM stations."""
+    """Create a walk project: settings, protocols/, walks/, reports/ and the store with the STM stations (or --stations FEED)."""
     from walktool.project import init_project
 
     existed = (directory / "walktool.toml").exists()
-    project = init_project(directory, name=name)
+    project = init_project(directory, name=name, stations=stations, keep_settings=keep_settings, city=city, credit=credit)
     n = project.store.count("stations")
     project.close()
     verb = "Updated" if existed else "Created"
@@ -27,6 +39,8 @@ def init(
     typer.echo(f"  settings   {project.settings_path.name}")
     typer.echo(f"  protocols  protocols/{project.settings.protocol}.yaml")
     typer.echo(f"  store      {project.store_path.name} ({n} stations)")
+    if project.stations_import is not None:
+        render_import(project.stations_import)
     typer.echo("Next: export a field form with `walktool protocol export`, then `walktool import SHEETS...`.")
 
 

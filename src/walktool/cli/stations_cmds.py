@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -53,25 +53,72 @@ def show(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
     console.print(f"{len(layer.entrances)} entrances, {len(layer.lines)} line shapes. {layer.credit}".strip())
 
 
+KeepOpt = Annotated[
+    bool,
+    typer.Option("--keep-settings", help="Keep the study area, time zone and city as they are (the credit follows the data)."),
+]
+CityOpt = Annotated[str | None, typer.Option("--city", help="City name for maps and reports (default: the feed's time zone city).")]
+CreditOpt = Annotated[str | None, typer.Option("--credit", help="Credit line of the stations data (default: from the feed).")]
+
+
 @app.command("import")
 @handle_errors
 def import_(
-    file: Annotated[Path, typer.Argument(help="GTFS stops.txt or feed .zip, a CSV with name/lat/lon, or GeoJSON points.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="GTFS feed (.zip, its folder or its stops.txt), a CSV with name/lat/lon, or GeoJSON points."),
+    ],
+    keep_settings: KeepOpt = False,
+    city: CityOpt = None,
+    credit: CreditOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Replace the project's stations layer with another agency's stations (and entrances)."""
+    """Replace the project's stations with another city's, and set the project up for that city.
+
+    The study area becomes the stations' extent plus 2 km, the time zone the feed's
+    agency_timezone, the city the time zone's city (or --city), the credit the
+    feed's agencies and publisher. --keep-settings keeps study area, time zone and city.
+    """
     from walktool.project import open_project
-    from walktool.stations import read_stations_file, save_stations
+    from walktool.stations import import_stations
 
-    proj = open_project(project)
-    layer = read_stations_file(file)
-    save_stations(proj, layer)
-    from dataclasses import replace
-
-    proj.save_settings(replace(proj.settings, stations=str(file)))
-    summary = {"file": str(file), "stations": len(layer.stations), "entrances": len(layer.entrances), "lines": len(layer.lines)}
+    with open_project(project) as proj:
+        report = import_stations(proj, file, keep_settings=keep_settings, city=city, credit=credit)
     if as_json:
-        print_json(summary)
+        print_json(report.to_dict())
         return
-    typer.echo(f"Imported {summary['stations']} stations, {summary['entrances']} entrances and {summary['lines']} line shapes from {file}.")
+    render_import(report)
+
+
+def render_import(report: Any) -> None:
+    """Say what a stations import set, kept, and what to check."""
+    doc = report.to_dict()
+    layer = report.layer
+    agencies = ", ".join(layer.feed.agencies) if layer.feed and layer.feed.agencies else ""
+    typer.echo(
+        f"Imported {doc['stations']} stations, {doc['entrances']} entrances and {doc['lines']} line shapes"
+        f" from {report.file}" + (f" ({agencies})" if agencies else "") + "."
+    )
+    if doc["routes"]:
+        typer.echo(f"  {doc['stations_with_lines']} of {doc['stations']} stations have their lines, from {doc['routes']} route(s).")
+    if report.changes:
+        typer.echo("Set in walktool.toml:")
+        for c in report.changes:
+            typer.echo(f"  {c.setting:11} {_show(c.new)}   ({c.why}; was {_show(c.old)})")
+    if report.kept:
+        typer.echo("Kept (--keep-settings):")
+        for c in report.kept:
+            typer.echo(f"  {c.setting:11} {_show(c.old)}   (the stations suggest {_show(c.new)}: {c.why})")
+    for w in report.warnings:
+        typer.echo(f"Warning: {w}")
+    if report.checks:
+        typer.echo("Check:")
+        for c in report.checks:
+            typer.echo(f"  - {c}")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple | list):
+        return ", ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    return repr(value) if isinstance(value, str) else str(value)
