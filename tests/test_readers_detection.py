@@ -21,7 +21,7 @@ from walktool.readers.findings import is_header_row
 
 WriteCsv = Callable[..., Path]
 ODK = Path(__file__).parent / "data" / "odk"
-CENTRAL_REPEAT = "this is the repeat file of an ODK Central export; import the main CSV next to it"
+CENTRAL_REPEAT = "this is the repeat file of an ODK Central export"
 XLSFORM = "this is a form definition (XLSForm), not collected data; load it in KoboToolbox/ODK and import the export"
 
 README = """\
@@ -159,7 +159,8 @@ def test_repeat_file_next_to_its_main_csv_in_the_same_import_is_a_note(project: 
     assert (repeat.rows, repeat.accepted, repeat.rejected) == (0, 0, 0)
     assert [i.code for i in repeat.issues] == ["repeat-file-joined"]
     assert main.format == "odk-briefcase" and main.rows == 7
-    assert not result.failed
+    # Briefcase's test form asks no checklist question: the main file fails once, with no-answers
+    assert result.failed == [main] and [i.code for i in main.issues] == ["no-answers"]
 
 
 def test_kobo_repeat_sheet_alone_is_refused(tmp_path: Path, write_csv: WriteCsv) -> None:
@@ -201,3 +202,102 @@ def test_kobo_repeat_sheet_saved_as_its_own_workbook_is_refused(tmp_path: Path) 
     path = tmp_path / "stops.xlsx"
     wb.save(path)
     assert "repeat sheet of a KoboToolbox XLSX export" in unknown_format(path)
+
+
+# -- failure 3: an ODK Central export of 2019 is Central, not Briefcase ----------------------------------------
+
+
+def test_odk_central_csv_of_2019_is_odk_central(project: Project) -> None:
+    """Central's 2019 header ends ``KEY,SubmitterID,SubmitterName,Status`` (its later trailer came in 2019-2021)."""
+    folder = ODK / "central_2019"
+    for name in ("mytestform.csv", "singlerepeat.csv"):
+        assert detect_format(folder / name).name == "odk-central"
+    # in the same run, root and repeat file are both Central (the repeat is read with its root)
+    result = import_files(project, [folder / "singlerepeat.csv", folder / "singlerepeat-child.csv"], dry_run=True)
+    root, repeat = result.files
+    assert (root.format, repeat.format) == ("odk-central", "odk-central")
+    assert (root.rows, root.submissions) == (4, 3)  # Alice alone, Bob's two children, Chelsea's one
+    # Briefcase's own exports stay Briefcase
+    assert detect_format(ODK / "briefcase" / "all-data-types.csv").name == "odk-briefcase"
+
+
+# -- failure 4: a repeat table alone says which main file it belongs to and what to do -------------------------
+
+
+def test_briefcase_nested_repeat_alone_names_its_group_and_main_file(tmp_path: Path) -> None:
+    path = shutil.copy(ODK / "briefcase" / "nested-repeats-g2.csv", tmp_path / "nested-repeats-g2.csv")
+    message = unknown_format(Path(path))
+    assert "this is the repeat file of an ODK Briefcase export (repeat group 'g2'" in message
+    assert "its main CSV is the export's file named like nested-repeats.csv (not found next to it)" in message
+    assert "walktool does not recognise" not in message
+
+
+def test_central_repeat_alone_names_its_group_and_main_file(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    shutil.copy(ODK / "central_2019" / "singlerepeat-child.csv", folder / "singlerepeat-child.csv")
+    alone = unknown_format(folder / "singlerepeat-child.csv")
+    assert "(repeat group 'child': one row per repeat, tied to its submission by PARENT_KEY)" in alone
+    assert "named like singlerepeat.csv" in alone and alone.endswith("or the whole zip")
+    shutil.copy(ODK / "central_2019" / "singlerepeat.csv", folder / "singlerepeat.csv")
+    beside = unknown_format(folder / "singlerepeat-child.csv")
+    assert "its main CSV is singlerepeat.csv, next to it" in beside and "Import the main CSV (singlerepeat.csv)" in beside
+
+
+def test_repeat_table_resaved_by_a_spreadsheet_is_still_recognised(tmp_path: Path, write_csv: WriteCsv) -> None:
+    rows = [r.split(",") for r in (ODK / "central_2019" / "singlerepeat-child.csv").read_text("utf-8").splitlines()]
+    # Excel in a French locale: ';' separators, a BOM, and the header re-cased
+    path = write_csv(tmp_path / "child.csv", [[c.lower() if c.endswith("KEY") else c for c in rows[0]], *rows[1:]], sep=";", encoding="utf-8-sig")
+    assert "(repeat group 'child'" in unknown_format(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "singlerepeat-child"
+    for r in rows:
+        ws.append(r)
+    book = tmp_path / "child.xlsx"
+    wb.save(book)
+    message = unknown_format(book)
+    assert "sheet 'singlerepeat-child': this is the repeat file of an ODK Central export (repeat group 'child'" in message
+
+
+def test_kobo_repeat_sheet_alone_names_the_sheet_it_belongs_to(tmp_path: Path, write_csv: WriteCsv) -> None:
+    path = write_csv(
+        tmp_path / "stops.csv",
+        [["stop/zone", "stop/dark_corners", "_index", "_parent_table_name", "_parent_index", "_submission__uuid"],
+         ["quai", "yes", "1", "Marche exploratoire STM", "1", "abc"]],
+    )
+    message = unknown_format(path)
+    assert "repeat sheet of a KoboToolbox XLSX export (repeat 'stop'" in message
+    assert "tied by _parent_index to the rows of sheet 'Marche exploratoire STM'" in message
+    assert "Import the whole XLSX export" in message
+
+
+# -- failure 5: a French geopoint label ("lieu") is a position, not the zone ------------------------------------
+
+
+def test_kobo_labels_mode_french_geopoint_lieu_is_the_position(project: Project) -> None:
+    data = Path(__file__).parent / "data" / "kobo"
+    for path, fmt in ((data / "formpack_restaurant_labels_fr_kpi.csv", None), (data / "formpack_restaurant_labels_fr.csv", "kobo-csv")):
+        result = import_files(project, [path], fmt=fmt, dry_run=True)
+        report = result.files[0]
+        assert report.format == "kobo-csv"
+        plan = {c["column"]: (c["role"], c["target"]) for c in report.columns}
+        assert plan["lieu"] == ("context", "geopoint")
+        assert not [i for i in report.issues if i.code == "unknown-zone"]
+        # the restaurant form asks no checklist question: said once, for the file
+        assert [i.code for i in report.issues] == ["no-answers"]
+
+
+def test_walktool_form_labelled_lieu_is_placed_by_its_position(project: Project, tmp_path: Path) -> None:
+    """The walktool form exported in French labels, its geopoint labelled "Lieu" and no zone question."""
+    lines = (Path(__file__).parent / "data" / "kobo" / "walktool_labels_hxl.csv").read_text("utf-8").splitlines()
+    zone = lines[0].split(";").index('"Zone dans la station"')
+    lines = [";".join(c for i, c in enumerate(line.split(";")) if i != zone).replace("Position GPS", "Lieu") for line in lines]
+    path = tmp_path / "marche_labels_fr.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = import_files(project, [path], dry_run=True)
+    report = result.files[0]
+    plan = {c["column"]: (c["role"], c["target"]) for c in report.columns}
+    assert plan["Lieu"] == ("context", "geopoint") and "Zone dans la station" not in plan
+    assert not [i for i in report.issues if i.code in ("unknown-zone", "no-answers")]
+    assert report.accepted == report.rows == 2

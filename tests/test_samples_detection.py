@@ -33,6 +33,23 @@ EXPECTED = {
 }
 
 
+# forms that ask no checklist question: read, named, and failed once with no-answers (issue 16)
+NO_CHECKLIST = {
+    "kobo_formpack_xml_values_groups.csv",
+    "kobo_formpack_xml_values_groups.geojson",
+    "real/kobocat_legacy/kobocat_legacy_tutorial_w_repeats.csv",
+    "real/kobocat_legacy/kobocat_legacy_tutorial_w_repeats_flattened.csv",
+    "real/odk_briefcase/all-data-types.csv",
+    "real/odk_briefcase/choice-lists.csv",
+    "real/odk_briefcase/media-files.csv",
+    "real/odk_briefcase/nested-repeats.csv",
+    "real/odk_briefcase/simple-form.csv",
+    "real/odk_central/geopoint_root__mytestform.csv",
+    "real/odk_central/repeat_root__singlerepeat.csv",
+    "real/odk_central/split_select_multiple__selectMultiple.csv",
+}
+
+
 def test_samples_folder_is_there() -> None:
     assert SAMPLES.is_dir(), f"{SAMPLES} is missing: the shared samples sit beside the project root"
 
@@ -40,10 +57,15 @@ def test_samples_folder_is_there() -> None:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_dry_run_names_the_format(name: str, runner, project) -> None:
     result = runner.invoke(app, ["import", "--json", "--dry-run", "--project", str(project.root), str(SAMPLES / name)])
-    assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     (file_report,) = doc["files"]
     assert file_report["format"] == EXPECTED[name]
+    if name in NO_CHECKLIST:
+        assert result.exit_code == 1
+        assert [i["code"] for i in doc["issues"] if i["level"] == "error"] == ["no-answers"]
+        assert file_report["rejected"] == file_report["rows"]
+    else:
+        assert result.exit_code == 0, result.stderr
     assert file_report["rows"] == file_report["accepted"] + file_report["rejected"]
     assert file_report["rows"] > 0
     assert project.store.count("observations") == 0
