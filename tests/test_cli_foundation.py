@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -111,7 +112,9 @@ def test_stations_import_gtfs_zip(runner: CliRunner, project_dir: Path, gtfs_zip
     try:
         stations = project.store.read("stations")
         assert sorted(stations["name"]) == ["King", "Queen", "Union"]
-        assert set(stations["source"]) == {str(gtfs_zip)}
+        # recorded relative to the project, in the store as in walktool.toml
+        relative = Path(os.path.relpath(gtfs_zip, project_dir)).as_posix()
+        assert set(stations["source"]) == {relative} and project.settings.stations == relative
         entrances = project.store.read("entrances")
         assert dict(zip(entrances["entrance_id"], entrances["station_id"], strict=True)) == {
             "EN-A1": "ST-A",
@@ -129,12 +132,15 @@ def test_stations_import_gtfs_zip(runner: CliRunner, project_dir: Path, gtfs_zip
 def test_stations_import_json_and_bad_file(runner: CliRunner, project_dir: Path, data_dir: Path) -> None:
     good = runner.invoke(app, ["stations", "import", str(data_dir / "gtfs" / "stops.txt"), "-p", str(project_dir), "--json"])
     assert good.exit_code == 0
-    assert json.loads(good.stdout) == {
+    doc = json.loads(good.stdout)
+    # the stops.txt of an unzipped feed: its routes and shapes beside it are read too
+    assert {k: doc[k] for k in ("file", "stations", "entrances", "lines")} == {
         "file": str(data_dir / "gtfs" / "stops.txt"),
         "stations": 3,
         "entrances": 4,
-        "lines": 0,
+        "lines": 1,
     }
+    assert doc["timezone"] == "America/Toronto" and doc["credit"] == "Source: Toronto Transit Commission (GTFS)"
     bad_path = data_dir / "stations" / "duplicate_ids.csv"
     bad = runner.invoke(app, ["stations", "import", str(bad_path), "-p", str(project_dir)])
     assert bad.exit_code == 1

@@ -142,7 +142,8 @@ def test_unknown_file_exits_1_listing_the_formats(runner: CliRunner, proj_dir: P
     assert name in result.stderr
     for fmt in ("findings-table", "kobo-xlsx", "odk-central", "gpx", "geojson"):
         assert fmt in result.stderr
-    assert counts(proj_dir) == {"observations": 0, "issues": 0, "imports": 0}
+    # nothing stored but the import log's line and its error, which `walktool check` lists
+    assert counts(proj_dir) == {"observations": 0, "issues": 1, "imports": 1}
 
 
 def test_unknown_file_with_json_reports_the_error_in_the_document(runner: CliRunner, proj_dir: Path, tmp_path: Path) -> None:

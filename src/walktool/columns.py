@@ -162,8 +162,17 @@ class Role:
         if self.kind.startswith("item_"):
             return f"{self.kind.split('_', 1)[1]} of item {self.target}" + (f" ({self.detail})" if self.detail else "")
         if self.kind == "context":
-            return f"context: {self.target}"
+            return f"context: {self.target}" + (f" ({self.detail})" if self.detail else "")
         return self.kind
+
+
+# Targets a mapping may give besides items and context fields: positions in another CRS.
+# ``x`` / ``y`` (easting / northing, or longitude / latitude) are read in the mapping's
+# ``crs``; ``wkt`` is a WKT (or EWKT) POINT in that CRS.
+COORDINATE_TARGETS = {"x": "lon", "easting": "lon", "y": "lat", "northing": "lat", "wkt": "wkt"}
+MAPPING_SECTIONS = ("columns", "answers", "header_row", "crs")
+# context fields whose cells a mapping may translate (``answers: {item: {"Éclairage": light_level}}``)
+VALUE_FIELDS = ("item", "principle", "zone", "severity", "period", "station")
 
 
 @dataclass
@@ -172,18 +181,47 @@ class Mapping:
 
     Example (YAML)::
 
+        header_row: 1            # the row of column names (default: the row naming these columns, else the first)
+        crs: EPSG:32188          # CRS of x / y / wkt columns (default EPSG:4326, degrees)
         columns:
           "Éclairage du quai": light_level
           "Nom de la gare": station
+          "X_MTM8": x
+          "Y_MTM8": y
           "Q7": ignore
         answers:
           light_level: {"très sombre": "0", "sombre": "1"}
           "*": {"peut-être": na}
+          item: {"Éclairage insuffisant": light_level}   # cells of the item column
+          zone: {"Mezzanine": hall}
+
+    docs/mapping.md has the full reference and a worked example.
     """
 
     columns: dict[str, str] = field(default_factory=dict)
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
     path: Path | None = None
+    header_row: int | None = None
+    crs: str | None = None
+
+    @property
+    def projected(self) -> bool:
+        """Coordinates are in another CRS than WGS84 degrees (they are transformed on import)."""
+        return self.crs is not None and self.crs.replace(" ", "").upper() not in ("EPSG:4326", "WGS84", "OGC:CRS84")
+
+    def value(self, field_name: str, raw: str) -> str | None:
+        """The value the mapping gives a raw cell of a context field (``answers: {zone: {...}}``), or None."""
+        table = self.answers.get(field_name)
+        if not table:
+            return None
+        if raw in table:
+            return table[raw]
+        folded = {fold(k): v for k, v in table.items()}
+        return folded.get(fold(raw))
+
+    def names_column(self, header: str) -> bool:
+        """Whether the mapping names ``header`` (used to find the header row)."""
+        return self.column(header) is not None
 
     def column(self, header: str) -> str | None:
         """The mapping's target for a header (exact, then folded)."""
@@ -208,7 +246,7 @@ class Mapping:
 
 
 def load_mapping(path: str | Path, protocol: Protocol) -> tuple[Mapping, list[Issue]]:
-    """Read a mapping file and check its targets against the protocol."""
+    """Read a mapping file and check it against the protocol: every problem is listed at once."""
     import yaml
 
     path = Path(path)
@@ -221,32 +259,65 @@ def load_mapping(path: str | Path, protocol: Protocol) -> tuple[Mapping, list[Is
         msg = f"{path}: not valid YAML ({exc})"
         raise SheetFormatError(msg) from exc
     if not isinstance(doc, dict):
-        msg = f"{path}: a mapping file is a YAML mapping with 'columns' and optionally 'answers'"
+        msg = f"{path}: a mapping file is a YAML mapping with 'columns' and optionally 'answers', 'header_row', 'crs'"
         raise SheetFormatError(msg)
-    unknown = set(doc) - {"columns", "answers"}
+    unknown = set(doc) - set(MAPPING_SECTIONS)
     if unknown:
-        msg = f"{path}: unknown section(s) {', '.join(sorted(unknown))}; use 'columns' and 'answers'"
+        msg = f"{path}: unknown section(s) {', '.join(sorted(map(str, unknown)))}; use {', '.join(MAPPING_SECTIONS)}"
         raise SheetFormatError(msg)
-    columns = {str(k): str(v) for k, v in (doc.get("columns") or {}).items()}
-    answers = {str(k): {str(a): str(b) for a, b in (v or {}).items()} for k, v in (doc.get("answers") or {}).items()}
     problems = []
+    raw_columns = doc.get("columns") or {}
+    raw_answers = doc.get("answers") or {}
+    if not isinstance(raw_columns, dict):
+        problems.append("'columns' must map column names to item keys or fields")
+        raw_columns = {}
+    if not isinstance(raw_answers, dict):
+        problems.append("'answers' must map item keys to {answer: value} tables")
+        raw_answers = {}
+    columns = {str(k): str(v) for k, v in raw_columns.items()}
+    answers = {str(k): {str(a): str(b) for a, b in (v or {}).items()} if isinstance(v, dict) else {} for k, v in raw_answers.items()}
+    header_row = doc.get("header_row")
+    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1):
+        problems.append(f"header_row must be a row number (1 is the first row), not {header_row!r}")
+        header_row = None
+    crs = doc.get("crs")
+    if crs is not None:
+        crs = str(crs).strip()
+        try:
+            from pyproj import CRS
+            from pyproj.exceptions import CRSError
+
+            try:
+                CRS.from_user_input(crs)
+            except CRSError as exc:
+                problems.append(f"crs {crs!r} is not a coordinate reference system pyproj knows ({exc}); use e.g. EPSG:32188")
+        except ImportError:  # pragma: no cover - pyproj is a dependency
+            pass
     for header, target in columns.items():
-        if target in ("ignore", "ignored") or target in CONTEXT_FIELDS or protocol.has_item(target):
+        if target in ("ignore", "ignored") or target in CONTEXT_FIELDS or target in COORDINATE_TARGETS or protocol.has_item(target):
             continue
         base = re.sub(r"_(severity|comment|photo)$", "", target)
         if protocol.has_item(base):
             continue
         problems.append(
             f"column {header!r} maps to {target!r}, which is neither an item key of {protocol.id} nor a"
-            f" context field ({', '.join(CONTEXT_FIELDS)}) nor 'ignore'"
+            f" context field ({', '.join(CONTEXT_FIELDS)}), a position in the mapping's crs"
+            f" ({', '.join(COORDINATE_TARGETS)}) nor 'ignore'"
         )
+    targets = set(columns.values())
+    has_x = bool(targets & {"x", "easting"})
+    has_y = bool(targets & {"y", "northing"})
+    if has_x != has_y:
+        problems.append("a position in another CRS needs both an x (easting) and a y (northing) column")
+    if has_x and crs is None:
+        problems.append("x / y columns need the mapping's crs (e.g. crs: EPSG:32188); for degrees map them to lon / lat")
     for item in answers:
-        if item != "*" and not protocol.has_item(item):
-            problems.append(f"answers for {item!r}: not an item key of {protocol.id}")
+        if item != "*" and item not in VALUE_FIELDS and not protocol.has_item(item):
+            problems.append(f"answers for {item!r}: neither an item key of {protocol.id} nor one of {', '.join(VALUE_FIELDS)}")
     if problems:
         msg = f"{path}: " + "; ".join(problems)
         raise SheetFormatError(msg)
-    return Mapping(columns, answers, path), []
+    return Mapping(columns, answers, path, header_row=header_row, crs=crs), []
 
 
 def classify_column(header: str, protocol: Protocol, mapping: Mapping | None = None) -> Role:
@@ -263,6 +334,8 @@ def classify_column(header: str, protocol: Protocol, mapping: Mapping | None = N
                 return Role("ignored", source="mapping")
             if target in CONTEXT_FIELDS:
                 return Role("context", target, source="mapping")
+            if target in COORDINATE_TARGETS:
+                return Role("context", COORDINATE_TARGETS[target], detail=f"{target} in {mapping.crs or 'EPSG:4326'}", source="mapping")
             if protocol.has_item(target):
                 return Role("item", target, source="mapping")
             m = re.fullmatch(r"(.+)_(severity|comment|photo)", target)
@@ -315,12 +388,40 @@ def is_known_header(header: str, protocol: Protocol | None = None) -> bool:
     return False
 
 
+_GEO_PART = re.compile(r"^(?:.*/)?_(?P<name>.+)_(?:latitude|longitude)$")
+
+
+def geopoint_columns(headers: list[str]) -> set[str]:
+    """The raw columns of geopoints whose parts have their own columns.
+
+    KoboToolbox writes ``X`` (``"lat lon alt acc"``) beside ``_X_latitude`` …, where
+    X is the question's name or, in labels mode, its label (``lieu``); ODK writes
+    ``X-Latitude`` … without a raw column.  Such an ``X`` is a position, whatever
+    its name says (``lieu`` is also French for a zone).
+    """
+    names = set(headers)
+    parts = {m.group("name") for h in headers if (m := _GEO_PART.match(h.strip()))}
+    out = set()
+    for header in headers:
+        last = header.strip().rsplit("/", 1)[-1]
+        if header in parts or last in parts or (f"{header}-Latitude" in names and f"{header}-Longitude" in names):
+            out.add(header)
+    return out
+
+
 def plan_columns(headers: list[str], protocol: Protocol, mapping: Mapping | None = None) -> dict[str, Role]:
-    """Classify every column of a table; the first column claiming a context field wins."""
+    """Classify every column of a table; the first column claiming a context field wins.
+
+    A geopoint's raw column (see :func:`geopoint_columns`) is a position, not the
+    field its name suggests, unless a mapping says otherwise.
+    """
     plan: dict[str, Role] = {}
     claimed: set[str] = set()
+    geopoints = geopoint_columns(headers)
     for header in headers:
         role = classify_column(header, protocol, mapping)
+        if header in geopoints and role.source != "mapping" and not (role.kind == "context" and role.target == "geopoint"):
+            role = Role("context", "geopoint", detail="its parts have their own columns")
         if role.kind == "context" and role.target in claimed and role.source != "mapping":
             role = Role("ignored", detail=f"second {role.target} column")
         if role.kind == "context" and role.target is not None:

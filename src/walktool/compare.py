@@ -254,10 +254,13 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
 
     from walktool.stations import STM_CREDIT, load_stations
 
-    layer = load_stations(project).stations.set_index("station_id")
+    stations_layer = load_stations(project)
+    layer = stations_layer.stations.set_index("station_id")
+    credit = STM_CREDIT if stations_layer.is_stm else stations_layer.credit  # the layer's own credit in another city
+    centre = [float(layer["lat"].mean()), float(layer["lon"].mean())] if len(layer) else [45.52, -73.6]
     fr = lang == "fr"
-    m = folium.Map(location=[45.52, -73.6], zoom_start=12, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", attr=f"© OpenStreetMap contributors · {STM_CREDIT}", name="basemap", control=False).add_to(m)
+    m = folium.Map(location=centre, zoom_start=12, tiles=None, control_scale=True)
+    folium.TileLayer("OpenStreetMap", attr=f"© OpenStreetMap contributors · {credit}".rstrip(" ·"), name="basemap", control=False).add_to(m)
     points = []
     for s in comparison.stations:
         if s["station_id"] not in layer.index:

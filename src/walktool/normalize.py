@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,6 +42,7 @@ from zoneinfo import ZoneInfo
 from walktool.columns import Mapping, Role, plan_columns
 from walktool.errors import Issue
 from walktool.protocol import PERCEPTION, Protocol
+from walktool.readers._base import submission_roots
 from walktool.textnorm import fold
 from walktool.values import (
     parse_coordinate,
@@ -109,6 +111,8 @@ class NormalizedTable:
     rejected: int
     plan: dict[str, Role] = field(default_factory=dict)
     timed: Any = None  # numpy bool array: the observation's time has a time of day (not a date alone)
+    submissions: set[str] = field(default_factory=set)  # the distinct submissions the rows belong to
+    no_answers: bool = False  # no column was understood: every row rejected by one file-level issue
 
     @property
     def warnings(self) -> int:
@@ -246,16 +250,26 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     plan = plan_columns(headers, protocol, ctx.mapping)
     by_role: dict[str, str] = {r.target: c for c, r in plan.items() if r.kind == "context" and r.target}
 
+    value_map = ctx.mapping
+
     def column(name: str) -> pd.Series:
         c = by_role.get(name)
         if c is None:
             return pd.Series("", index=frame.index, dtype=object)
-        return frame[c].astype(str).str.strip().astype(object)
+        values = frame[c].astype(str).str.strip().astype(object)
+        if value_map is not None and name in value_map.answers:  # the mapping translates this field's cells
+            mapped = {v: value_map.value(name, v) for v in set(values) if v}
+            values = values.map(lambda v: mapped.get(v) or v).astype(object)
+        return values
 
     def reserved(name: str) -> pd.Series:
         if name in frame.columns:
             return frame[name].fillna("").astype(str).str.strip().astype(object)
         return pd.Series("", index=frame.index, dtype=object)
+
+    roots = submission_roots(raw)
+    if n and raw.format != "photos" and not understood(plan):
+        return _nothing_understood(raw, ctx, col, headers, plan, roots)
 
     row_no = frame["__row"] if "__row" in frame.columns else pd.Series(np.arange(2, n + 2), index=frame.index)
     sheet = reserved("__sheet")
@@ -283,12 +297,18 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     lon_raw = reserved("__lon")
     acc_raw = reserved("__accuracy")
     use_cols = lat_raw.eq("") & lon_raw.eq("")
-    if "lat" in by_role and "lon" in by_role:
+    mapping = ctx.mapping
+    converted: tuple[pd.Series, pd.Series] | None = None  # positions read in another CRS, in degrees
+    if "wkt" in by_role:
+        converted = _wkt_positions(column("wkt").where(use_cols, ""), mapping.crs if mapping else None, col, rec["row"], sheet, by_role["wkt"])
+    elif mapping is not None and mapping.projected and "lat" in by_role and "lon" in by_role:
+        converted = _projected_positions(column("lon").where(use_cols, ""), column("lat").where(use_cols, ""), str(mapping.crs), col, rec["row"], sheet, by_role["lon"])
+    if converted is None and "lat" in by_role and "lon" in by_role:
         lat_raw = lat_raw.where(~use_cols, column("lat"))
         lon_raw = lon_raw.where(~use_cols, column("lon"))
         if "accuracy" in by_role:
             acc_raw = acc_raw.where(~use_cols, column("accuracy"))
-    elif "geopoint" in by_role:
+    elif converted is None and "geopoint" in by_role:
         gp = column("geopoint")
         parsed = _unique_map(gp[use_cols], parse_geopoint)
         lat_raw = lat_raw.where(~use_cols, gp.map(lambda v: "" if parsed.get(v, (None,))[0] is None else str(parsed[v][0])))
@@ -305,6 +325,9 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         bad = raw_s.ne("") & series.isna()
         for idx in frame.index[bad]:
             col.add("bad-coordinates", f"{raw_s.at[idx]!r} is not a coordinate (use decimal degrees like 45.5017 or 45°30'6\"N); the row is placed by its station", "warning", rec.at[idx, "row"], sheet.at[idx], by_role.get(name, name), raw_s.at[idx])
+    if converted is not None:
+        lat = lat.where(~use_cols, converted[0])
+        lon = lon.where(~use_cols, converted[1])
     half = lat.isna() ^ lon.isna()
     lat[half] = np.nan
     lon[half] = np.nan
@@ -721,6 +744,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         accepted=accepted,
         rejected=rejected,
         plan=plan,
+        submissions=set(roots.astype(str)),
     )
 
 
@@ -765,3 +789,152 @@ def _when(
     if day is not None:
         return datetime.combine(day, datetime.min.time(), tz).replace(hour=12), False
     return None, False
+
+
+# -- nothing understood ------------------------------------------------------------------
+# what makes a column something walktool can read answers or findings from
+_ANSWER_KINDS = frozenset({"item", "item_detail"})
+_FINDING_FIELDS = frozenset({"item", "principle"})
+COLUMNS_LISTED = 25
+_SHEET_FORMATS = ("findings-table", "walktool-sheet")
+
+
+def understood(plan: dict[str, Role]) -> bool:
+    """Whether any column is a checklist item (or its choice column) or names a finding's item or principle."""
+    return any(r.kind in _ANSWER_KINDS or (r.kind == "context" and r.target in _FINDING_FIELDS) for r in plan.values())
+
+
+def _nothing_understood(
+    raw: RawTable, ctx: Context, col: _Collector, headers: list[str], plan: dict[str, Role], roots: pd.Series
+) -> NormalizedTable:
+    """Every row rejected, with one ``no-answers`` issue for the file (or sheet), before any position check."""
+    import numpy as np
+    import pandas as pd
+
+    sheets = sorted({str(v) for v in raw.frame["__sheet"].unique() if str(v)}) if "__sheet" in raw.frame.columns else []
+    # a workbook's sheets are tables of their own; an export's repeat files are one export
+    sheet = sheets[0] if len(sheets) == 1 and raw.format in _SHEET_FORMATS else None
+    key = f"no-answers\x1f{raw.file}\x1f{sheet or ''}"
+    if key not in ctx.memo:  # once per file or sheet, not once per chunk
+        ctx.memo[key] = True
+        shown = headers[:COLUMNS_LISTED]
+        more = f" … and {len(headers) - len(shown)} more" if len(headers) > len(shown) else ""
+        what = f"sheet {sheet!r}" if sheet else "this file"
+        seen = ", ".join(repr(h) for h in shown) + more if shown else "none"
+        col.issues.append(
+            Issue(
+                "no-answers",
+                f"no column of {what} is a checklist item or names a finding's item or principle, so none of its"
+                f" {len(raw.frame) + raw.rejected_rows} row(s) could be read (columns seen: {seen}). Describe the"
+                f" columns in a mapping file and pass --map MAPPING.yaml (see docs/mapping.md); `walktool import"
+                f" --dry-run --map MAPPING.yaml` shows how each column is understood before anything is stored",
+                "error",
+                file=raw.file,
+                sheet=sheet,
+            )
+        )
+    n = len(raw.frame)
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in OBSERVATION_COLUMNS})
+    return NormalizedTable(
+        format=raw.format,
+        file=raw.file,
+        observations=empty,
+        timed=np.zeros(0, dtype=bool),
+        participants=pd.DataFrame(columns=["participant", "walk_id", "campaign", *PROFILE_FIELDS]),
+        walks=pd.DataFrame(columns=["walk_id", *WALK_FIELDS]),
+        issues=col.issues,
+        rows=n + raw.rejected_rows,
+        accepted=0,
+        rejected=n + raw.rejected_rows,
+        plan=plan,
+        submissions=set(roots.astype(str)),
+        no_answers=True,
+    )
+
+
+# -- positions in another CRS ----------------------------------------------------------------
+_WKT_POINT = re.compile(
+    r"^\s*(?:SRID=(?P<srid>\d+)\s*;)?\s*POINT\s*(?:ZM|Z|M)?\s*\(\s*(?P<x>[-+]?[\d.]+(?:[eE][-+]?\d+)?)[\s,]+(?P<y>[-+]?[\d.]+(?:[eE][-+]?\d+)?)",
+    re.IGNORECASE,
+)
+
+
+def _number(text: str) -> float:
+    """A number as spreadsheets write it: ``302 145,5``, ``302145.5``, ``5,040,123.0``; NaN when not one."""
+    t = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if "," in t and "." in t:
+        t = t.replace(",", "")
+    elif t.count(",") == 1:
+        t = t.replace(",", ".")
+    try:
+        return float(t)
+    except ValueError:
+        return float("nan")
+
+
+def _to_degrees(x: pd.Series, y: pd.Series, crs: str) -> tuple[pd.Series, pd.Series]:
+    """Transform ``x`` / ``y`` (easting / northing, or lon / lat) from ``crs`` to WGS84 (lat, lon); NaN stays NaN."""
+    import numpy as np
+    import pandas as pd
+    from pyproj import Transformer
+
+    lat = pd.Series(np.nan, index=x.index)
+    lon = pd.Series(np.nan, index=x.index)
+    ok = x.notna() & y.notna()
+    if ok.any():
+        transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        lo, la = transformer.transform(x[ok].to_numpy(float), y[ok].to_numpy(float))
+        lo, la = np.asarray(lo, dtype=float), np.asarray(la, dtype=float)
+        good = np.isfinite(lo) & np.isfinite(la) & (np.abs(la) <= 90) & (np.abs(lo) <= 180)
+        lat[ok] = np.where(good, la, np.nan)
+        lon[ok] = np.where(good, lo, np.nan)
+    return lat, lon
+
+
+def _projected_positions(
+    x_text: pd.Series, y_text: pd.Series, crs: str, col: _Collector, rows: pd.Series, sheet: pd.Series, column: str
+) -> tuple[pd.Series, pd.Series]:
+    """Positions from x / y columns in the mapping's CRS, as (lat, lon) in degrees."""
+    x = x_text.map(lambda v: _number(v) if v else float("nan")).astype(float)
+    y = y_text.map(lambda v: _number(v) if v else float("nan")).astype(float)
+    lat, lon = _to_degrees(x, y, crs)
+    bad = (x_text.ne("") | y_text.ne("")) & lat.isna()
+    for idx in x_text.index[bad]:
+        col.add(
+            "bad-coordinates",
+            f"({x_text.at[idx]!r}, {y_text.at[idx]!r}) is not a position in {crs} (the mapping's crs): x and y must"
+            " be numbers in that system's units; the row is placed by its station",
+            "warning", rows.at[idx], sheet.at[idx], column, f"{x_text.at[idx]}, {y_text.at[idx]}",
+        )
+    return lat, lon
+
+
+def _wkt_positions(
+    text: pd.Series, crs: str | None, col: _Collector, rows: pd.Series, sheet: pd.Series, column: str
+) -> tuple[pd.Series, pd.Series]:
+    """Positions from a WKT / EWKT ``POINT`` column (in the mapping's crs, or the EWKT SRID, else WGS84)."""
+    import numpy as np
+    import pandas as pd
+
+    lat = pd.Series(np.nan, index=text.index)
+    lon = pd.Series(np.nan, index=text.index)
+    parts = text.str.extract(_WKT_POINT.pattern, flags=re.IGNORECASE)
+    x = parts["x"].map(lambda v: _number(v) if isinstance(v, str) else float("nan")).astype(float)
+    y = parts["y"].map(lambda v: _number(v) if isinstance(v, str) else float("nan")).astype(float)
+    srid = parts["srid"].where(parts["srid"].notna(), None)
+    systems = srid.map(lambda v: f"EPSG:{v}" if v and not crs else (crs or "EPSG:4326"))
+    for system in sorted(set(systems)):
+        mine = systems.eq(system) & x.notna()
+        if not mine.any():
+            continue
+        la, lo = _to_degrees(x[mine], y[mine], system)
+        lat[mine], lon[mine] = la, lo
+    filled = text.ne("") & ~text.str.strip().str.upper().str.endswith("EMPTY")
+    for idx in text.index[filled & lat.isna()]:
+        col.add(
+            "bad-coordinates",
+            f"{text.at[idx]!r} is not a WKT POINT walktool can place (e.g. 'POINT (-73.5673 45.5017)' in degrees,"
+            f" or in the mapping's crs); the row is placed by its station",
+            "warning", rows.at[idx], sheet.at[idx], column, text.at[idx],
+        )
+    return lat, lon

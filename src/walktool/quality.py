@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from walktool.project import Project
 
 
@@ -21,7 +24,9 @@ def quality_report(project: Project, *, level: str | None = None) -> dict[str, A
     Returns
     -------
     dict
-        ``{"files": [...], "observations", "rejects", "warnings", "by_code": {code: n}, "issues": [...]}``
+        ``{"files": [...], "unreadable": [...], "observations", "rejects", "warnings", "by_code": {code: n},
+        "issues": [...]}``; ``unreadable`` lists the files whose last import could not read them
+        (``unreadable-file``, or ``no-answers`` when no column was understood), with the error.
     """
     store = project.store
     issues = store.read("issues", {"level": level} if level else None)
@@ -30,10 +35,16 @@ def quality_report(project: Project, *, level: str | None = None) -> dict[str, A
         issues = issues.assign(_row=issues["row"].fillna(0)).sort_values(["file", "sheet", "_row", "column", "code"], na_position="first", kind="stable")
     # a file imported again (same or corrected content) is listed once, as last imported
     latest = imports.sort_values("at_utc").drop_duplicates(["walk_id", "file"], keep="last") if not imports.empty else imports
-    files = [
-        {"file": r["file"], "format": r["format"], "rows": _int(r["rows"]), "accepted": _int(r["accepted"]), "rejected": _int(r["rejected"]), "imported_at": r["at_utc"], "stored_as": r["stored_as"]}
-        for r in latest.to_dict("records")
-    ]
+    failures = _file_failures(store.read("issues") if level is not None else issues)
+    files = []
+    unreadable = []
+    for r in latest.to_dict("records"):
+        entry = {"file": r["file"], "format": r["format"], "rows": _int(r["rows"]), "accepted": _int(r["accepted"]), "rejected": _int(r["rejected"]), "imported_at": r["at_utc"], "stored_as": r["stored_as"]}
+        failure = failures.get((str(r["import_id"]).rsplit("-", 1)[0], Path(str(r["file"])).name))
+        if failure is not None and (failure[0] != "no-answers" or not _int(r["accepted"])):
+            entry["error"] = failure[1]
+            unreadable.append({"file": r["file"], "format": r["format"], "code": failure[0], "error": failure[1], "imported_at": r["at_utc"]})
+        files.append(entry)
     records = [
         {k: (None if _missing(v) else (int(v) if k == "row" else v)) for k, v in r.items() if k in ("file", "sheet", "row", "column", "value", "code", "level", "message")}
         for r in issues.to_dict("records")
@@ -44,12 +55,27 @@ def quality_report(project: Project, *, level: str | None = None) -> dict[str, A
         by_code[code] = by_code.get(code, 0) + 1
     return {
         "files": files,
+        "unreadable": unreadable,
         "observations": store.count("observations"),
         "rejects": sum(1 for r in records if r["level"] == "error"),
         "warnings": sum(1 for r in records if r["level"] == "warning"),
         "by_code": dict(sorted(by_code.items())),
         "issues": records,
     }
+
+
+_FILE_FAILURES = ("unreadable-file", "no-answers")
+
+
+def _file_failures(issues: pd.DataFrame) -> dict[tuple[str, str], tuple[str, str]]:
+    """{(import id, file name): (code, message)} of the file-level errors: files that could not be read."""
+    if issues.empty:
+        return {}
+    bad = issues[issues["code"].isin(_FILE_FAILURES) & issues["row"].isna() & issues["level"].eq("error")]
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for r in bad.to_dict("records"):
+        out.setdefault((str(r["import_id"]), Path(str(r["file"])).name), (str(r["code"]), str(r["message"])))
+    return out
 
 
 def _missing(value: Any) -> bool:

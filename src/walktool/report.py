@@ -1341,8 +1341,9 @@ def _method_sheet(book: _Book, summary: Any, n_recs: int, n_obs: int, *, truncat
     source = book.project.settings.stations
     if source == "stm":
         pair(book.t("stations"), book.t("stm_credit") if lang == "en" else STM_CREDIT)
-    else:
-        pair(book.t("stations"), book.t("stations_source", src=source))
+    else:  # another city's layer: its own credit line, then where it came from
+        credit = book.project.settings.credit or book.project.store.get_meta("stations_credit") or ""
+        pair(book.t("stations"), " · ".join(t for t in (credit, book.t("stations_source", src=source)) if t))
     pair(book.t("software"), f"walktool {__version__}")
 
 

@@ -69,12 +69,20 @@ def _with_progress(run: Any) -> Any:
 def _render(result: Any) -> None:
     from rich.table import Table
 
+    from walktool.ingest.report import ROW_MEANING
+
     console = out_console()
     title = "Dry run: nothing stored" if result.dry_run else "Import"
-    table = Table("file", "format", "rows", "accepted", "rejected", "warnings", "observations", title=title)
+    table = Table("file", "format", "rows", "submissions", "accepted", "rejected", "warnings", "observations", title=title)
     for f in result.files:
-        table.add_row(Path(f.path).name, "not read" if f.error else (f.format or "—"), str(f.rows), str(f.accepted), str(f.rejected), str(f.warnings), str(f.observations))
+        shown = "not read" if f.error and not f.rows else ("nothing read" if f.error else (f.format or "—"))
+        table.add_row(Path(f.path).name, shown, str(f.rows), str(f.submissions), str(f.accepted), str(f.rejected), str(f.warnings), str(f.observations))
+    if not console.is_terminal:  # piped or redirected: never cut file names or headers
+        console.width = max(console.width, console.measure(table, options=console.options.update_width(1000)).maximum)
     console.print(table)
+    # rows and submissions differ when exports have repeat groups: say what a row is
+    for fmt in dict.fromkeys(f.format for f in result.files if f.format and f.rows != f.submissions):
+        console.print(f"  {fmt}: a row is {ROW_MEANING.get(fmt, 'one record')}", markup=False)
     if result.dry_run:
         for f in result.files:
             if not f.columns:
@@ -115,7 +123,15 @@ def check(
         return
     console = out_console()
     console.print(f"{report['observations']} observations from {len(report['files'])} file(s); {report['rejects']} reject(s), {report['warnings']} warning(s).")
+    unreadable = report["unreadable"]
+    if unreadable:
+        console.print(f"{len(unreadable)} file(s) could not be read:", markup=False)
+        for u in unreadable:
+            console.print(f"  {u['file']} (imported {u['imported_at']}): [{u['code']}] {u['error']}", markup=False, soft_wrap=True)
+    listed = {(Path(str(u["file"])).name, u["code"]) for u in unreadable}
     for i in report["issues"]:
+        if i["row"] is None and i["level"] == "error" and (Path(str(i["file"])).name, i["code"]) in listed:
+            continue  # listed above
         where = ", ".join(
             p for p in (
                 i["file"] or "",

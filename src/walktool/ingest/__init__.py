@@ -105,12 +105,13 @@ def import_files(
     reports: list[FileReport] = []
     jobs: list[tuple[FileReport, Path, Format, Probe]] = []
     repeat_files: list[tuple[FileReport, RepeatFileError]] = []
+    unread: list[FileReport] = []
     for raw_path in paths:
         path = Path(raw_path)
         report = FileReport(str(raw_path), None)
         reports.append(report)
         try:
-            probe = Probe(path)
+            probe = Probe(path, mapping_obj)
             format_ = get_format(fmt) if fmt and fmt != "auto" else detect_format(path, probe)
             if not path.exists():
                 msg = f"{path}: no such file or folder"
@@ -120,15 +121,19 @@ def import_files(
             continue
         except (SheetFormatError, OSError) as exc:
             failed(report, exc)
+            unread.append(report)
             continue
         jobs.append((report, path, format_, probe))
-    _settle_repeat_files(repeat_files, [job[1] for job in jobs])
+    unread += _settle_repeat_files(repeat_files, [job[1] for job in jobs])
     # sheets first: a photo without GPS is placed by the sheet row naming it
     jobs.sort(key=lambda job: job[2].name == "photos")
     run = ImportRun(
         project, ctx, protocol, walk, import_id=import_id, started=started, dry_run=dry_run, progress=progress,
         incoming=[job[1].name for job in jobs],
     )
+    for report in unread:  # logged with their error, so that `walktool check` lists them
+        report.checksum = _checksum(Path(report.path))
+    run.unread.extend(unread)
     with nullcontext() if dry_run else project.store.transaction():
         for n, job in enumerate(jobs):
             run.file(*job, n=n, total=len(jobs))
@@ -138,8 +143,19 @@ def import_files(
     return ImportResult(reports, dry_run=dry_run, import_id=None if dry_run else import_id)
 
 
-def _settle_repeat_files(repeat_files: list[tuple[FileReport, RepeatFileError]], main_paths: list[Path]) -> None:
-    """A repeat file is an error on its own, but only a note when its main CSV is imported too (it brings it along)."""
+def _checksum(path: Path) -> str | None:
+    try:
+        return sha256_of(path) if path.is_file() else None
+    except OSError:
+        return None
+
+
+def _settle_repeat_files(repeat_files: list[tuple[FileReport, RepeatFileError]], main_paths: list[Path]) -> list[FileReport]:
+    """A repeat file is an error on its own, but only a note when its main CSV is imported too (it brings it along).
+
+    Returns the reports of the repeat files that failed.
+    """
+    unread = []
     imported = set()
     for p in main_paths:
         try:
@@ -160,7 +176,8 @@ def _settle_repeat_files(repeat_files: list[tuple[FileReport, RepeatFileError]],
             )
         else:
             failed(report, exc)
-
+            unread.append(report)
+    return unread
 
 
 __all__ = [

@@ -1,4 +1,12 @@
-"""What an import reports: per file (:class:`FileReport`) and per command (:class:`ImportResult`)."""
+"""What an import reports: per file (:class:`FileReport`) and per command (:class:`ImportResult`).
+
+``rows`` counts the records read, each either accepted or rejected
+(``rows == accepted + rejected``); ``submissions`` counts the form submissions
+they belong to.  What a record is depends on the format (:data:`ROW_MEANING`):
+for KoboToolbox and ODK exports with repeat groups it is one *leaf repeat row*
+(a stop of a walk, a child of a household), so 5 submissions of 4 stops each
+are 20 rows.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from walktool.errors import Issue
+
+# What one row (record) is, per format: for the import table and docs/formats.md
+ROW_MEANING: dict[str, str] = {
+    "kobo-xlsx": "one leaf repeat row (a submission without repeats is one row)",
+    "kobo-csv": "one submission (Kobo CSV has no repeats; legacy CSV: one repeat instance)",
+    "odk-central": "one leaf repeat row (a submission without repeats is one row)",
+    "odk-briefcase": "one leaf repeat row (a submission without repeats is one row)",
+    "epicollect5": "one entry (a branch file: one branch entry)",
+    "walktool-sheet": "one row of the field sheet (one stop)",
+    "findings-table": "one row of the table (one finding or one stop)",
+    "geojson": "one feature",
+    "gpx": "one waypoint",
+    "photos": "one photo",
+}
 
 
 @dataclass
@@ -15,6 +37,7 @@ class FileReport:
     path: str
     format: str | None
     rows: int = 0
+    submissions: int = 0
     accepted: int = 0
     rejected: int = 0
     observations: int = 0
@@ -35,6 +58,8 @@ class FileReport:
             "path": self.path,
             "format": self.format,
             "rows": self.rows,
+            "submissions": self.submissions,
+            "row_is": ROW_MEANING.get(self.format or ""),
             "accepted": self.accepted,
             "rejected": self.rejected,
             "warnings": self.warnings,
@@ -56,6 +81,16 @@ class ImportResult:
     files: list[FileReport]
     dry_run: bool = False
     import_id: str | None = None
+
+    @property
+    def rows(self) -> int:
+        """Rows read in all files."""
+        return sum(f.rows for f in self.files)
+
+    @property
+    def submissions(self) -> int:
+        """Submissions in all files."""
+        return sum(f.submissions for f in self.files)
 
     @property
     def accepted(self) -> int:
@@ -85,6 +120,8 @@ class ImportResult:
         """The JSON document ``walktool import --json`` prints."""
         return {
             "files": [f.to_dict(with_columns=self.dry_run) for f in self.files],
+            "rows": self.rows,
+            "submissions": self.submissions,
             "accepted": self.accepted,
             "rejected": self.rejected,
             "warnings": self.warnings,

@@ -103,6 +103,7 @@ class ImportRun:
         self.progress = progress
         self.photos = PhotoIndex(project, use_store=True)
         self.done: list[FileReport] = []
+        self.unread: list[FileReport] = []  # files that could not be read: logged too, with their error
         self.cleared: set[tuple[str, str]] = set()
         # file names of this import: their earlier issues are replaced, their photos placed, by this import
         self.incoming = set(incoming)
@@ -127,6 +128,8 @@ class ImportRun:
             tables = format_.read(probe)
         except (SheetFormatError, OSError) as exc:
             failed(report, exc)
+            report.format = format_.name
+            self.unread.append(report)
             return
         report.format = format_.name
         report.checksum = sha256_of(path)
@@ -153,6 +156,8 @@ class ImportRun:
         walks: list[pd.DataFrame] = []
         size = sum(len(t.frame) for t in tables)
         offset = 0
+        submissions: set[str] = set()
+        no_answers: list[bool] = []
         if self.progress:
             self.progress(f"importing {path.name}", 0, size)
         while tables:
@@ -169,6 +174,8 @@ class ImportRun:
                     naming_rows(nt.observations, named)
                 plan.update(nt.plan)
                 report.rows += nt.rows
+                submissions |= nt.submissions
+                no_answers.append(nt.no_answers)
                 report.accepted += nt.accepted
                 report.rejected += nt.rejected
                 report.observations += len(nt.observations)
@@ -187,7 +194,11 @@ class ImportRun:
                     self.progress(f"importing {path.name}", offset + done, size)
             offset += len(table.frame)
             del table
+        report.submissions = len(submissions)
         report.columns = plan_summary(plan)
+        if no_answers and all(no_answers):
+            # nothing in the file could be read: it failed, once, with the no-answers issue
+            report.error = f"{report.path}: " + next(i.message for i in report.issues if i.code == "no-answers")
         if named:
             self.place_late(report, named)
         if storing:
@@ -414,7 +425,7 @@ class ImportRun:
             return
         store = self.store
         user = _user()
-        for n, report in enumerate(self.done, 1):
+        for n, report in enumerate(self.done + self.unread, 1):
             file_name = Path(report.path).name
             # the issues of earlier imports of this file into the same walk are replaced; a file of
             # the same name in another walk keeps its own
@@ -427,7 +438,7 @@ class ImportRun:
                 issues["file"] = file_name
                 issues["import_id"] = self.import_id
                 issues["issue_id"] = [
-                    hashlib.sha1(f"{report.checksum}|{k}".encode()).hexdigest()[:16] for k in range(len(issues))
+                    hashlib.sha1(f"{report.checksum or report.path}|{k}".encode()).hexdigest()[:16] for k in range(len(issues))
                 ]
                 store.upsert("issues", issues)
             store.upsert(

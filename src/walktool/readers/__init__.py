@@ -91,12 +91,25 @@ def detect_format(path: str | Path, probe: Probe | None = None) -> Format:
     for fmt in formats():
         if fmt.sniff(probe):
             return fmt
+    if probe.mapping is not None and is_table(probe):
+        # the user described the columns: read the table with the findings-table reader
+        return get_format("findings-table")
     msg = (
         f"{path}: walktool does not recognise this file. It reads:\n{describe_formats()}\n"
         "If it is a table with other column names, describe them in a mapping file and pass"
         " --map MAPPING.yaml, or force a format with --format."
     )
     raise SheetFormatError(msg)
+
+
+def is_table(probe: Probe) -> bool:
+    """A workbook, or delimited text (not markup, JSON or binary)."""
+    if probe.is_dir:
+        return False
+    if probe.is_xlsx:
+        return True
+    text = probe.text
+    return text is not None and bool(text.strip()) and not text.lstrip().startswith(("<", "{", "["))
 
 
 XLSFORM_MESSAGE = (
@@ -145,10 +158,10 @@ def companion_files(format_name: str, path: str | Path) -> list[Path]:
     return []
 
 
-def read_file(path: str | Path, *, fmt: str | None = None) -> tuple[Format, list[RawTable]]:
-    """Detect (or force) the format of ``path`` and read it into raw tables."""
+def read_file(path: str | Path, *, fmt: str | None = None, mapping: object = None) -> tuple[Format, list[RawTable]]:
+    """Detect (or force) the format of ``path`` and read it into raw tables (``mapping``: see :class:`Probe`)."""
     path = Path(path)
-    probe = Probe(path)
+    probe = Probe(path, mapping)
     format_ = get_format(fmt) if fmt and fmt != "auto" else detect_format(path, probe)
     if not path.exists():
         msg = f"{path}: no such file or folder"

@@ -111,11 +111,17 @@ class Format:
 
 
 class Probe:
-    """Lazy facts about a file, computed once and shared by every format's sniffer."""
+    """Lazy facts about a file, computed once and shared by every format's sniffer.
 
-    def __init__(self, path: Path) -> None:
+    ``mapping`` is the user's mapping file (:class:`walktool.columns.Mapping`) when
+    one was given: with it, a table no format recognises is read as a findings
+    table, its header row being the one the mapping names.
+    """
+
+    def __init__(self, path: Path, mapping: Any = None) -> None:
         self.path = path
         self.suffix = path.suffix.lower()
+        self.mapping = mapping
 
     @property
     def is_dir(self) -> bool:
@@ -380,6 +386,34 @@ def find_header_row(
         if score > best_score:
             best, best_score = i, score
     return best
+
+
+def submission_roots(raw: RawTable) -> pd.Series:
+    """The submission each record of a raw table belongs to (what ``submissions`` counts).
+
+    A record is one row of the file's leaf table: for KoboToolbox and ODK exports
+    with repeats, one repeat instance, several of which make one submission (Kobo
+    ``<uuid>#<n>``, ODK repeat ``KEY`` ``<instanceId>/<group>/<repeat>[n]``);
+    Epicollect5 branch rows belong to their owner entry.  For the other formats a
+    record is its own submission (a findings row, a feature, a waypoint, a photo).
+    Records with no id count one each.
+    """
+    import pandas as pd
+
+    frame = raw.frame
+    ids = frame["__submission"].astype(str) if "__submission" in frame.columns else pd.Series("", index=frame.index)
+    if raw.format in ("kobo-xlsx", "kobo-csv"):
+        ids = ids.str.split("#", n=1).str[0]
+    elif raw.format in ("odk-central", "odk-briefcase"):
+        ids = ids.str.split("/", n=1).str[0]
+    elif raw.format == "epicollect5" and "ec5_branch_owner_uuid" in frame.columns:
+        owner = frame["ec5_branch_owner_uuid"].astype(str).str.strip()
+        ids = owner.where(owner.ne(""), ids)
+    missing = ids.eq("")
+    if missing.any():
+        sheet = frame["__sheet"].astype(str) if "__sheet" in frame.columns else pd.Series("", index=frame.index)
+        ids = ids.where(~missing, "row#" + sheet + "#" + pd.Series(frame.index.astype(str), index=frame.index))
+    return ids
 
 
 def overflow_issues(frame: pd.DataFrame, file: str, sheet: str | None = None) -> list[Issue]:

@@ -7,6 +7,10 @@ station or a position *and* an item, a principle, a comment or a severity (so a
 README or notes are never taken for a table).  Values are kept as text: decimal
 commas, ``19h30`` or ``Oui/Non`` are parsed later, by normalisation.
 
+With a mapping file (``--map``), the header row is the one the mapping gives
+(``header_row``), else the row naming the most of its columns, else the first
+row: a mapping alone makes any table readable.
+
 ``__submission`` is a content hash of the row, so that importing the same sheet
 again updates its observations instead of duplicating them; identical rows in one
 table get ``~2``, ``~3`` … so that genuine repeats are not merged.
@@ -39,6 +43,7 @@ from walktool.readers._base import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from walktool.columns import Mapping
     from walktool.protocol import Protocol
 
 FORMAT = "findings-table"
@@ -223,10 +228,50 @@ def _submission_ids(rows: Rows) -> list[str]:
     return out
 
 
-def _table(file: str, rows: Rows, sheet: str | None, *, loose: bool = False) -> RawTable | None:
-    idx = header_index(rows)
+def mapped_header_index(rows: Rows, mapping: Mapping, file: str, sheet: str | None) -> int | None:
+    """Index in ``rows`` of the header row a mapping gives: its ``header_row``, else the row naming
+    the most of its columns (the first such row), else None.
+
+    Raises
+    ------
+    SheetFormatError
+        When ``header_row`` is a blank row or lies beyond the sheet.
+    """
+    if mapping.header_row is not None:
+        for i, (number, _) in enumerate(rows):
+            if number == mapping.header_row:
+                return i
+        where = f"{file}" + (f", sheet {sheet!r}" if sheet else "")
+        last = rows[-1][0] if rows else 0
+        msg = (
+            f"{where}: the mapping {mapping.path.name if mapping.path else ''} says the column names are in row"
+            f" {mapping.header_row}, but that row is {'empty' if mapping.header_row <= last else f'past the last row ({last})'};"
+            " fix header_row in the mapping file"
+        )
+        raise SheetFormatError(msg)
+    best, best_score = None, 0
+    for i, (_, cells) in enumerate(rows[:HEADER_SCAN]):
+        score = sum(1 for c in cells if c.strip() and mapping.names_column(c))
+        if score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def _table(
+    file: str, rows: Rows, sheet: str | None, *, loose: bool = False, mapping: Mapping | None = None, first: bool = False
+) -> RawTable | None:
+    """The findings table of one CSV or sheet, or None when it has no header row.
+
+    With a mapping, the header row is the mapping's (:func:`mapped_header_index`);
+    ``first`` then settles for the first row when nothing else names the columns.
+    """
+    idx = mapped_header_index(rows, mapping, file, sheet) if mapping is not None else None
+    if idx is None:
+        idx = header_index(rows)
     if idx is None and loose:
         idx = header_index(rows, loose=True)
+    if idx is None and first and rows:
+        idx = 0
     if idx is None:
         return None
     header = list(rows[idx][1])
@@ -261,15 +306,18 @@ def read(probe: Probe) -> list[RawTable]:
     """
     path = probe.path
     file = str(path)
+    mapping: Mapping | None = probe.mapping
     tables: list[RawTable] = []
     if probe.is_xlsx:
         sheets = read_xlsx_sheets(path)
         for name, sheet_rows in sheets.items():
-            table = _table(file, sheet_rows, name)
+            table = _table(file, sheet_rows, name, mapping=mapping)
             if table is not None:
                 tables.append(table)
         if not tables:  # forced --format (a mapping names the columns): settle for a loose header
             tables = [t for name, sheet_rows in sheets.items() if (t := _table(file, sheet_rows, name, loose=True)) is not None]
+        if not tables and mapping is not None:  # a mapping alone: the first row of each sheet
+            tables = [t for name, sheet_rows in sheets.items() if (t := _table(file, sheet_rows, name, mapping=mapping, first=True)) is not None]
         if not tables:
             raise _no_header(file)
         return tables
@@ -278,7 +326,7 @@ def read(probe: Probe) -> list[RawTable]:
     better = _best_separator(text[:65536])
     if better is not None and better != sep:
         rows = _split(text, better, file=file)
-    table = _table(file, rows, None, loose=True)
+    table = _table(file, rows, None, loose=True, mapping=mapping, first=mapping is not None)
     if table is None:
         raise _no_header(file)
     return [table]

@@ -62,6 +62,8 @@ class StationsImport:
         The layer now in the project.
     file
         The file as ``walktool.toml`` records it (relative to the project when it can be).
+    given
+        The file as the user named it.
     changes
         Settings set from the layer.
     kept
@@ -75,6 +77,7 @@ class StationsImport:
 
     layer: StationLayer
     file: str
+    given: str = ""
     changes: list[Change] = field(default_factory=list)
     kept: list[Change] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
@@ -86,7 +89,8 @@ class StationsImport:
         layer = self.layer
         with_lines = int(layer.stations["lines"].notna().sum()) if len(layer.stations) else 0
         return {
-            "file": self.file,
+            "file": self.given or self.file,
+            "recorded_as": self.file,
             "stations": len(layer.stations),
             "entrances": len(layer.entrances),
             "lines": len(layer.lines),
@@ -300,6 +304,7 @@ def import_stations(
     file = relative_path(path, project.root)
     layer.source = file
     settings, report = plan_settings(layer, project.settings, file, keep_settings=keep_settings, city=city, credit=credit)
+    report.given = str(path)
     placed = project.store.count("observations")
     save_stations(project, layer)
     project.save_settings(settings)
