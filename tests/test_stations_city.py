@@ -224,3 +224,12 @@ def test_headerless_table_that_is_not_gtfs_says_to_name_the_columns(tmp_path: Pa
     path.write_text("Rajiv Chowk,28.6328,77.2197\nKashmere Gate,28.6675,77.2284\n", encoding="utf-8")
     with pytest.raises(StationsError, match=r"header row is missing\. Add a first line naming the columns \(name, lat, lon"):
         read_stations_file(path)
+
+
+def test_stm_brings_the_packaged_network_back(project: Project, la_zip: Path) -> None:
+    import_stations(project, la_zip)
+    report = import_stations(project, "stm")
+    s = project.settings
+    assert (s.stations, s.timezone, s.city, s.study_area) == ("stm", "America/Montreal", "Montréal", MONTREAL_BOUNDS)
+    assert s.credit.startswith("Source: Société de transport de Montréal (STM)")
+    assert project.store.count("stations") == 68 and report.outside == 0

@@ -66,7 +66,7 @@ CreditOpt = Annotated[str | None, typer.Option("--credit", help="Credit line of 
 def import_(
     file: Annotated[
         Path,
-        typer.Argument(help="GTFS feed (.zip, its folder or its stops.txt), a CSV with name/lat/lon, or GeoJSON points."),
+        typer.Argument(help="GTFS feed (.zip, its folder or its stops.txt), a CSV with name/lat/lon, GeoJSON points, or stm (the STM network)."),
     ],
     keep_settings: KeepOpt = False,
     city: CityOpt = None,

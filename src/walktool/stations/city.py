@@ -191,15 +191,23 @@ def plan_settings(
     report = StationsImport(layer, file)
     feed = layer.feed
     wanted: dict[str, tuple[Any, str]] = {}
-    area = study_area_for(layer)
-    if area is not None:
-        wanted["study_area"] = (area, f"the stations' extent plus {MARGIN_M / 1000:g} km")
+    if layer.source == "stm":  # the packaged network: the island of Montréal, as a new project has
+        from walktool.project import MONTREAL_BOUNDS
+
+        area: tuple[float, float, float, float] | None = MONTREAL_BOUNDS
+        wanted["study_area"] = (area, "the island of Montréal (the STM network)")
+    else:
+        area = study_area_for(layer)
+        if area is not None:
+            wanted["study_area"] = (area, f"the stations' extent plus {MARGIN_M / 1000:g} km")
     tz = feed.timezone if feed else None
     if tz:
         wanted["timezone"] = (tz, "agency_timezone in agency.txt")
     guessed_city = False
     if city:
         wanted["city"] = (city, "given with --city")
+    elif layer.source == "stm":
+        wanted["city"] = ("Montréal", "the STM network")
     elif tz and city_from_timezone(tz):
         wanted["city"] = (city_from_timezone(tz), "the time zone's city (a guess)")
         guessed_city = True
@@ -244,7 +252,7 @@ def plan_settings(
         report.checks.append(
             "the stations file names no source to credit: give it with --credit 'Source: …' (maps and reports show it)"
         )
-    if area is not None and not keep_settings:
+    if area is not None and not keep_settings and layer.source != "stm":
         report.checks.append("the study area is the stations' extent plus 2 km: widen [study_area] if walks go farther")
     report.outside = outside_area(layer, new.study_area) if len(layer.stations) else 0
     if report.outside:
@@ -278,7 +286,8 @@ def import_stations(
     project
         The open project.
     path
-        A GTFS feed (zip, folder or stops.txt), a CSV of stations or GeoJSON points.
+        A GTFS feed (zip, folder or stops.txt), a CSV of stations or GeoJSON points;
+        ``stm`` (when no such file exists) brings the packaged STM network back.
     layer
         The layer already read from ``path`` (read here when None).
     keep_settings
@@ -297,11 +306,12 @@ def import_stations(
         When the file cannot be used (nothing is changed then).
     """
     from walktool.stations.files import read_stations_file
-    from walktool.stations.layer import save_stations
+    from walktool.stations.layer import builtin_stations, save_stations
 
     path = Path(path)
-    layer = layer if layer is not None else read_stations_file(path)
-    file = relative_path(path, project.root)
+    if layer is None:
+        layer = builtin_stations() if str(path) == "stm" and not path.exists() else read_stations_file(path)
+    file = "stm" if layer.source == "stm" else relative_path(path, project.root)
     layer.source = file
     settings, report = plan_settings(layer, project.settings, file, keep_settings=keep_settings, city=city, credit=credit)
     report.given = str(path)

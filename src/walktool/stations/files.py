@@ -47,7 +47,7 @@ def read_stations_file(path: str | Path) -> StationLayer:
     Parameters
     ----------
     path
-        A GTFS feed ``.zip``, its unzipped folder or its ``stops.txt`` (the feed's
+        ``stm`` (the packaged STM network), a GTFS feed ``.zip``, its unzipped folder or its ``stops.txt`` (the feed's
         other files beside it are read too: agency, routes, trips, stop times,
         shapes); a CSV with name / lat / lon columns (optional id and lines); or a
         GeoJSON of Point features with a ``name`` property.
@@ -67,6 +67,10 @@ def read_stations_file(path: str | Path) -> StationLayer:
     from walktool.stations import gtfs
 
     path = Path(path)
+    if str(path) == "stm" and not path.exists():
+        from walktool.stations.layer import builtin_stations
+
+        return builtin_stations()
     if path.is_dir():
         return gtfs.read_feed(gtfs.Feed.of_folder(path))
     if not path.is_file():
