@@ -18,7 +18,7 @@ import walktool
 from walktool.cli import app
 from walktool.columns import load_mapping
 from walktool.errors import SheetFormatError
-from walktool.normalize import _to_degrees
+from walktool.positions import to_degrees
 from walktool.project import Project
 from walktool.readers import detect_format
 from walktool.readers._base import Probe
@@ -109,7 +109,7 @@ def test_mapping_problems_are_listed_together(project: Project, tmp_path: Path) 
 def test_mtm8_conversion_matches_a_published_spvm_position() -> None:
     """SPVM's "Actes criminels" open data gives both X / Y (MTM zone 8) and LAT / LONG for each row."""
     row = pd.read_csv(DATA / "spvm_actes_criminels_2016.csv").iloc[0]
-    lat, lon = _to_degrees(pd.Series([row["X"]]), pd.Series([row["Y"]]), "EPSG:32188")
+    lat, lon = to_degrees(pd.Series([row["X"]]), pd.Series([row["Y"]]), "EPSG:32188")
     assert lat[0] == pytest.approx(row["LAT"], abs=1e-7)
     assert lon[0] == pytest.approx(row["LONG"], abs=1e-7)
 

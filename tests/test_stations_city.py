@@ -9,6 +9,7 @@ import json
 import shutil
 import tomllib
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import folium
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 import walktool
 from walktool.cli import app
 from walktool.errors import StationsError
-from walktool.project import MONTREAL_BOUNDS, Project
+from walktool.project import MONTREAL_BOUNDS, Project, Settings
 from walktool.stations import import_stations, read_stations_file, study_area_for
 
 LA = Path(__file__).parent / "data" / "gtfs_la_metro"
@@ -233,3 +234,19 @@ def test_stm_brings_the_packaged_network_back(project: Project, la_zip: Path) ->
     assert (s.stations, s.timezone, s.city, s.study_area) == ("stm", "America/Montreal", "Montréal", MONTREAL_BOUNDS)
     assert s.credit.startswith("Source: Société de transport de Montréal (STM)")
     assert project.store.count("stations") == 68 and report.outside == 0
+
+
+def test_a_layer_saved_without_the_settings_keeps_its_own_credit(project: Project, la_zip: Path) -> None:
+    from walktool.stations import save_stations
+
+    save_stations(project, read_stations_file(la_zip))  # the library call, walktool.toml untouched
+    assert walktool.load_stations(project).credit == LA_CREDIT
+    edited = project.settings
+    import_stations(project, la_zip)
+    project.save_settings(replace_credit(project, "Source: LA Metro, GTFS (developer.metro.net)"))
+    assert walktool.load_stations(project).credit == "Source: LA Metro, GTFS (developer.metro.net)"
+    assert edited.credit.startswith("Source: Société de transport de Montréal")
+
+
+def replace_credit(project: Project, credit: str) -> Settings:
+    return replace(project.settings, credit=credit)

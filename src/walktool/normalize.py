@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -41,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from walktool.columns import Mapping, Role, plan_columns
 from walktool.errors import Issue
+from walktool.positions import projected_positions, wkt_positions
 from walktool.protocol import PERCEPTION, Protocol
 from walktool.readers._base import submission_roots
 from walktool.textnorm import fold
@@ -300,9 +300,9 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     mapping = ctx.mapping
     converted: tuple[pd.Series, pd.Series] | None = None  # positions read in another CRS, in degrees
     if "wkt" in by_role:
-        converted = _wkt_positions(column("wkt").where(use_cols, ""), mapping.crs if mapping else None, col, rec["row"], sheet, by_role["wkt"])
+        converted = wkt_positions(column("wkt").where(use_cols, ""), mapping.crs if mapping else None, col, rec["row"], sheet, by_role["wkt"])
     elif mapping is not None and mapping.projected and "lat" in by_role and "lon" in by_role:
-        converted = _projected_positions(column("lon").where(use_cols, ""), column("lat").where(use_cols, ""), str(mapping.crs), col, rec["row"], sheet, by_role["lon"])
+        converted = projected_positions(column("lon").where(use_cols, ""), column("lat").where(use_cols, ""), str(mapping.crs), col, rec["row"], sheet, by_role["lon"])
     if converted is None and "lat" in by_role and "lon" in by_role:
         lat_raw = lat_raw.where(~use_cols, column("lat"))
         lon_raw = lon_raw.where(~use_cols, column("lon"))
@@ -850,91 +850,3 @@ def _nothing_understood(
         submissions=set(roots.astype(str)),
         no_answers=True,
     )
-
-
-# -- positions in another CRS ----------------------------------------------------------------
-_WKT_POINT = re.compile(
-    r"^\s*(?:SRID=(?P<srid>\d+)\s*;)?\s*POINT\s*(?:ZM|Z|M)?\s*\(\s*(?P<x>[-+]?[\d.]+(?:[eE][-+]?\d+)?)[\s,]+(?P<y>[-+]?[\d.]+(?:[eE][-+]?\d+)?)",
-    re.IGNORECASE,
-)
-
-
-def _number(text: str) -> float:
-    """A number as spreadsheets write it: ``302 145,5``, ``302145.5``, ``5,040,123.0``; NaN when not one."""
-    t = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if "," in t and "." in t:
-        t = t.replace(",", "")
-    elif t.count(",") == 1:
-        t = t.replace(",", ".")
-    try:
-        return float(t)
-    except ValueError:
-        return float("nan")
-
-
-def _to_degrees(x: pd.Series, y: pd.Series, crs: str) -> tuple[pd.Series, pd.Series]:
-    """Transform ``x`` / ``y`` (easting / northing, or lon / lat) from ``crs`` to WGS84 (lat, lon); NaN stays NaN."""
-    import numpy as np
-    import pandas as pd
-    from pyproj import Transformer
-
-    lat = pd.Series(np.nan, index=x.index)
-    lon = pd.Series(np.nan, index=x.index)
-    ok = x.notna() & y.notna()
-    if ok.any():
-        transformer = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-        lo, la = transformer.transform(x[ok].to_numpy(float), y[ok].to_numpy(float))
-        lo, la = np.asarray(lo, dtype=float), np.asarray(la, dtype=float)
-        good = np.isfinite(lo) & np.isfinite(la) & (np.abs(la) <= 90) & (np.abs(lo) <= 180)
-        lat[ok] = np.where(good, la, np.nan)
-        lon[ok] = np.where(good, lo, np.nan)
-    return lat, lon
-
-
-def _projected_positions(
-    x_text: pd.Series, y_text: pd.Series, crs: str, col: _Collector, rows: pd.Series, sheet: pd.Series, column: str
-) -> tuple[pd.Series, pd.Series]:
-    """Positions from x / y columns in the mapping's CRS, as (lat, lon) in degrees."""
-    x = x_text.map(lambda v: _number(v) if v else float("nan")).astype(float)
-    y = y_text.map(lambda v: _number(v) if v else float("nan")).astype(float)
-    lat, lon = _to_degrees(x, y, crs)
-    bad = (x_text.ne("") | y_text.ne("")) & lat.isna()
-    for idx in x_text.index[bad]:
-        col.add(
-            "bad-coordinates",
-            f"({x_text.at[idx]!r}, {y_text.at[idx]!r}) is not a position in {crs} (the mapping's crs): x and y must"
-            " be numbers in that system's units; the row is placed by its station",
-            "warning", rows.at[idx], sheet.at[idx], column, f"{x_text.at[idx]}, {y_text.at[idx]}",
-        )
-    return lat, lon
-
-
-def _wkt_positions(
-    text: pd.Series, crs: str | None, col: _Collector, rows: pd.Series, sheet: pd.Series, column: str
-) -> tuple[pd.Series, pd.Series]:
-    """Positions from a WKT / EWKT ``POINT`` column (in the mapping's crs, or the EWKT SRID, else WGS84)."""
-    import numpy as np
-    import pandas as pd
-
-    lat = pd.Series(np.nan, index=text.index)
-    lon = pd.Series(np.nan, index=text.index)
-    parts = text.str.extract(_WKT_POINT.pattern, flags=re.IGNORECASE)
-    x = parts["x"].map(lambda v: _number(v) if isinstance(v, str) else float("nan")).astype(float)
-    y = parts["y"].map(lambda v: _number(v) if isinstance(v, str) else float("nan")).astype(float)
-    srid = parts["srid"].where(parts["srid"].notna(), None)
-    systems = srid.map(lambda v: f"EPSG:{v}" if v and not crs else (crs or "EPSG:4326"))
-    for system in sorted(set(systems)):
-        mine = systems.eq(system) & x.notna()
-        if not mine.any():
-            continue
-        la, lo = _to_degrees(x[mine], y[mine], system)
-        lat[mine], lon[mine] = la, lo
-    filled = text.ne("") & ~text.str.strip().str.upper().str.endswith("EMPTY")
-    for idx in text.index[filled & lat.isna()]:
-        col.add(
-            "bad-coordinates",
-            f"{text.at[idx]!r} is not a WKT POINT walktool can place (e.g. 'POINT (-73.5673 45.5017)' in degrees,"
-            f" or in the mapping's crs); the row is placed by its station",
-            "warning", rows.at[idx], sheet.at[idx], column, text.at[idx],
-        )
-    return lat, lon

@@ -139,8 +139,7 @@ def not_importable(probe: Probe) -> SheetFormatError | None:
     ODK Central / Briefcase repeat file (a :class:`RepeatFileError` naming the main
     CSV beside it) or a KoboToolbox repeat sheet.
     """
-    from walktool.readers.kobo import repeat_sheet_error
-    from walktool.readers.odk import repeat_file_error
+    from walktool.readers.repeats import repeat_file_error, repeat_sheet_error
 
     if probe.is_dir:
         return None

@@ -31,7 +31,6 @@ from walktool.readers._base import (
     RESERVED,
     Probe,
     RawTable,
-    RepeatFileError,
     overflow_issues,
     read_text_rows,
     read_xlsx_sheets,
@@ -77,56 +76,9 @@ def _is_kobo_header(headers: Sequence[str]) -> bool:
     return "meta/instanceID" in hs and any(_GEO_SUFFIX.match(h) or "/" in h for h in hs - {"meta/instanceID"})
 
 
-def _is_repeat_sheet_header(headers: Sequence[str]) -> bool:
+def is_repeat_sheet_header(headers: Sequence[str]) -> bool:
     hs = {h.strip() for h in headers}
     return "_parent_index" in hs and ("_parent_table_name" in hs or "_index" in hs) and "_uuid" not in hs
-
-
-def repeat_sheet_error(probe: Probe) -> RepeatFileError | None:
-    """The error for a Kobo repeat sheet given without its main sheet (as CSV or a workbook of its own), or None.
-
-    It names the sheet it belongs to (``_parent_table_name``) and the repeat.
-    """
-    if probe.is_xlsx:
-        sheets = [(name, rows) for name, rows in probe.xlsx_head.items() if rows]
-        alone = bool(sheets) and all(_is_repeat_sheet_header([c.strip() for c in rows[0]]) for _, rows in sheets)
-        header, body, repeat = (sheets[0][1][0], sheets[0][1][1:], sheets[0][0]) if alone else ([], [], None)
-    else:
-        header = probe.csv_header
-        alone = bool(header) and _is_repeat_sheet_header(header)
-        body = []
-        repeat = None
-        if alone and probe.text:
-            from walktool.readers._base import first_row
-
-            lines = probe.text.splitlines()
-            body = [first_row(line) for line in lines[1:4] if line.strip()]
-    if not alone:
-        return None
-    names = [h.strip() for h in header]
-    parent = ""
-    if "_parent_table_name" in names:
-        col = names.index("_parent_table_name")
-        parent = next((cells[col].strip() for cells in body if len(cells) > col and cells[col].strip()), "")
-    group = repeat or _repeat_prefix(names)
-    what = "this is a repeat sheet of a KoboToolbox XLSX export"
-    if group:
-        what += f" (repeat {group!r}: one row per repeat"
-    else:
-        what += " (one row per repeat"
-    what += f", tied by _parent_index to the rows of sheet {parent!r})" if parent else ", tied by _parent_index to the main sheet)"
-    msg = (
-        f"{probe.path}: {what}; the main sheet{f' {parent!r}' if parent else ''}, which holds the submissions,"
-        " is not here. Import the whole XLSX export as KoboToolbox made it (main sheet and repeat sheets together);"
-        " a CSV export has no repeats"
-    )
-    return RepeatFileError(msg, format="kobo-xlsx")
-
-
-def _repeat_prefix(names: Sequence[str]) -> str | None:
-    """The repeat group a repeat sheet's question columns share (``stop/zone`` → ``stop``)."""
-    prefixes = {n.split("/", 1)[0] for n in names if "/" in n and not n.startswith("_")}
-    return prefixes.pop() if len(prefixes) == 1 else None
 
 
 def sniff_csv(probe: Probe) -> bool:

@@ -50,7 +50,6 @@ from walktool.readers._base import (
     RESERVED,
     Probe,
     RawTable,
-    RepeatFileError,
     decode_bytes,
     first_row,
     read_text_rows,
@@ -150,99 +149,6 @@ def is_repeat_header(header: list[str]) -> bool:
     """
     names = {h.strip().strip('"').upper() for h in header}
     return {"PARENT_KEY", "KEY"} <= names and "SUBMISSIONDATE" not in names
-
-
-def _main_csv_beside(path: Path) -> Path | None:
-    """The root CSV an export wrote next to a repeat file ``<root>-<repeat>.csv``, when there."""
-    stem = path.stem
-    while "-" in stem:
-        stem = stem.rsplit("-", 1)[0]
-        candidate = path.with_name(f"{stem}.csv")
-        if candidate != path and candidate.is_file():
-            return candidate
-    return None
-
-
-_REPEAT_STEP = re.compile(r"/([^/\[\]]+)\[\d+\]$")
-
-
-def repeat_group(key: str) -> str | None:
-    """The repeat a repeat row's KEY names: ``uuid:…/children/child[2]`` → ``child``.
-
-    >>> repeat_group("uuid:0a1b/children/child[2]")
-    'child'
-    >>> repeat_group("uuid:0a1b") is None
-    True
-    """
-    m = _REPEAT_STEP.search(key.strip())
-    return m.group(1) if m else None
-
-
-def _first_key(rows: list[list[str]], header: list[str]) -> str:
-    names = [h.strip().strip('"').upper() for h in header]
-    if "KEY" not in names:
-        return ""
-    col = names.index("KEY")
-    for cells in rows:
-        if len(cells) > col and cells[col].strip():
-            return cells[col].strip()
-    return ""
-
-
-def repeat_error(path: Path, header: list[str], rows: list[list[str]], *, sheet: str | None = None) -> RepeatFileError:
-    """The error for an ODK repeat table given on its own: what it is, which main file it belongs to, what to do."""
-    briefcase = any(h.strip().startswith("SET-OF-") for h in header)
-    tool = "ODK Briefcase" if briefcase else "ODK Central"
-    group = repeat_group(_first_key(rows, header))
-    main = _main_csv_beside(path) if sheet is None else None
-    if main is not None:
-        belongs = f"its main CSV is {main.name}, next to it"
-    elif sheet is None and "-" in path.stem:
-        belongs = (
-            f"its main CSV is the export's file named like {path.stem.rsplit('-', 1)[0]}.csv"
-            " (not found next to it)"
-        )
-    else:
-        belongs = "its main CSV is the export's file whose first column is SubmissionDate"
-    what = (
-        f"this is the repeat file of an {tool} export"
-        + (f" (repeat group {group!r}: one row per repeat, tied to its submission by PARENT_KEY)" if group else " (one row per repeat, tied to its submission by PARENT_KEY)")
-        + f"; it cannot be imported alone: {belongs}."
-    )
-    where = f"{path}" + (f", sheet {sheet!r}" if sheet else "")
-    todo = (
-        f" Import the main CSV ({main.name if main else 'with this file next to it'}), which brings its repeat files along"
-        if briefcase
-        else f" Import the main CSV{f' ({main.name})' if main else ''} with this file next to it, or the whole zip"
-    )
-    if sheet is not None:
-        todo = " Import the export's CSV files as ODK wrote them (or the zip): the main CSV brings its repeat files along"
-    return RepeatFileError(f"{where}: {what}{todo}", main=main, format="odk-briefcase" if briefcase else "odk-central")
-
-
-def repeat_file_error(probe: Probe) -> RepeatFileError | None:
-    """The error for an ODK repeat table given on its own (a CSV, or re-saved as a workbook), or None."""
-    if probe.zip_names:
-        return None
-    if probe.is_xlsx:
-        sheets = [(name, rows) for name, rows in probe.xlsx_head.items() if rows]
-        if sheets and all(is_repeat_header(rows[0]) for _, rows in sheets):
-            name, rows = sheets[0]
-            return repeat_error(probe.path, rows[0], rows[1:], sheet=name)
-        return None
-    if not is_repeat_header(probe.csv_header):
-        return None
-    text = probe.text or ""
-    rows = [cells for _, cells in split_rows_quietly(text)]
-    return repeat_error(probe.path, probe.csv_header, rows[1:6])
-
-
-def split_rows_quietly(text: str) -> list[tuple[int, list[str]]]:
-    """The first rows of a file's head (a broken last line is dropped)."""
-    try:
-        return split_rows(text, "", sniff_separator(text))[:6]
-    except SheetFormatError:
-        return []
 
 
 def sniff_central(probe: Probe) -> bool:

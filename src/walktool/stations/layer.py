@@ -173,17 +173,21 @@ def save_stations(project: Project, layer: StationLayer) -> None:
 def load_stations(project: Project) -> StationLayer:
     """Read the project's stations layer from its store.
 
-    The credit is the project's ``credit`` setting when it has one (``walktool.toml``),
-    else the one stored with the layer.
+    The credit is the project's ``credit`` setting (``walktool.toml``) when it has one
+    for this layer (its ``stations`` setting names the stored layer's source), else the
+    one stored with the layer.
     """
     store = project.store
-    credit = project.settings.credit or store.get_meta("stations_credit") or ""
+    source = store.get_meta("stations_source") or ""
+    credit = store.get_meta("stations_credit") or ""
+    if project.settings.credit and project.settings.stations == source:
+        credit = project.settings.credit
     timezone = store.get_meta("stations_timezone") or None
     return StationLayer(
         store.read("stations")[STATION_COLUMNS],
         store.read("entrances")[ENTRANCE_COLUMNS],
         store.read("lines")[LINE_COLUMNS],
-        source=store.get_meta("stations_source") or "",
+        source=source,
         credit=credit,
         feed=FeedInfo(timezone=timezone, timezones=[timezone] if timezone else []) if timezone else None,
     )
