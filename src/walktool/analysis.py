@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import WalktoolError
+from walktool.walks import walk_keys
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,9 +91,10 @@ def load_observations(project: Project, campaign: str | None = None, *, rescored
 
     With ``rescored`` (the default) every stored answer is scored again with the
     project's current protocol (:func:`rescore`), so a changed scoring rule applies
-    at once, without re-importing.  ``walk_key`` is added: the walk id, else the
-    local date of the observation (a group's visit on one day), so findings tables
-    without walk ids still count walks.
+    at once, without re-importing.  ``walk_key`` is added: the walk the sheet named,
+    else the group that walked together (:mod:`walktool.walks`: campaign, date and
+    submissions within two hours of one another, never day / night), so findings
+    tables without walk ids still count walks.
     """
     import pandas as pd
 
@@ -115,9 +117,7 @@ def _typed(obs: pd.DataFrame) -> pd.DataFrame:
     for col in ("is_na", "is_problem"):
         if col in obs:
             obs[col] = obs[col].fillna(0).astype(bool)
-    day = obs["local_time"].astype("string").str.slice(0, 10) if "local_time" in obs else pd.Series(pd.NA, index=obs.index)
-    walk = obs["walk_id"] if "walk_id" in obs else pd.Series(None, index=obs.index, dtype=object)
-    obs["walk_key"] = walk.where(walk.notna(), "day:" + day.fillna("unknown")).astype(object)
+    obs["walk_key"] = walk_keys(obs) if len(obs) else pd.Series(dtype=object)
     return obs
 
 

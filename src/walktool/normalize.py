@@ -436,7 +436,6 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         u_bad.append([(v, cn) for _, v, cn in bad_u])
     u_utc = [d.astimezone(utc_zone).isoformat(timespec="seconds").replace("+00:00", "Z") if d is not None else None for d in u_when]
     u_local = [d.astimezone(tz).isoformat(timespec="seconds") if d is not None else None for d in u_when]
-    u_date = [d.astimezone(tz).date().isoformat() if d is not None else "" for d in u_when]
 
     def per_record(values: list[Any], dtype: Any = object) -> pd.Series:
         arr = np.empty(len(values), dtype=dtype)
@@ -479,11 +478,10 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     rec["participant"] = who.map(lambda v: pseudo.get(v)).astype(object)
     walk = column("walk")
     campaign = column("campaign")
-    local_date = per_record(u_date)
     rec["walk_id"] = (
         pd.Series(ctx.walk_id, index=frame.index, dtype=object)
         if ctx.walk_id
-        else walk.where(walk.ne(""), (local_date + "-" + period.fillna("")).where(local_date.ne(""), None))
+        else walk.where(walk.ne(""), None)  # no walk named: derived when loaded (walktool.walks), never invented here
     )
     rec["campaign"] = ctx.campaign if ctx.campaign else campaign.where(campaign.ne(""), "default")
     rec["comment"] = column("comment")
