@@ -69,3 +69,13 @@ def _write_csv(path: Path, rows: list[list[str]], *, sep: str = ",", encoding: s
 def write_csv() -> Callable[..., Path]:
     """``write_csv(path, rows, sep=",", encoding="utf-8")``: write a CSV in a chosen encoding, return its path."""
     return _write_csv
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the figures tests measured (e.g. the calibration of compare) in the closing note."""
+    from _notes import NOTES
+
+    if NOTES:
+        terminalreporter.section("measured by the tests")
+        for line in NOTES:
+            terminalreporter.write_line(line)

@@ -24,17 +24,29 @@ def compare_(
     after: Annotated[str, typer.Option("--after", help="The later campaign.", show_default=False)],
     out: Annotated[Path | None, typer.Option("--out", help="Also write an Excel workbook of the comparison.")] = None,
     map_out: Annotated[Path | None, typer.Option("--map", help="Also write a map of the score changes (HTML).")] = None,
+    unit: Annotated[str, typer.Option("--unit", help="Independent unit resampled: walk (a walk's visit of a station) or stop (walk × station × zone).")] = "walk",
+    adjust: Annotated[str, typer.Option("--adjust", help="Correction across the stations tested: holm (family-wise), bh (false discovery rate) or none.")] = "holm",
     lang: LangOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Change between two campaigns: station scores before / after, and findings new, persistent, resolved."""
-    from walktool.compare import compare, write_compare_map, write_compare_workbook
+    """Change between two campaigns: station scores before / after with a 95 % interval and a test on whole walks, and findings new, persistent, resolved."""
+    from walktool.compare import (
+        ADJUST_METHODS,
+        UNITS,
+        compare,
+        write_compare_map,
+        write_compare_workbook,
+    )
     from walktool.project import open_project
 
     lang = check_lang(lang)
+    if unit not in UNITS:
+        raise typer.BadParameter(f"{unit!r}; use one of {', '.join(UNITS)}", param_hint="--unit")
+    if adjust not in ADJUST_METHODS:
+        raise typer.BadParameter(f"{adjust!r}; use one of {', '.join(ADJUST_METHODS)}", param_hint="--adjust")
     with open_project(project) as proj:
-        result = compare(proj, before, after)
+        result = compare(proj, before, after, unit=unit, adjust=adjust)
         language = lang or proj.settings.language
         written = []
         if out is not None:
@@ -49,8 +61,22 @@ def compare_(
         out_console().print(f"Written: {path}")
 
 
+_REASON_WORDS = {
+    "too-few-walks": "too few walks on a side for any test to reach p ≤ 0.05",
+    "too-few-stops": "too few stop visits on a side for any test to reach p ≤ 0.05",
+    "not-walked-before": "not walked in the earlier campaign",
+    "not-walked-after": "not walked in the later campaign",
+    "not-scored-before": "no scored answer in the earlier campaign",
+    "not-scored-after": "no scored answer in the later campaign",
+}
+
+
 def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
+
+
+def _p(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
 
 
 def _render_compare(result: Any) -> None:
@@ -58,20 +84,48 @@ def _render_compare(result: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from walktool.compare.labels import adjust_name
+
     console = out_console()
-    table = Table(title=f"{result.before} → {result.after} (0–100)", box=box.SIMPLE_HEAD)
-    for col, justify in (("station", "left"), ("before", "right"), ("after", "right"), ("Δ", "right"), ("p", "right")):
-        table.add_column(col, justify=justify)  # type: ignore[arg-type]
+    method = result.method
+    unit = method["unit"]
+    adjusted = f"p {adjust_name(method['adjust'], 'en')}" if method["adjust"] != "none" else "p adj."
+    table = Table(title=f"{result.before} → {result.after} (0–100)", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+    columns = (("station", "left"), ("before", "right"), ("after", "right"), ("Δ", "right"), ("95 % CI", "right"),
+               ("p", "right"), (adjusted, "right"), (f"{unit}s", "right"), ("change?", "left"))
+    for col, justify in columns:
+        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    reasons: dict[str, list[str]] = {}
     for s in result.stations:
         delta = s["delta"]
-        shown = "–" if delta is None else f"[{'green' if delta > 0 else 'red' if delta < 0 else 'white'}]{delta:+.1f}{' *' if s['significant'] else ''}[/]"
-        table.add_row(escape(str(s["name"])), _fmt(s["before"]), _fmt(s["after"]), shown, "–" if s["p_value"] is None else f"{s['p_value']:.3f}")
+        shown = "–" if delta is None else f"[{'green' if delta > 0 else 'red' if delta < 0 else 'white'}]{delta:+.1f}[/]"
+        if s["significant"] is None:
+            verdict = "[yellow]cannot tell[/]"
+            reasons.setdefault(s["reason"], []).append(str(s["name"]))
+        else:
+            verdict = "[bold]yes[/]" if s["significant"] else "no"
+        ci = "–" if s["ci"] is None else f"{s['ci'][0]:+.1f}…{s['ci'][1]:+.1f}"
+        table.add_row(escape(str(s["name"])), _fmt(s["before"]), _fmt(s["after"]), shown, ci,
+                      _p(s["p"]), _p(s["p_adjusted"]), f"{s['n_before']}/{s['n_after']}", verdict)
     console.print(table)
     counts = {k: len(v) for k, v in result.findings.items()}
     console.print(
         f"Findings: {counts['new']} new, {counts['persistent']} persistent, {counts['resolved']} resolved,"
-        f" {counts['unverified']} not revisited. * = significant (permutation test, p < 0.05)."
+        f" {counts['unverified']} not revisited."
     )
+    console.print(
+        f"Test: permutation of whole {unit}s between the campaigns (two-sided), 95 % CI by cluster bootstrap;"
+        f" {adjust_name(method['adjust'], 'en')} across the {method['stations_tested']} stations that can be tested;"
+        f" change = adjusted p ≤ {method['alpha']}. \"cannot tell\": not walked or scored on both sides, or too few {unit}s"
+        f" for any test to reach p ≤ {method['alpha']} (e.g. 3 a side)."
+    )
+    for code, names in reasons.items():
+        console.print(f"cannot tell, {_REASON_WORDS.get(code, code)}: {escape(', '.join(names))}")
+    left = result.items.get("left_out", [])
+    if left:
+        console.print("Items left out (not in both checklists or not answered in both): " + ", ".join(f"{x['item']} ({x['reason']})" for x in left))
+    for w in result.warnings:
+        console.print(f"[yellow]{escape(w['message'])}[/]")
 
 
 @handle_errors
@@ -80,7 +134,7 @@ def agreement_(
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Inter-rater agreement between participants of the same walk (percent agreement, Fleiss' κ)."""
+    """Inter-rater agreement between participants of the same walk: Krippendorff's α per item (Fleiss' κ for yes/no items) and ICC per principle, with 95 % intervals."""
     from walktool.agreement import agreement
     from walktool.project import open_project
 
@@ -89,6 +143,18 @@ def agreement_(
     if as_json:
         print_json(result.to_dict())
         return
+    _render_agreement(result)
+
+
+def _interval(value: float | None, ci: list[float] | None, *, two_lines: bool = False) -> str:
+    if value is None:
+        return "–"
+    if ci is None:
+        return f"{value:.2f}"
+    return f"{value:.2f}\n{ci[0]:.2f}–{ci[1]:.2f}" if two_lines else f"{value:.2f} ({ci[0]:.2f}–{ci[1]:.2f})"
+
+
+def _render_agreement(result: Any) -> None:
     from rich import box
     from rich.table import Table
 
@@ -96,14 +162,26 @@ def agreement_(
     if not result.overall["subjects"]:
         console.print("No item was rated by two participants at the same stop of the same walk: nothing to compare.")
         return
-    table = Table(title=f"Agreement, campaign {result.campaign}", box=box.SIMPLE_HEAD)
-    for col in ("item", "subjects", "agreement", "κ", "reading"):
-        table.add_column(col, justify="left" if col in ("item", "reading") else "right")
+    table = Table(title=f"Agreement, campaign {result.campaign}", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+    for col in ("item", "scale", "raters\nsubj.", "agree", "α\n(95 % CI)", "κ\n(95 % CI)", "reading"):
+        table.add_column(col, justify="left" if col in ("item", "scale", "reading") else "right", no_wrap=col in ("item", "scale"),
+                         min_width=9 if "CI" in col else 11 if col == "reading" else None, overflow="fold")
     for r in result.items:
-        table.add_row(r["item"], str(r["subjects"]), f"{r['agreement']:.0%}", "–" if r["kappa"] is None else f"{r['kappa']:.2f}", r["level"] or "all answers alike")
+        reading = r["level"] or {"all-answers-alike": "all answers alike", "too-few-subjects": "too few subjects"}.get(r["reason"] or "", "–")
+        table.add_row(r["item"], r["scale"][:3], f"{r['raters']}/{r['subjects']}", f"{r['agreement']:.0%}",
+                      _interval(r["value"], r["ci"], two_lines=True), _interval(r["kappa"], r["kappa_ci"], two_lines=True), reading)
     console.print(table)
+    principles = Table(title="Principle scores: ICC(2,1), two-way random, absolute agreement", box=box.SIMPLE_HEAD)
+    for col in ("principle", "raters", "stops", "walks", "ICC (95 % CI)", "note"):
+        principles.add_column(col, justify="left" if col in ("principle", "note") else "right")
+    for p in result.principles:
+        principles.add_row(p["principle"], str(p["raters"]), str(p["subjects"]), str(p["walks"]), _interval(p["icc"], p["ci"]), p["reason"] or "")
+    console.print(principles)
     o = result.overall
-    console.print(f"Overall: {o['subjects']} subjects, agreement {o['agreement']:.0%}, κ = {o['kappa'] if o['kappa'] is not None else '–'} ({o['level'] or 'n/a'})")
+    if o["alpha_median"] is not None:
+        lo, hi = o["alpha_range"]
+        console.print(f"Overall: {o['items_with_alpha']} items, {o['subjects']} subjects, {o['raters']} raters; median item α = {o['alpha_median']:.2f} (range {lo:.2f}–{hi:.2f}); pairs agreeing {o['agreement']:.0%}.")
+    console.print("α at each item's level (nominal yes/no, ordinal 0–3, interval counts and distances), 95 % intervals by bootstrap over subjects; readings (Landis & Koch) are conventions, shown only with an interval.")
 
 
 @handle_errors
