@@ -184,3 +184,12 @@ def test_unit_stop(project: Project, tmp_path: Path, write_csv: WriteCsv) -> Non
     assert stop["p"] == pytest.approx(1 / comb(9, 4), abs=1e-4) and stop["significant"] is True
     with pytest.raises(AnalysisError, match="--unit"):
         compare(project, "2023", "2024", unit="participant")
+
+
+def test_calibration_rates_carry_clopper_pearson_intervals() -> None:
+    from statsmodels.stats.proportion import proportion_confint
+
+    from walktool.compare.calibration import Rate
+
+    for count, tries in ((51, 1200), (0, 300), (14, 300), (300, 300)):
+        assert Rate.of(count, tries).ci == pytest.approx(proportion_confint(count, tries, method="beta"))

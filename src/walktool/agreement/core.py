@@ -202,8 +202,10 @@ def principle_icc(rows: pd.DataFrame, protocol: Protocol, key: str, *, resamples
     result = icc_of(ratings, resamples=resamples, seed=seed_for(key, seed=seed), min_walks=MIN_WALKS_FOR_ICC_CI) if len(ratings) else None
     principle = protocol.principle(key)
     reason = None
-    if result is None or result.icc is None:
-        reason = "no-complete-walk" if result is None or not result.walks else "no-variation"
+    if result is None:
+        reason = "not-rated"
+    elif result.icc is None:
+        reason = "no-complete-walk" if not result.walks else "no-variation"
     elif result.ci is None:
         reason = "too-few-walks"
     return {

@@ -30,7 +30,11 @@ def compare_(
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Change between two campaigns: station scores before / after with a 95 % interval and a test on whole walks, and findings new, persistent, resolved."""
+    """Change between two campaigns: station scores before / after, and findings new, persistent, resolved.
+
+    Each change comes with its 95 % interval and a permutation test on whole walks (or
+    stop visits), corrected across stations; "cannot tell" when there are too few walks.
+    """
     from walktool.compare import (
         ADJUST_METHODS,
         UNITS,
@@ -75,6 +79,11 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f}"
 
 
+def _signed(value: float) -> str:
+    shown = f"{value:+.1f}"
+    return "0.0" if shown in ("+0.0", "-0.0") else shown
+
+
 def _p(value: float | None) -> str:
     return "–" if value is None else f"{value:.3f}"
 
@@ -94,7 +103,7 @@ def _render_compare(result: Any) -> None:
     columns = (("station", "left"), ("before", "right"), ("after", "right"), ("Δ", "right"), ("95 % CI", "right"),
                ("p", "right"), (adjusted, "right"), (f"{unit}s", "right"), ("change?", "left"))
     for col, justify in columns:
-        table.add_column(col, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        table.add_column(col, justify=justify, no_wrap=col != "change?", min_width=6 if col == "change?" else None)  # type: ignore[arg-type]
     reasons: dict[str, list[str]] = {}
     for s in result.stations:
         delta = s["delta"]
@@ -104,7 +113,7 @@ def _render_compare(result: Any) -> None:
             reasons.setdefault(s["reason"], []).append(str(s["name"]))
         else:
             verdict = "[bold]yes[/]" if s["significant"] else "no"
-        ci = "–" if s["ci"] is None else f"{s['ci'][0]:+.1f}…{s['ci'][1]:+.1f}"
+        ci = "–" if s["ci"] is None else f"{_signed(s['ci'][0])}…{_signed(s['ci'][1])}"
         table.add_row(escape(str(s["name"])), _fmt(s["before"]), _fmt(s["after"]), shown, ci,
                       _p(s["p"]), _p(s["p_adjusted"]), f"{s['n_before']}/{s['n_after']}", verdict)
     console.print(table)
@@ -134,7 +143,11 @@ def agreement_(
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Inter-rater agreement between participants of the same walk: Krippendorff's α per item (Fleiss' κ for yes/no items) and ICC per principle, with 95 % intervals."""
+    """Inter-rater agreement between participants of the same walk (α, κ, ICC with 95 % intervals).
+
+    Per item Krippendorff's α at the item's level (nominal, ordinal 0–3, interval) and
+    Fleiss' κ for nominal items; per principle ICC(2,1); overall the median item α.
+    """
     from walktool.agreement import agreement
     from walktool.project import open_project
 

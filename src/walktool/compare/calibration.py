@@ -54,6 +54,9 @@ class Design:
     """Items of each principle used (the first ones of the checklist): fewer is faster."""
     change: float = 0.0
     """True change (score points) at station 0 in the later campaign."""
+    walk_effect: float = 0.0
+    """Spread (sd) of a shift of every ``p`` shared by the zones of one walk's visit (the
+    evening, the crowd): 0 keeps zones independent; above 0 stop visits of a walk are not."""
 
 
 @dataclass
@@ -69,10 +72,11 @@ class Rate:
     def of(cls, count: int, tries: int) -> Rate:
         if not tries:
             return cls(count, tries, None, None)
-        from statsmodels.stats.proportion import proportion_confint
+        from scipy.special import betaincinv  # Clopper–Pearson: quantiles of the beta distribution
 
-        lo, hi = proportion_confint(count, tries, alpha=0.05, method="beta")
-        return cls(count, tries, count / tries, (float(lo), float(hi)))
+        lo = float(betaincinv(count, tries - count + 1, 0.025)) if count else 0.0
+        hi = float(betaincinv(count + 1, tries - count, 0.975)) if count < tries else 1.0
+        return cls(count, tries, count / tries, (lo, hi))
 
     def __str__(self) -> str:
         if self.rate is None or self.ci is None:
@@ -113,7 +117,8 @@ class Calibration:
         d = self.design
         out = [
             f"unit={self.unit}, {self.reps} campaign pairs × {d.stations} stations, walks {d.walks[0]}+{d.walks[1]},"
-            f" {d.zones} zones, {d.raters[0]}–{d.raters[1]} raters, misreading {d.misread[0]:.0%}–{d.misread[1]:.0%},"
+            f" {d.zones} zones, {d.raters[0]}–{d.raters[1]} raters, misreading {d.misread[0]:.0%}–{d.misread[1]:.0%}"
+            f"{f', shared evening sd {d.walk_effect:g}' if d.walk_effect else ''},"
             f" κ(yes/no) = {self.kappa:.2f}" if self.kappa is not None else f"unit={self.unit}, {self.reps} pairs",
             f"station tests: {self.tested} (cannot tell: {self.cannot_tell})",
             f"false-positive rate (raw p ≤ {ALPHA}): {self.false_positive}",
@@ -157,8 +162,11 @@ def simulate_campaigns(protocol: Protocol, design: Design, reps: int, *, seed: i
         n_raters = rng.integers(design.raters[0], design.raters[1] + 1, size=(reps, n_walks))
         # truth per pair × walk × station-of-pair × zone × item
         p_walk = np.repeat(p.reshape(reps, 1, design.stations, design.zones, n_items), n_walks, axis=1)
+        if design.walk_effect:
+            p_walk = p_walk + rng.normal(0, design.walk_effect, size=(reps, n_walks, design.stations, 1, 1))
         bad = rng.random(p_walk.shape) < p_walk
-        level = 3 - rng.binomial(3, np.clip(p_walk, 0, 1))
+        p_walk = np.clip(p_walk, 0, 1)
+        level = 3 - rng.binomial(3, p_walk)
         truth = np.where(ordinal, level, np.where(bad, 0, 3))  # yes/no items: 0 (problem) or 3
         # one row per participant of every walk
         walk_of = np.repeat(np.arange(reps * n_walks), n_raters.ravel())
@@ -286,3 +294,29 @@ def calibrate(
         ci_coverage=coverage,
         kappa=kappa,
     )
+
+
+def main() -> None:  # pragma: no cover - the figures of docs/scoring.md §7
+    """Print the calibration figures quoted in docs/scoring.md (``python -m walktool.compare.calibration``)."""
+    from walktool.protocol import default_protocol_path, load_protocol
+
+    protocol = load_protocol(default_protocol_path())
+    runs: list[tuple[str, Design, int, dict[str, Any]]] = [
+        ("no change, 6 walks a side, with intervals", Design(), 500, {"resamples": 1_000}),
+        ("+15 at one station, 6 walks a side", Design(change=15), 300, {}),
+        ("+15 at one station, 4 walks a side", Design(walks=(4, 4), change=15), 300, {}),
+        ("+15 at one station, 10 walks a side", Design(walks=(10, 10), change=15), 200, {}),
+        ("no change, stop visits as the unit", Design(), 200, {"unit": "stop", "permutations": 999}),
+        ("no change, a walk's zones share the evening (sd 0.10), stop visits as the unit", Design(walk_effect=0.1), 200, {"unit": "stop", "permutations": 999}),
+        ("no change, a walk's zones share the evening (sd 0.10), walks as the unit", Design(walk_effect=0.1), 200, {}),
+        ("3 walks a side", Design(walks=(3, 3), change=15), 50, {}),
+    ]
+    for title, design, reps, options in runs:
+        result = calibrate(protocol, design, reps, **options)
+        print(f"## {title}")
+        for line in result.lines():
+            print(f"  {line}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

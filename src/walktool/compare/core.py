@@ -8,8 +8,10 @@ docs/scoring.md §7 explains the method to a reader; in short:
 * ``delta`` = after − before of the station score exactly as the summary computes it
   (item means → principle means × 100 → equal-weight mean), on the items both
   campaigns' checklist versions have and both campaigns answered;
-* ``ci``: 95 % percentile cluster bootstrap of ``delta``, units resampled with
-  replacement within each campaign (none with fewer than 3 units a side);
+* ``ci``: 95 % cluster-bootstrap interval of ``delta``, units resampled with
+  replacement within each campaign, as an expanded percentile interval (Hesterberg
+  2015: the small-sample correction that brings its coverage to 95 %); none with
+  fewer than 3 units a side;
 * ``p``: two-sided permutation test of ``delta``, whole units shuffled between the
   campaigns; every split is enumerated when there are at most 20,000, else 9,999 seeded
   random splits, so the figures are the same on every run;
@@ -199,7 +201,7 @@ def station_changes(
         "test": "two-sided permutation of whole units between the campaigns",
         "exact_up_to": EXACT_LIMIT,
         "permutations": permutations,
-        "ci": "95 % percentile bootstrap, units resampled within each campaign",
+        "ci": "95 % expanded percentile cluster bootstrap (Hesterberg 2015), units resampled within each campaign",
         "ci_min_units": MIN_UNITS_FOR_CI,
         "resamples": resamples,
         "adjust": adjust_method,

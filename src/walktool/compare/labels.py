@@ -131,10 +131,10 @@ def method_lines(method: dict[str, Any], items: dict[str, Any], lang: str) -> li
          f"permutation bilatérale d'unités entières entre les campagnes (toutes les répartitions jusqu'à {method.get('exact_up_to')}, sinon {method.get('permutations')} tirées au hasard, graine {method.get('seed')})" if fr
          else f"two-sided permutation of whole units between the campaigns (every split up to {method.get('exact_up_to')}, else {method.get('permutations')} random ones, seed {method.get('seed')})"),
         ("Intervalle" if fr else "Interval",
-         f"IC 95 % par bootstrap percentile, unités tirées avec remise dans chaque campagne ({method.get('resamples')} tirages; aucun sous {method.get('ci_min_units')} unités d'un côté)" if fr
-         else f"95 % percentile bootstrap, units resampled within each campaign ({method.get('resamples')} resamples; none below {method.get('ci_min_units')} units a side)"),
+         f"IC 95 % par bootstrap percentile élargi (Hesterberg 2015), unités tirées avec remise dans chaque campagne ({method.get('resamples')} tirages; aucun sous {method.get('ci_min_units')} unités d'un côté)" if fr
+         else f"95 % expanded percentile bootstrap (Hesterberg 2015), units resampled within each campaign ({method.get('resamples')} resamples; none below {method.get('ci_min_units')} units a side)"),
         ("Correction",
-         f"{adjust_name(adjust, lang)} sur les {method.get('stations_tested')} stations testables (et, à part, les {method.get('principles_tested')} principes testables); significatif = p ajusté ≤ {method.get('alpha')}" if fr
+         f"{adjust_name(adjust, lang)} sur les {method.get('stations_tested')} stations testables (et, à part, les {method.get('principles_tested')} principes testables); significatif = p ajusté ≤ {str(method.get('alpha')).replace('.', ',')}" if fr
          else f"{adjust_name(adjust, lang)} across the {method.get('stations_tested')} stations that can be tested (and, apart, the {method.get('principles_tested')} principles); significant = adjusted p ≤ {method.get('alpha')}"),
         (text("cannot_tell", lang).capitalize(),
          "la station n'a pas été parcourue ou notée des deux côtés, ou elle a trop peu d'unités pour qu'un test puisse atteindre p ≤ 0,05 (p. ex. 3 marches de chaque côté : p ≥ 0,10)" if fr

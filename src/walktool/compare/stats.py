@@ -17,6 +17,7 @@ weight matrix (resamples × units): permutations are 0/1 rows (which units are
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -180,19 +181,41 @@ def one_blas_thread() -> Any:
     return _thread_pools().limit(limits=1, user_api="blas")
 
 
-def _percentile_ci(deltas: np.ndarray, resamples: int) -> list[tuple[float, float] | None]:
-    """Percentile interval of every column of ``deltas`` (resamples × k); None where too few are defined."""
-    import numpy as np
+def _expanded_percentile_ci(observed_b: np.ndarray, observed_a: np.ndarray, boot_b: np.ndarray, boot_a: np.ndarray,
+                            sizes: list[tuple[int, int]]) -> list[tuple[float, float] | None]:
+    """Expanded percentile intervals (Hesterberg 2015) of after − before, one per column.
 
-    tail = (1 - CI_LEVEL) / 2 * 100
-    out: list[tuple[float, float] | None] = []
-    for col in deltas.T:
-        col = col[~np.isnan(col)]
-        if len(col) < resamples // 2:
-            out.append(None)
-            continue
-        lo, hi = np.percentile(col, [tail, 100 - tail])
-        out.append((float(lo), float(hi)))
+    Resampling ``n`` units shrinks their spread by ``(n − 1) / n``, and with few units the
+    normal tails are too short: each side's resampled scores are spread back by
+    ``√(n / (n − 1))`` around the observed one, and the tails cut where the normal's
+    would match Student's t with ``n_before + n_after − 2`` degrees of freedom.  With 6
+    walks a side this brings the interval from 88 % to 95 % coverage (docs/scoring.md §7).
+    """
+    import numpy as np
+    from scipy.special import ndtr, stdtrit
+
+    out: list[tuple[float, float] | None] = [None] * len(sizes)
+    groups: dict[tuple[int, int], list[int]] = {}
+    for k, (nb, na) in enumerate(sizes):
+        if nb >= MIN_UNITS_FOR_CI and na >= MIN_UNITS_FOR_CI and not np.isnan(observed_b[k]) and not np.isnan(observed_a[k]):
+            groups.setdefault((int(nb), int(na)), []).append(k)
+    for (nb, na), cols in groups.items():  # columns with the same units: one vectorised pass
+        ob, oa = observed_b[cols], observed_a[cols]
+        eb = ob + np.sqrt(nb / (nb - 1)) * (boot_b[:, cols] - ob)
+        ea = oa + np.sqrt(na / (na - 1)) * (boot_a[:, cols] - oa)
+        deltas = ea - eb
+        tail = float(ndtr(stdtrit(nb + na - 2, (1 - CI_LEVEL) / 2)))
+        defined = (~np.isnan(deltas)).sum(axis=0)
+        cut = [tail * 100, 100 - tail * 100]
+        if defined.all():
+            lo, hi = np.percentile(deltas, cut, axis=0)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN column: no interval
+                lo, hi = np.nanpercentile(deltas, cut, axis=0)
+        for j, k in enumerate(cols):
+            if defined[j] >= len(boot_b) // 2:
+                out[k] = (float(lo[j]), float(hi[j]))
     return out
 
 
@@ -248,11 +271,8 @@ def compare_units(
         w_b[:, ~after] = rng.multinomial(nb, np.full(nb, 1 / nb), size=resamples)
         w_a[:, after] = rng.multinomial(na, np.full(na, 1 / na), size=resamples)
         bpb, bsb, bpa, bsa = _sides(table, w_a, w_b)
-        boot = np.column_stack([bsa - bsb, bpa - bpb])
-        cis = _percentile_ci(boot, resamples)
-        for k, (b_k, a_k) in enumerate(sizes):  # a principle needs its own units for an interval
-            if b_k < MIN_UNITS_FOR_CI or a_k < MIN_UNITS_FOR_CI:
-                cis[k] = None
+        # columns: the station, then each principle (with its own units on each side)
+        cis = _expanded_percentile_ci(befores, afters, np.column_stack([bsb, bpb]), np.column_stack([bsa, bpa]), sizes)
     if nb >= 1 and na >= 1:
         # permutations: row r says which units are "after" in split r (in table order)
         labels, exact = _labels(nb, na, rng, permutations)
