@@ -189,7 +189,7 @@ def _expanded_percentile_ci(observed_b: np.ndarray, observed_a: np.ndarray, boot
     normal tails are too short: each side's resampled scores are spread back by
     ``√(n / (n − 1))`` around the observed one, and the tails cut where the normal's
     would match Student's t with ``n_before + n_after − 2`` degrees of freedom.  With 6
-    walks a side this brings the interval from 88 % to 95 % coverage (docs/scoring.md §7).
+    walks a side this brings the coverage from 89.5 % to 94 % (docs/scoring.md §7).
     """
     import numpy as np
     from scipy.special import ndtr, stdtrit
