@@ -96,3 +96,19 @@ def test_walk_ids_invented_by_the_previous_release_are_ignored(project: Project,
 def test_walk_keys_without_times_or_columns() -> None:
     frame = pd.DataFrame({"campaign": ["c", "c", None], "observed_at": [None, "2024-01-01T15:00:00Z", None], "local_time": [None, "2024-01-01T10:00:00-05:00", None]})
     assert walk_keys(frame).tolist() == ["c:undated", "c:2024-01-01 10:00", "default:undated"]
+
+
+def test_dates_without_times_make_one_walk_a_day() -> None:
+    # a facilitator's table with dates only: stored at noon, no period derived
+    frame = pd.DataFrame(
+        {
+            "campaign": ["c"] * 3,
+            "walk_id": [None] * 3,
+            "period": [None] * 3,
+            "observed_at": ["2024-01-01T17:00:00Z", "2024-01-01T17:00:00Z", "2024-01-02T17:00:00Z"],
+            "local_time": ["2024-01-01T12:00:00-05:00", "2024-01-01T12:00:00-05:00", "2024-01-02T12:00:00-05:00"],
+        }
+    )
+    assert walk_keys(frame).tolist() == ["c:2024-01-01 untimed", "c:2024-01-01 untimed", "c:2024-01-02 untimed"]
+    frame["walk_id"] = ["W1", None, None]  # the day's only walk is named: the others of that day join it
+    assert walk_keys(frame).tolist() == ["W1", "W1", "c:2024-01-02 untimed"]

@@ -31,6 +31,7 @@ so old projects get this rule without re-importing.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,19 @@ WALK_GAP = timedelta(hours=2)
 _UNTIMED_CLOCK = "12:00:00"
 
 
+def _text(obs: pd.DataFrame, column: str) -> pd.Series:
+    """A column as Python text, ``""`` where missing (or absent)."""
+    import pandas as pd
+
+    if column not in obs:
+        return pd.Series("", index=obs.index, dtype=object)
+    values = obs[column]
+    return values.where(values.notna(), "")
+
+
+_LEGACY = re.compile(r"^\d{4}-\d{2}-\d{2}-(day|night)?$")
+
+
 def declared_walk_ids(obs: pd.DataFrame) -> pd.Series:
     """The walk ids the sheets gave: ``walk_id``, with ids invented by walktool 0.1 read as None."""
     import pandas as pd
@@ -51,11 +65,13 @@ def declared_walk_ids(obs: pd.DataFrame) -> pd.Series:
         return pd.Series(None, index=obs.index, dtype=object)
     walk = obs["walk_id"].astype(object)
     walk = walk.where(walk.notna() & walk.astype(str).str.strip().ne(""), None)
-    if "local_time" in obs:
-        day = obs["local_time"].astype(object).where(obs["local_time"].notna(), "").astype(str).str.slice(0, 10)
-        period = obs["period"].astype(object).where(obs["period"].notna(), "").astype(str) if "period" in obs else ""
-        legacy = walk.notna() & day.ne("") & walk.astype(str).eq(day + "-" + period)
-        walk = walk.where(~legacy, None)
+    shaped = {w for w in walk.dropna().unique() if _LEGACY.match(str(w))}  # few distinct ids: cheap
+    if shaped and "local_time" in obs:
+        rows = walk.isin(shaped)
+        day = _text(obs.loc[rows], "local_time").str.slice(0, 10)
+        period = _text(obs.loc[rows], "period")
+        legacy = walk[rows].astype(str).eq(day + "-" + period)
+        walk.loc[legacy.index[legacy]] = None
     return walk
 
 
@@ -79,71 +95,76 @@ def walk_keys(obs: pd.DataFrame, *, gap: timedelta = WALK_GAP) -> pd.Series:
     import pandas as pd
 
     declared = declared_walk_ids(obs)
-    keys = declared.copy()
-    todo = declared.isna()
+    keys = declared.astype(object).copy()
+    todo = declared.isna().to_numpy()
     if not todo.any():
-        return keys.astype(object)
-    campaign = (obs["campaign"] if "campaign" in obs else pd.Series(None, index=obs.index)).astype(object)
-    campaign = campaign.where(campaign.notna(), "default").astype(str)
-    local = (obs["local_time"] if "local_time" in obs else pd.Series(None, index=obs.index)).astype(object)
-    local = local.where(local.notna(), "").astype(str)
-    utc_text = (obs["observed_at"] if "observed_at" in obs else pd.Series(None, index=obs.index)).astype(object)
-    when = pd.to_datetime(utc_text.where(utc_text.notna(), None), utc=True, errors="coerce", format="ISO8601")
-    when = when.where(local.ne(""))  # a time without its local date cannot be placed
-    untimed = local.str.slice(11, 19).eq(_UNTIMED_CLOCK)
-    timed = when.notna() & ~untimed
+        return keys
+    campaign = _text(obs, "campaign")
+    campaign = campaign.where(campaign.ne(""), "default")
+    utc, local = _text(obs, "observed_at"), _text(obs, "local_time")
     gap_ns = np.int64(gap.total_seconds() * 1e9)
 
-    # 1. undeclared observations made during exactly one declared walk of their campaign
-    if declared.notna().any():
-        spans = pd.DataFrame({"walk": declared, "campaign": campaign, "t": when})[declared.notna() & timed]
-        spans = spans.groupby(["campaign", "walk"], sort=False)["t"].agg(["min", "max"]).reset_index()
-        loose = pd.DataFrame({"campaign": campaign, "t": when})[todo & timed]
-        for name, walks in spans.groupby("campaign", sort=False):
-            rows = loose[loose["campaign"] == name]
-            if rows.empty:
-                continue
-            t = rows["t"].to_numpy(dtype="datetime64[ns]").astype("int64")[:, None]
-            lo = walks["min"].to_numpy(dtype="datetime64[ns]").astype("int64")[None, :] - gap_ns
-            hi = walks["max"].to_numpy(dtype="datetime64[ns]").astype("int64")[None, :] + gap_ns
-            inside = (t >= lo) & (t <= hi)
-            one = inside.sum(axis=1) == 1
-            if one.any():
-                pick = walks["walk"].to_numpy(dtype=object)[inside[one].argmax(axis=1)]
-                keys.loc[rows.index[one]] = pick
-        todo = keys.isna()
+    def parse(text: pd.Series, local_text: pd.Series) -> np.ndarray:
+        when = pd.to_datetime(text.where(text.ne(""), None), utc=True, errors="coerce", format="ISO8601")
+        return np.where(local_text.ne("").to_numpy(), when.to_numpy(dtype="datetime64[ns]").astype("int64"), np.iinfo(np.int64).min)
 
-    # 2. the rest, by time gaps within each campaign
-    frame = pd.DataFrame({"campaign": campaign, "t": when, "local": local})[todo & timed]
-    if len(frame):
-        frame = frame.sort_values(["campaign", "t"], kind="stable")
-        t_ns = frame["t"].to_numpy(dtype="datetime64[ns]").astype("int64")
-        same_campaign = frame["campaign"].to_numpy() == np.roll(frame["campaign"].to_numpy(), 1)
-        step = np.diff(t_ns, prepend=t_ns[0])
-        starts = ~same_campaign | (step > gap_ns)
-        starts[0] = True
-        group = np.cumsum(starts)
-        first_local = pd.Series(frame["local"].to_numpy()[starts], index=np.arange(1, group[-1] + 1))
-        label = frame["campaign"].to_numpy() + ":" + first_local.str.slice(0, 10).to_numpy()[group - 1] + " " + first_local.str.slice(11, 16).to_numpy()[group - 1]
-        keys.loc[frame.index] = label
-        todo = keys.isna()
+    # the distinct (campaign, time, local time) of the undeclared rows: every submission's
+    # answers share them, so the walks are worked out once per submission, not per answer
+    loose = pd.DataFrame({"campaign": campaign[todo], "utc": utc[todo], "local": local[todo]})
+    codes = loose.groupby(["campaign", "utc", "local"], sort=False).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    u = loose.iloc[first].reset_index(drop=True)
+    t = parse(u["utc"], u["local"])
+    missing = np.iinfo(np.int64).min
+    untimed = u["local"].str.slice(11, 19).eq(_UNTIMED_CLOCK).to_numpy()
+    timed = (t != missing) & ~untimed
+    key = np.full(len(u), None, dtype=object)
+
+    # 1. made during exactly one declared walk of their campaign
+    named = pd.DataFrame({"campaign": campaign[~todo], "walk": declared[~todo], "utc": utc[~todo], "local": local[~todo]}).drop_duplicates()
+    if len(named):
+        named["t"] = parse(named["utc"], named["local"])
+        named = named[(named["t"] != missing) & ~named["local"].str.slice(11, 19).eq(_UNTIMED_CLOCK)]
+        spans = named.groupby(["campaign", "walk"], sort=False)["t"].agg(["min", "max"]).reset_index()
+        for name, walks in spans.groupby("campaign", sort=False):
+            rows = np.flatnonzero(timed & u["campaign"].eq(name).to_numpy())
+            if not len(rows):
+                continue
+            inside = (t[rows, None] >= walks["min"].to_numpy()[None, :] - gap_ns) & (t[rows, None] <= walks["max"].to_numpy()[None, :] + gap_ns)
+            one = inside.sum(axis=1) == 1
+            key[rows[one]] = walks["walk"].to_numpy(dtype=object)[inside[one].argmax(axis=1)]
+
+    # 2. the others, by time gaps within each campaign
+    rows = np.flatnonzero(timed & pd.isna(key))
+    if len(rows):
+        order = rows[np.lexsort((t[rows], u["campaign"].to_numpy()[rows]))]
+        camp = u["campaign"].to_numpy()[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = (camp[1:] != camp[:-1]) | (np.diff(t[order]) > gap_ns)
+        group = np.cumsum(starts) - 1
+        first_local = u["local"].to_numpy()[order][starts]
+        labels = np.array([f"{c}:{lt[:10]} {lt[11:16]}" for c, lt in zip(camp[starts], first_local, strict=True)], dtype=object)
+        key[order] = labels[group]
 
     # 3. a date without a time: the day's only walk, else the day's untimed walk; no date: undated
-    if todo.any():
-        day = local.str.slice(0, 10)
-        derived = pd.DataFrame({"campaign": campaign, "day": day, "key": keys})[~todo & keys.notna()]
-        # the walks of each campaign and date (a derived walk is dated by its first observation;
-        # a declared walk by each of its observations)
-        per_day = derived.assign(day=derived["day"].where(derived["day"].ne(""), None)).dropna(subset=["day"])
-        per_day = per_day.drop_duplicates(["campaign", "day", "key"])
-        counts = per_day.groupby(["campaign", "day"])["key"].agg(["size", "first"])
-        undated = todo & day.eq("")
-        dated = todo & ~undated
-        if dated.any():
-            idx = pd.MultiIndex.from_arrays([campaign[dated], day[dated]])
-            only = counts.reindex(idx)
-            use = (only["size"] == 1).to_numpy()
-            fallback = (campaign[dated] + ":" + day[dated] + " untimed").to_numpy(dtype=object)
-            keys.loc[dated] = np.where(use, only["first"].to_numpy(dtype=object), fallback)
-        keys.loc[undated] = campaign[undated] + ":undated"
-    return keys.astype(object)
+    rest = np.flatnonzero(pd.isna(key))
+    if len(rest):
+        day = u["local"].str.slice(0, 10)
+        known = pd.concat(
+            [
+                pd.DataFrame({"campaign": campaign[~todo], "day": local[~todo].str.slice(0, 10), "key": declared[~todo]}),
+                pd.DataFrame({"campaign": u["campaign"], "day": day, "key": key}).iloc[np.flatnonzero(~pd.isna(key))],
+            ]
+        )
+        known = known[known["day"].ne("")].drop_duplicates()
+        counts = known.groupby(["campaign", "day"])["key"].agg(["size", "first"])
+        for i in rest:
+            c, d = u.at[i, "campaign"], day.iat[i]
+            if not d:
+                key[i] = f"{c}:undated"
+            elif (c, d) in counts.index and counts.at[(c, d), "size"] == 1:
+                key[i] = counts.at[(c, d), "first"]
+            else:
+                key[i] = f"{c}:{d} untimed"
+    keys.iloc[np.flatnonzero(todo)] = key[codes]
+    return keys
