@@ -71,11 +71,21 @@ def write_csv() -> Callable[..., Path]:
     return _write_csv
 
 
+
+_NOTES: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect the figures tests record with ``record_property("note", lines)`` (also from xdist workers)."""
+    if report.when == "call":
+        for name, value in report.user_properties:
+            if name == "note":
+                _NOTES.extend(str(line) for line in value)
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the figures tests measured (e.g. the calibration of compare) in the closing note."""
-    from _notes import NOTES
-
-    if NOTES:
+    if _NOTES:
         terminalreporter.section("measured by the tests")
-        for line in NOTES:
+        for line in _NOTES:
             terminalreporter.write_line(line)

@@ -12,22 +12,25 @@ docs/scoring.md §7.
 
 from __future__ import annotations
 
-from _notes import NOTES
+from collections.abc import Callable
+from typing import Any
+
 from walktool.compare.calibration import Design, calibrate
 from walktool.protocol import default_protocol_path, load_protocol
 
 
-def test_compare_is_calibrated() -> None:
+def test_compare_is_calibrated(record_property: Callable[[str, Any], None]) -> None:
     protocol = load_protocol(default_protocol_path())
     null = calibrate(protocol, Design(items_per_principle=1), reps=300, resamples=500)  # with intervals
     power = calibrate(protocol, Design(change=15), reps=100)
     stop = calibrate(protocol, Design(items_per_principle=1), reps=60, unit="stop", permutations=999)
     evening = calibrate(protocol, Design(items_per_principle=1, walk_effect=0.1), reps=60)  # a walk's zones share its evening
     few = calibrate(protocol, Design(walks=(2, 2), change=15), reps=20)
-    NOTES.append("compare calibration (seeded simulation, tests/test_compare_calibration.py):")
+    notes = ["compare calibration (seeded simulation, tests/test_compare_calibration.py):"]
     for result in (null, power, stop, evening):
-        NOTES.extend(f"  {line}" for line in result.lines())
-    NOTES.append(f"  walks 2+2: {few.cannot_tell} of {few.cannot_tell + few.tested} stations 'cannot tell', none tested")
+        notes.extend(f"  {line}" for line in result.lines())
+    notes.append(f"  walks 2+2: {few.cannot_tell} of {few.cannot_tell + few.tested} stations 'cannot tell', none tested")
+    record_property("note", notes)  # printed in the closing note of the run (conftest.py)
 
     for result in (null, power):  # realistic agreement between participants
         assert result.kappa is not None and 0.5 <= result.kappa <= 0.7
