@@ -10,7 +10,7 @@ DEMO_OUT ?=
 # the suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test venv lint typecheck pytest browser clean bench docs
+.PHONY: demo test venv lint typecheck pytest browser office clean bench docs catalogs catalogs-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,10 +29,24 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser office catalogs-check
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
+
+# gettext catalogs (walktool.i18n): extract the marked strings, merge them into every
+# language's .po, compile the .mo beside it. Fill the new French msgstr, then run it again.
+LOCALE   := src/walktool/locale
+BABEL    := $(VENV)/bin/pybabel
+KEYWORDS := -k N_ -k NC_:1c,2
+catalogs: $(STAMP)
+	$(BABEL) extract -F babel.cfg $(KEYWORDS) --no-location --sort-output -o $(LOCALE)/walktool.pot . >/dev/null
+	$(BABEL) update -D walktool -i $(LOCALE)/walktool.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
+	$(BABEL) compile -D walktool -d $(LOCALE) --statistics
+
+# make test: the catalogs compile (tests/test_i18n.py then checks the committed .mo and the French).
+catalogs-check: $(STAMP)
+	@tmp=$$(mktemp -d) && cp -r $(LOCALE)/. $$tmp/ && $(BABEL) compile -D walktool -d $$tmp --statistics && rm -rf $$tmp
 
 # Headless Chromium and its driver for the real-browser map test (Debian packages).
 browser:
@@ -41,6 +55,16 @@ browser:
 		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
 		|| echo "warning: could not install chromium; the browser test will fail"; \
+	fi
+
+# LibreOffice (headless PDF of the workbook, for the print-layout tests) and poppler's
+# pdftoppm (PNG pages for the docs' screenshots), from Debian packages; about 1.5 minutes.
+office:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+		echo "Installing libreoffice-calc-nogui and poppler-utils (needed by the print-layout tests)..."; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-calc-nogui poppler-utils >/dev/null \
+		|| echo "warning: could not install LibreOffice; the print-layout tests will be skipped"; \
 	fi
 
 # Speed and memory figures (never asserted by tests): import of 20,000 Kobo rows, the map

@@ -127,10 +127,10 @@ def test_unknown_status_rejects_that_row_only(project: Project, report: Path, tm
     assert result.changed == 1 and result.rejected == 2
     codes = {i.code: i for i in result.issues}
     status = codes["unknown-status"]
-    assert status.message.startswith(f"Recommandations!M{bad_row}: unknown status 'fini'")
+    assert status.message.startswith(f"Recommandations!J{bad_row}: unknown status 'fini'")
     assert "proposée" in status.message and "in progress" in status.message
     assert status.row == bad_row and status.sheet == "Recommandations" and status.level == "error"
-    assert codes["bad-due-date"].message.startswith("Recommandations!O")
+    assert codes["bad-due-date"].message.startswith("Recommandations!L")
     stored = project.store.read("recommendations").set_index("rec_id")
     assert stored.loc[ids[0], "status"] == "proposed" and stored.loc[ids[1], "status"] == "verified"
 
@@ -142,9 +142,9 @@ def test_english_workbook_unknown_id_and_duplicates(project: Project, report: Pa
     wb = load_workbook(edited)
     ws = wb["Recommendations"]
     ws.cell(row=ws.max_row + 1, column=2, value="R-00000000")
-    ws.cell(row=ws.max_row, column=13, value="done")
+    ws.cell(row=ws.max_row, column=10, value="done")
     ws.cell(row=ws.max_row + 1, column=2, value=ids[0])
-    ws.cell(row=ws.max_row, column=13, value="done")
+    ws.cell(row=ws.max_row, column=10, value="done")
     wb.save(edited)
     result = import_followup(project, edited, now=T1)
     assert result.changes[0]["after"] == {"status": "in_progress", "owner": "42", "due_date": "2024-03-15", "note": None}

@@ -76,7 +76,13 @@ def test_sheets_and_default_path(workbook_path: Path, project: Project) -> None:
         assert ws.page_setup.orientation == "landscape"
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
         assert ws.sheet_properties.pageSetUpPr.fitToPage is True
-        assert ws.print_title_rows is not None and ws.freeze_panes is not None
+        assert int(ws.page_setup.paperSize) == 1  # US Letter
+        assert ws.freeze_panes is not None
+        assert ws.oddFooter.left.text == "&A" and ws.oddFooter.right.text == "&P / &N"
+        if ws.title == "Observations":  # on screen only: the print area is its header row
+            assert ws.print_area == "'Observations'!$A$1:$Y$1" and ws.print_title_rows is None
+        else:
+            assert ws.print_title_rows is not None
 
 
 def test_sheet_names_are_valid_unique_and_deterministic() -> None:
@@ -125,19 +131,82 @@ def test_station_sheet(workbook_path: Path) -> None:
     assert card["Identifiant"].startswith("STATION_") and card["Participant·es"] == 2 and card["Constats"] == 2
     assert card["Visibilité"] == 0
     assert len(ws._charts) == 1 and isinstance(ws._charts[0], RadarChart)
-    hdr = find_row(ws, "Zone")
-    assert rows_of(ws)[hdr - 1][:8] == ("Zone", "Élément", "Gravité", "Période", "Date", "Commentaire", "Photo", "Aperçu")
+    # the station's ranked recommendations come before its findings
+    heads = [n for n, r in enumerate(rows_of(ws), 1) if r[0] == "Constat"]
+    rec_hdr = heads[0]
+    assert rows_of(ws)[rec_hdr - 1] == ("Constat", "Action", "Zone", "Gravité", "Délai visé", "Responsable", "Statut",
+                                        "Porteur du dossier", "Date d'échéance", "Rang", "Id")
+    first_rec = rows_of(ws)[rec_hdr]
+    assert first_rec[0] == "Coins sombres" and first_rec[1].startswith("Éclairer") and first_rec[4] == "court terme (< 3 mois)"
+    assert first_rec[6] == "proposée" and first_rec[-1].startswith("R-")
+    hdr = find_row(ws, "Constat (réponse)")
+    assert hdr > rec_hdr
+    assert rows_of(ws)[hdr - 1][:8] == ("Constat (réponse)", "Commentaire", "Zone", "Gravité", "Date", "Photo", "Période", "Aperçu")
     first = rows_of(ws)[hdr]
-    assert first[0] == "Quai" and first[2] == "Élevée" and first[3] == "Soir / nuit" and first[6] == "pap.jpg"
-    photo = ws.cell(row=hdr + 1, column=7)
+    assert first[0] == "Coins sombres : problème signalé" and first[1] == EVIL and first[2] == "Quai" and first[3] == "Élevée"
+    assert first[5] == "pap.jpg" and first[6] == "Soir / nuit"
+    photo = ws.cell(row=hdr + 1, column=6)
     assert photo.hyperlink.target == "../walks/imported/photos/pap.jpg"
     assert len(ws._images) == 1  # the thumbnail
-    # the station's recommendations, with their ids
-    rec_hdr = [n for n, r in enumerate(rows_of(ws), 1) if r[0] == "Zone"][-1]
-    assert rows_of(ws)[rec_hdr - 1][-1] == "Id" and rows_of(ws)[rec_hdr][-1].startswith("R-")
     # a station with no photo on disk: no image, and the long names have their sheets
     assert wb["Square-Victoria–OACI"]._images == []
     assert wb["Longueuil–Université-de-Sherbro"]["A1"].value == "Longueuil–Université-de-Sherbrooke"
+
+
+def test_every_cell_is_top_aligned_and_wrapped_rows_are_tall_enough(workbook_path: Path) -> None:
+    from walktool.report.cells import row_height, wrapped_lines
+
+    wb = load_workbook(workbook_path)
+    checked = 0
+    for ws in wb.worksheets:
+        if ws.title == "Observations":
+            continue
+        widths = {k: d.width for k, d in ws.column_dimensions.items()}
+        merged = {(r.min_row, r.min_col) for r in ws.merged_cells.ranges}
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is None:
+                    continue
+                assert cell.alignment.vertical == "top", (ws.title, cell.coordinate)
+                if not cell.alignment.wrap_text or (cell.row, cell.column) in merged:
+                    continue
+                lines = wrapped_lines(cell.value, widths[cell.column_letter], size=cell.font.sz or 11)
+                if lines > 1:
+                    height = ws.row_dimensions[cell.row].height
+                    assert height is not None and height >= row_height(lines) - 0.01, (ws.title, cell.coordinate, cell.value)
+                    checked += 1
+    assert checked > 10
+
+
+def test_summary_prints_its_dates_and_single_chart_labels(workbook_path: Path) -> None:
+    from walktool.report.cells import CHARS_PER_WIDTH
+
+    ws = load_workbook(workbook_path)["Synthèse"]
+    row = find_row(ws, "Produit le")
+    assert ws.cell(row=row, column=2).number_format == "yyyy-mm-dd hh:mm"
+    assert ws.column_dimensions["B"].width * CHARS_PER_WIDTH >= len("2023-11-14 20:00") + 1  # no ###
+    labels = ws._charts[0].dataLabels
+    assert labels.showVal is True and not labels.showCatName and not labels.showSerName and not labels.showLegendKey
+    anchor = ws._charts[0].anchor._from
+    assert anchor.col == 0  # below the matrix, not widening the printed page
+
+
+def test_french_data_quality_reasons_and_findings_table_stations(workbook_path: Path) -> None:
+    wb = load_workbook(workbook_path)
+    dq = rows_of(wb["Qualité des données"])
+    reject = next(r for r in dq[1:] if r[1] == "unknown-item")
+    assert reject[7] == "aucune question de la grille ne correspond à « truc inconnu » ; utilisez une question ou un principe du protocole"
+
+
+def test_station_with_only_findings_table_says_so(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
+    rows = [["Gare", "Zone", "Élément", "Gravité"], ["Atwater", "quai", "coins sombres", "élevée"]]
+    import_files(project, [write_csv(tmp_path / "t.csv", rows, sep=";")], campaign="c", fmt="findings-table")
+    wb = load_workbook(build_report(project))
+    card = {r[0]: r[1] for r in rows_of(wb["Atwater"]) if r[0] is not None}
+    assert card["Participant·es"] == "– (tableau de constats)"
+    assert any(str(r[0]).startswith("Ces constats viennent d'un tableau") for r in rows_of(wb["Atwater"]))
+    matrix = rows_of(wb["Synthèse"])
+    assert any(r[0] == "Atwater" and "– (tableau de constats)" in r for r in matrix)
 
 
 def test_formula_injection_comes_out_as_text(workbook_path: Path) -> None:
@@ -161,20 +230,23 @@ def test_recommendations_table_and_status_validation(workbook_path: Path) -> Non
     wb = load_workbook(workbook_path)
     ws = wb["Recommandations"]
     header = rows_of(ws)[0]
-    assert header == ("Rang", "Id", "Station", "Zone", "Principe", "Constat", "Gravité", "Priorité", "Action", "Responsable",
-                      "Échéancier", "Type", "Statut", "Porteur du dossier", "Date d'échéance", "Note")
+    assert header == ("Rang", "Id", "Station", "Zone", "Constat", "Gravité", "Action", "Responsable", "Délai visé",
+                      "Statut", "Porteur du dossier", "Date d'échéance", "Note", "Principe", "Priorité", "Type")
     table = ws.tables["Recommendations"]
     assert table.ref == "A1:P12" and table.autoFilter.ref == "A1:P12"
     assert [c.name for c in table.tableColumns] == list(header)
     ids = [r[1] for r in rows_of(ws)[1:]]
     assert len(ids) == 11 and len(set(ids)) == 11 and all(i.startswith("R-") for i in ids)
-    assert rows_of(ws)[1][0] == 1 and rows_of(ws)[1][6] == "Critique"
-    assert {r[12] for r in rows_of(ws)[1:]} == {"proposée"}
+    assert rows_of(ws)[1][0] == 1 and rows_of(ws)[1][5] == "Critique"
+    assert {r[9] for r in rows_of(ws)[1:]} == {"proposée"}
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert len(lists) == 1
     assert lists[0].formula1 == '"proposée,acceptée,rejetée,en cours,réalisée,vérifiée"'
-    assert str(lists[0].sqref) == "M2:M12"
+    assert str(lists[0].sqref) == "J2:J12"
     assert ws.freeze_panes == "C2" and ws.print_title_rows == "$1:$1"
+    assert ws.print_area == "'Recommandations'!$A$1:$M$12"  # principle, priority and type stay on screen
+    for r in range(2, 13):  # every row is as tall as its wrapped action needs
+        assert (ws.row_dimensions[r].height or 15) >= 15 * 1
 
 
 def test_observations_sheet_has_every_observation_and_no_identity(workbook_path: Path, project: Project) -> None:
@@ -214,7 +286,10 @@ def test_english_report(project: Project, tmp_path: Path, write_csv: WriteCsv) -
     wb = load_workbook(result.path)
     assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-4:] == ["Recommendations", "Observations", "Data quality", "Method"]
     rec = wb["Recommendations"]
-    assert rec["M1"].value == "Status" and rec["N1"].value == "Owner" and rec["O1"].value == "Due date"
+    assert rec["J1"].value == "Status" and rec["K1"].value == "Owner" and rec["L1"].value == "Due date"
+    assert rec["I1"].value == "Target timeframe"
+    dq = rows_of(wb["Data quality"])
+    assert next(r for r in dq[1:] if r[1] == "unknown-item")[7].startswith("'truc inconnu'")  # the stored message
     dv = next(dv for dv in rec.data_validations.dataValidation if dv.type == "list")
     assert dv.formula1 == '"proposed,accepted,rejected,in progress,done,verified"'
     assert wb["Papineau"]._images == []  # the photo is not on disk: a name, no preview
@@ -232,3 +307,18 @@ def test_errors(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
 
     with pytest.raises(AnalysisError, match="2023-automne"):
         build_report(project, campaign="2031")
+
+
+def test_answers_in_words() -> None:
+    from walktool.protocol import default_protocol_path, load_protocol
+    from walktool.report import finding_text
+
+    p = load_protocol(default_protocol_path())
+    assert finding_text(p, "emergency_phone", "help", "not_working", "fr") == "Interphone : présent mais hors service"
+    assert finding_text(p, "emergency_phone", "help", "not_working", "en") == "Emergency intercom: present but not working"
+    assert finding_text(p, "light_level", "visibility", "1", "fr") == "Éclairage : 1 — faible"
+    assert finding_text(p, "light_level", "visibility", "1", "en") == "Lighting: 1 — poor"
+    assert finding_text(p, "lights_out", "visibility", "3", "fr") == "Lampes éteintes : 3"
+    assert finding_text(p, "staff_distance_m", "liveliness", "270", "fr") == "Distance du personnel : 270 m"
+    assert finding_text(p, "sign_exits", "signage", "no", "fr") == "Signalisation des sorties : non"
+    assert finding_text(p, None, "visibility", None, "fr") == "Visibilité : problème signalé"

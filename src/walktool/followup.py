@@ -32,8 +32,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, WalktoolError
+from walktool.i18n import all_translations
 from walktool.recommend import FOLLOW_UP_COLUMNS, STATUSES
-from walktool.report import REC_COLUMNS, SHEET_LABELS, STATUS_LABELS
+from walktool.report.labels import (
+    REC_COLUMNS,
+    sheet_label,
+    sheet_spellings,
+    status_label,
+    status_spellings,
+)
 from walktool.textnorm import fold
 
 if TYPE_CHECKING:
@@ -53,7 +60,7 @@ _HEADERS: dict[str, set[str]] = {
 }
 for _key, _label, _width in REC_COLUMNS:
     if _key in _HEADERS:
-        _HEADERS[_key] |= {_label[0], _label[1]}
+        _HEADERS[_key] |= all_translations(_label)
 HEADER_NAMES: dict[str, str] = {fold(name): key for key, names in _HEADERS.items() for name in names}
 """Folded header → follow-up column key (``id``, ``status``, ``owner``, ``due_date``, ``note``)."""
 
@@ -68,7 +75,7 @@ _STATUS_EXTRA: dict[str, tuple[str, ...]] = {
 STATUS_SPELLINGS: dict[str, str] = {
     fold(spelling): key
     for key in STATUSES
-    for spelling in (key, *STATUS_LABELS[key], *_STATUS_EXTRA.get(key, ()))
+    for spelling in (key, *sorted(status_spellings(key)), *_STATUS_EXTRA.get(key, ()))
 }
 """Folded spelling → stored status: every spelling the import understands."""
 
@@ -212,7 +219,7 @@ def _read_sheet(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, d
         msg = f"{path}: not an Excel workbook that walktool can read ({exc}); save it as .xlsx and try again"
         raise FollowupError(msg) from exc
     try:
-        wanted = {fold(name) for name in SHEET_LABELS["recommendations"]}
+        wanted = {fold(name) for name in sheet_spellings("recommendations")}
         sheets = sorted(wb.worksheets, key=lambda ws: fold(ws.title) not in wanted)
         for ws in sheets:
             found = _find_header(ws)
@@ -229,7 +236,7 @@ def _read_sheet(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, d
     finally:
         wb.close()
         typed.close()
-    fr, en = SHEET_LABELS["recommendations"]
+    fr, en = sheet_label("recommendations", "fr"), sheet_label("recommendations", "en")
     msg = (
         f"{path}: no sheet with an 'Id' column and a status column ('Statut' / 'Status'); give the workbook"
         f" `walktool report` wrote, with its '{fr}' / '{en}' sheet"
@@ -295,8 +302,8 @@ def _parse_row(
             status = STATUS_SPELLINGS.get(fold(raw))
             if status is None:
                 ref = _ref(sheet, _letter(columns["status"]), row)
-                fr = ", ".join(STATUS_LABELS[k][0] for k in STATUSES)
-                en = ", ".join(STATUS_LABELS[k][1] for k in STATUSES)
+                fr = ", ".join(status_label(k, "fr") for k in STATUSES)
+                en = ", ".join(status_label(k, "en") for k in STATUSES)
                 msg = f"{ref}: unknown status {str(raw)!r}; use one of {fr} (or {en}); the row is not imported"
                 problems.append(Issue("unknown-status", msg, "error", file=file, sheet=sheet, row=row, column="status", value=str(raw)))
             else:

@@ -122,6 +122,8 @@ class Item:
     recommendation: Recommendation | None = None
     good_at_most: float | None = None
     bad_at_least: float | None = None
+    short: Text | None = None
+    """A short name for reports (``Interphone``), when the question is long."""
 
     @property
     def scored(self) -> bool:
@@ -704,7 +706,7 @@ def validate_protocol_text(text: str, file: str = "<protocol>") -> tuple[Protoco
             continue
         key = str(spec["key"])
         where = f"item {key!r}"
-        v.unknown_keys(spec, {"key", "principle", "answer", "polarity", "label", "hint", "synonyms", "severity", "recommendation", "score"}, where)
+        v.unknown_keys(spec, {"key", "principle", "answer", "polarity", "label", "short", "hint", "synonyms", "severity", "recommendation", "score"}, where)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
             v.add("bad-value", f"{where}: keys are snake_case ASCII (they become form question names)", spec, "key")
         if key in seen_i:
@@ -726,11 +728,12 @@ def validate_protocol_text(text: str, file: str = "<protocol>") -> tuple[Protoco
         polarity = v.enum(spec, "polarity", POLARITIES, where, required=False, default="positive") or "positive"
         label = v.text(spec, "label", where) or Text(key, key)
         hint = v.text(spec, "hint", where, required=False)
+        short = v.text(spec, "short", where, required=False)
         severity = v.enum(spec, "severity", SEVERITIES, where, required=False)
         rec = v.recommendation(spec, where)
         good, bad = v.thresholds(spec, where) if "score" in spec else (None, None)
         atype = answer or AnswerType(str(answer_key), "text")
-        item = Item(key, str(principle), atype, polarity, label, hint, v.synonyms(spec, where), severity, rec, good, bad)
+        item = Item(key, str(principle), atype, polarity, label, hint, v.synonyms(spec, where), severity, rec, good, bad, short)
         if answer is not None and item.scored:
             if atype.kind == "choice" and not any(c.score is not None for c in atype.choices):
                 v.add("scale-without-score", f"{where} is scored but answer type {answer_key!r} gives no scores", spec, "answer")

@@ -1,0 +1,220 @@
+"""What the workbook and the PDF brief show, gathered once: summary, recommendations, findings, photos."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from walktool.errors import WalktoolError
+from walktool.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from walktool.project import Project
+    from walktool.protocol import Protocol
+
+SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
+THUMBNAIL_PX = (120, 80)
+MAX_THUMBNAILS_PER_STATION = 40
+FINDINGS_TABLE = "findings-table"
+
+
+class ReportError(WalktoolError):
+    """The report cannot be written (no observations, unknown language…)."""
+
+
+@dataclass
+class ReportData:
+    """One campaign as the report shows it.
+
+    Attributes
+    ----------
+    stations
+        The summary's station records (``walktool summary --json``), each with
+        ``sources``: the import formats its observations came from.
+    found
+        Station id → its findings (a frame of observations).
+    recs_by_station
+        Station id → its ranked recommendations (records in ``lang``).
+    """
+
+    project: Project
+    protocol: Protocol
+    lang: str
+    campaign: str
+    summary: Any
+    stations: list[dict[str, Any]]
+    recs: list[dict[str, Any]]
+    obs: pd.DataFrame | None
+    found: dict[str, pd.DataFrame] = field(default_factory=dict)
+    recs_by_station: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    photos: PhotoIndex | None = None
+
+    def station(self, name_or_id: str) -> dict[str, Any]:
+        """The station record called ``name_or_id`` (name or id, accents and case ignored)."""
+        from walktool.textnorm import fold
+
+        wanted = fold(name_or_id)
+        for rec in self.stations:
+            if wanted in (fold(rec["name"] or ""), fold(str(rec["station_id"]))):
+                return rec
+        known = ", ".join(str(r["name"] or r["station_id"]) for r in self.stations[:12])
+        more = " …" if len(self.stations) > 12 else ""
+        msg = f"no station {name_or_id!r} in campaign {self.campaign!r} (stations with observations: {known}{more})"
+        raise ReportError(msg)
+
+
+def check_language(project: Project, lang: str | None) -> str:
+    """The report language: ``lang`` or the project's; a :class:`ReportError` for others."""
+    language = lang or project.settings.language
+    if language not in LANGUAGES:
+        msg = f"unknown report language {language!r}; use {' or '.join(LANGUAGES)}"
+        raise ReportError(msg)
+    return language
+
+
+def gather(project: Project, campaign: str | None, lang: str, *, keep_observations: bool = True) -> ReportData:
+    """Recommend (storing them), load the observations and summarize one campaign.
+
+    Raises
+    ------
+    ReportError
+        No observations at all, or none in the campaign.
+    walktool.analysis.AnalysisError
+        Unknown campaign.
+    """
+    from walktool.analysis import findings, load_observations, resolve_campaign, summarize
+    from walktool.recommend import recommend
+
+    resolved = resolve_campaign(project, campaign)
+    if resolved is None:
+        msg = f"{project.root}: no observations yet; import field sheets with `walktool import` before making a report"
+        raise ReportError(msg)
+    protocol = project.protocol()
+    recs = recommend(project, resolved).records(lang, protocol)  # before loading: one frame in memory at a time
+    obs = load_observations(project, resolved)
+    if obs.empty:
+        msg = f"campaign {resolved!r} has no observations; import its sheets with `walktool import --campaign {resolved}`"
+        raise ReportError(msg)
+    summary = summarize(project, resolved, observations=obs)
+    stations = summary.station_records()
+    sources: dict[str, list[str]] = {}
+    if "format" in obs:
+        pairs = obs[["station_id", "format"]].dropna().drop_duplicates()
+        for sid, fmt in zip(pairs["station_id"], pairs["format"], strict=True):
+            sources.setdefault(str(sid), []).append(str(fmt))
+    for rec in stations:
+        rec["sources"] = sorted(sources.get(str(rec["station_id"]), []))
+    found_frame = findings(obs).dropna(subset=["station_id"])
+    found = {str(k): v for k, v in found_frame.groupby("station_id", sort=False)}
+    by_station: dict[str, list[dict[str, Any]]] = {}
+    for r in recs:
+        by_station.setdefault(str(r["station_id"]), []).append(r)
+    return ReportData(
+        project=project,
+        protocol=protocol,
+        lang=lang,
+        campaign=resolved,
+        summary=summary,
+        stations=stations,
+        recs=recs,
+        obs=obs if keep_observations else None,
+        found=found,
+        recs_by_station=by_station,
+        photos=PhotoIndex(project.walks_dir),
+    )
+
+
+def only_findings_tables(rec: dict[str, Any]) -> bool:
+    """Whether a station's observations all came from facilitators' findings tables (no named participants)."""
+    sources = rec.get("sources") or []
+    return bool(sources) and set(sources) == {FINDINGS_TABLE} and not rec.get("participants")
+
+
+def sorted_findings(found: pd.DataFrame | None, label: Any) -> pd.DataFrame | None:
+    """Findings most severe first, then by zone, item name (``label(item, principle)``), time and id."""
+    if found is None or found.empty:
+        return found
+    return found.assign(
+        _sev=found["severity"].map(SEVERITY_ORDER).fillna(9),
+        _label=[label(i, p) or "" for i, p in zip(found["item"], found["principle"], strict=True)],
+    ).sort_values(["_sev", "zone", "_label", "local_time", "obs_id"], na_position="last", kind="stable")
+
+
+class PhotoIndex:
+    """The photo files kept under ``walks/``, found by name (case-insensitive)."""
+
+    _SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp", ".heic", ".heif")
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._index: dict[str, list[Path]] | None = None
+
+    def _build(self) -> dict[str, list[Path]]:
+        index: dict[str, list[Path]] = {}
+        if self.root.is_dir():
+            for path in sorted(self.root.rglob("*")):
+                if path.suffix.lower() in self._SUFFIXES and path.is_file():
+                    index.setdefault(path.name.casefold(), []).append(path)
+        return index
+
+    def find(self, photo: str) -> Path | None:
+        """The stored file a ``photo`` cell names (a file name or a relative path), or None."""
+        if self._index is None:
+            self._index = self._build()
+        rel = photo.replace("\\", "/").strip().strip("/")
+        candidates = self._index.get(rel.rsplit("/", 1)[-1].casefold(), [])
+        for path in candidates:
+            if path.as_posix().casefold().endswith("/" + rel.casefold()):
+                return path
+        return candidates[0] if candidates else None
+
+
+def relative_link(path: Path, workbook: Path) -> str:
+    """A hyperlink to ``path`` that still works when the project folder moves."""
+    try:
+        return Path(os.path.relpath(path.resolve(), workbook.resolve().parent)).as_posix()
+    except ValueError:  # another drive (Windows)
+        return path.resolve().as_uri()
+
+
+def thumbnail_bytes(path: Path, size: tuple[int, int] = THUMBNAIL_PX) -> tuple[bytes, str, tuple[int, int]] | None:
+    """A small JPEG/PNG preview of a photo (bytes, format, pixel size), or None when Pillow cannot read it."""
+    from io import BytesIO
+
+    from PIL import Image, ImageOps
+
+    buffer = BytesIO()
+    try:
+        with Image.open(path) as opened:
+            image = ImageOps.exif_transpose(opened) or opened
+            image.thumbnail(size)
+            fmt = "PNG" if image.mode in ("RGBA", "LA", "P") else "JPEG"
+            if fmt == "PNG":
+                image.convert("RGBA").save(buffer, format="PNG")
+            else:
+                image.convert("RGB").save(buffer, format="JPEG", quality=80)
+            dims = image.size
+    except Exception:  # any unreadable or unsupported photo (HEIC without a plugin…) keeps its link only
+        return None
+    return buffer.getvalue(), fmt, dims
+
+
+def thumbnail(path: Path) -> Any | None:
+    """A photo preview as an openpyxl image, or None."""
+    from io import BytesIO
+
+    from openpyxl.drawing.image import Image as XlImage
+
+    made = thumbnail_bytes(path)
+    return None if made is None else XlImage(BytesIO(made[0]))
+
+
+def fold(text: Any) -> str:
+    """Accents and case folded, for sorting names."""
+    from walktool.textnorm import fold as _fold
+
+    return _fold(text)

@@ -1,0 +1,312 @@
+"""The tabular sheets: Recommendations (the follow-up table), Observations, Data quality, Method."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from walktool.i18n import N_
+from walktool.recommend import STATUSES
+from walktool.report.cells import (
+    EXCEL_MAX_ROWS,
+    FORMULA_PREFIXES,
+    Book,
+    Sheet,
+    local_datetime,
+    needs_cleaning,
+    parse_date,
+    plain,
+)
+from walktool.report.labels import (
+    LEVELS,
+    REC_COLUMNS,
+    REC_PRINTED,
+    REC_TABLE_NAME,
+    issue_message,
+    principle_label,
+    status_label,
+    timeframe_label,
+    type_label,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+# -- Recommendations -------------------------------------------------------------------
+def recommendations_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
+    """The Excel Table of every recommendation, with the follow-up columns staff fill in."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    s = book.styles
+    keys = [k for k, _, _ in REC_COLUMNS]
+    headers = [book.tr.text(lab) for _, lab, _ in REC_COLUMNS]
+    sh = Sheet(book, book.names["recommendations"], [w for _, _, w in REC_COLUMNS], freeze="C2", title_rows="1:1")
+    sh.header(headers)
+    for r in recs:
+        values = {
+            "rank": sh.cell(r["rank"]),
+            "id": sh.cell(r["id"]),
+            "station": sh.text(r["station"]),
+            "zone": sh.text(book.zone(r["zone"])),
+            "principle": sh.text(principle_label(book.protocol, r["principle"], book.lang)),
+            "finding": sh.text(book.item(r["item"], r["principle"]) or r["finding"]),
+            "severity": sh.cell(book.severity(r["severity"]), font=s.severity.get(r["severity"])),
+            "priority": sh.cell(r["priority"], fmt="0.0"),
+            "action": sh.text(r["action"]),
+            "responsible": sh.text(r["responsible"]),
+            "timeframe": sh.text(timeframe_label(r["timeframe"], book.lang)),
+            "type": sh.text(type_label(r["type"], book.lang)),
+            "status": sh.cell(status_label(r["status"], book.lang)),
+            "owner": sh.text(r["owner"]),
+            "due_date": sh.cell(parse_date(r["due_date"]) or r["due_date"], fmt="yyyy-mm-dd"),
+            "note": sh.text(r["note"]),
+        }
+        sh.add([values[k] for k in keys])
+    last_row = max(len(recs) + 1, 2)  # a table needs a data row, even an empty one
+    if not recs:
+        sh.add([None])
+    ref = f"A1:{get_column_letter(len(keys))}{last_row}"
+    table = Table(
+        displayName=REC_TABLE_NAME,
+        ref=ref,
+        tableColumns=[TableColumn(id=i, name=h) for i, h in enumerate(headers, 1)],
+        autoFilter=AutoFilter(ref=ref),
+        tableStyleInfo=TableStyleInfo(name="TableStyleMedium2", showRowStripes=True),
+    )
+    with warnings.catch_warnings():  # "in write-only mode you must add table columns manually": done above
+        warnings.simplefilter("ignore", UserWarning)
+        sh.ws.add_table(table)
+    status_col = get_column_letter(keys.index("status") + 1)
+    choices = ",".join(status_label(k, book.lang) for k in STATUSES)
+    dv = DataValidation(
+        type="list",
+        formula1=f'"{choices}"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=book.col("status"),
+        error=book._("Unknown status: pick one from the list."),
+        showInputMessage=True,
+        promptTitle=book.col("status"),
+        prompt=book._("Pick a status from the list."),
+    )
+    dv.add(f"{status_col}2:{status_col}{last_row}")
+    sh.ws.data_validations.append(dv)
+    due_col = get_column_letter(keys.index("due_date") + 1)
+    prompt = book._("A date (YYYY-MM-DD).")
+    due = DataValidation(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", allow_blank=True,
+                         showInputMessage=True, prompt=prompt, errorStyle="warning", showErrorMessage=True, error=prompt)
+    due.add(f"{due_col}2:{due_col}{last_row}")
+    sh.ws.data_validations.append(due)
+    sh.ws.print_area = f"A1:{get_column_letter(REC_PRINTED)}{last_row}"
+
+
+# -- Observations ----------------------------------------------------------------------
+OBS_COLUMNS: tuple[tuple[str, str, float, str], ...] = (
+    # store column, header (marked msgid), width, kind (text, num, int, bool, time, label)
+    ("obs_id", N_("Observation id"), 18, "text"),
+    ("campaign", N_("Campaign"), 14, "text"),
+    ("walk_id", N_("Walk"), 18, "text"),
+    ("local_time", N_("Local date and time"), 17, "time"),
+    ("period", N_("Period"), 9, "text"),
+    ("station_id", N_("Station id"), 15, "text"),
+    ("station_name", N_("Station"), 24, "text"),
+    ("zone", N_("Zone"), 11, "text"),
+    ("principle", N_("Principle"), 13, "text"),
+    ("item", N_("Item"), 20, "text"),
+    ("item", N_("Item (label)"), 34, "label"),
+    ("answer", N_("Answer (code)"), 14, "text"),
+    ("score", N_("Answer score (0–1)"), 11, "num"),
+    ("is_na", N_("Not applicable"), 10, "bool"),
+    ("is_problem", N_("Problem"), 10, "bool"),
+    ("severity", N_("Severity"), 10, "text"),
+    ("comment", N_("Comment"), 40, "text"),
+    ("photo", N_("Photo"), 18, "text"),
+    ("lat", N_("Latitude"), 11, "num"),
+    ("lon", N_("Longitude"), 11, "num"),
+    ("accuracy_m", N_("Accuracy (m)"), 10, "num"),
+    ("location_source", N_("Location source"), 14, "text"),
+    ("format", N_("Format"), 14, "text"),
+    ("source_file", N_("Source file"), 24, "text"),
+    ("source_row", N_("Source row"), 9, "int"),
+)
+
+def observations_sheet(book: Book, obs: pd.DataFrame) -> int:
+    """Stream every observation (no participant column) into a write-only sheet; return the rows written.
+
+    The sheet is for filtering and pivoting on screen, not for paper: its print
+    area is the header row alone, so printing the workbook does not print
+    thousands of observations in 3-point type.
+    """
+    from openpyxl.utils import get_column_letter
+
+    sh = Sheet(book, book.names["observations"], [w for _, _, w, _ in OBS_COLUMNS], freeze="A2", title_rows=None)
+    sh.header([book._(k) for _, k, _, _ in OBS_COLUMNS])
+    order = [c for c in ("station_name", "local_time", "zone", "principle", "item", "obs_id") if c in obs]
+    # sort the positions, not the frame: no second copy of 100,000 observations
+    keys = obs[order].reset_index(drop=True)
+    rows = (keys.sort_values(order, na_position="last", kind="stable").index if len(obs) and order else keys.index).to_numpy()
+    rows = rows[: EXCEL_MAX_ROWS - 1]
+    labels = {i.key: i.label.get(book.lang) for i in book.protocol.items}
+    columns: list[list[Any]] = []
+    for col, _, _, kind in OBS_COLUMNS:
+        values = obs[col].to_numpy(dtype=object)[rows].tolist() if col in obs else [None] * len(rows)
+        if kind == "label":
+            values = [labels.get(v) if isinstance(v, str) else None for v in values]
+        elif kind == "time":
+            values = [local_datetime(v) for v in values]
+        elif kind == "bool":
+            values = [None if plain(v) is None else bool(v) for v in values]
+        else:
+            values = [plain(v) for v in values]
+        columns.append(values)
+    time_idx = [i for i, (_, _, _, kind) in enumerate(OBS_COLUMNS) if kind == "time"]
+    ws = sh.ws
+    for row in zip(*columns, strict=True):
+        out: list[Any] = list(row)
+        for i, value in enumerate(out):
+            if isinstance(value, str) and (value.startswith(FORMULA_PREFIXES) or needs_cleaning(value)):
+                out[i] = sh.cell(value)
+        for i in time_idx:
+            if out[i] is not None:
+                out[i] = sh.cell(out[i], fmt="yyyy-mm-dd hh:mm")
+        ws.append(out)
+    sh.row += len(rows)
+    last = get_column_letter(len(OBS_COLUMNS))
+    ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 1)}"
+    ws.print_area = f"A1:{last}1"
+    return len(rows)
+
+
+# -- Data quality ------------------------------------------------------------------------
+def campaign_issues(book: Book) -> list[dict[str, Any]]:
+    """The stored rejects and warnings of the files imported into this campaign (all when unknown)."""
+    from walktool.quality import quality_report
+
+    report = quality_report(book.project)
+    issues: list[dict[str, Any]] = report["issues"]
+    imports = book.project.store.read("imports")
+    if len(imports) and book.campaign is not None and "campaign" in imports:
+        mine = imports[imports["campaign"] == book.campaign]
+        if len(mine):
+            names = {Path(str(f)).name for f in mine["file"].dropna()}
+            issues = [i for i in issues if i.get("file") is None or Path(str(i["file"])).name in names]
+    return issues
+
+
+def quality_sheet(book: Book) -> None:
+    """Rejects and warnings by file, row and column; reasons in the report's language."""
+    from openpyxl.utils import get_column_letter
+
+    s = book.styles
+    headers = [book._("Level"), book._("Code"), book._("File"), book._("Sheet"), book._("Row"), book._("Column"),
+               book._("Value"), book._("Reason")]
+    sh = Sheet(book, book.names["quality"], [13, 21, 26, 12, 7, 16, 24, 70], freeze="A2", title_rows="1:1")
+    sh.header(headers)
+    issues = campaign_issues(book)
+    for i in issues:
+        level = i.get("level")
+        sh.add([
+            sh.cell(book.tr.text(LEVELS[level]) if level in LEVELS else level, font=s.warn if level == "error" else None),
+            sh.text(i.get("code")),
+            sh.text(i.get("file")),
+            sh.text(i.get("sheet")),
+            sh.cell(i.get("row")),
+            sh.text(i.get("column")),
+            sh.text(i.get("value")),
+            sh.text(issue_message(i, book.lang, book.tr)),
+        ])
+    sh.ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(issues) + 1}"
+
+
+# -- Method -------------------------------------------------------------------------------
+def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated: bool) -> None:
+    """Protocol, scoring and priority rules, sample sizes, follow-up, privacy, imported files, credits."""
+    from walktool import __version__
+
+    s = book.styles
+    p = book.protocol
+    lang = book.lang
+    net = summary.network
+    sh = Sheet(book, book.names["method"], [36, 100], freeze="A2", title_rows="1:1")
+    sh.add([sh.cell(book._("Method"), font=s.title)], height=22)
+
+    def pair(key: str, value: Any, fmt: str | None = None) -> None:
+        sh.add([sh.text(key, font=s.bold, fill=s.card_fill), sh.text(value, fmt=fmt)])
+
+    pair(book._("Protocol"), p.title.get(lang))
+    pair(book._("Protocol id"), p.id)
+    pair(book._("Protocol version"), p.version)
+    rule = (p.scoring.get("rule") or {}) if isinstance(p.scoring.get("rule"), dict) else {}
+    pair(book._("Scoring rule"), rule.get(lang) or rule.get("fr") or rule.get("en"))
+    pair(book._("Recommendation priority"), book._(
+        "priority = W(severity) × (1 + log2 P) × (1 + 0.25 × (K − 1)) × N, where W is the weight of the highest severity"
+        " (low 1, medium 2, high 4, critical 8), P the participants who flagged it, K the walks, N = 1.5 when seen at"
+        " night. Anything critical is on the fast track: immediate timeframe, ranked above everything else."))
+    pair(book._("Low-confidence threshold (participants)"), p.low_confidence_participants)
+    pair(book._("Minimum profile group size"), p.min_group_size)
+    sh.add()
+    sh.section(book._("Sample"))
+    period = net.get("period") or {}
+    pair(book._("Campaign"), book.campaign)
+    pair(book._("Dates (first, last)"), f"{period.get('first') or '?'} – {period.get('last') or '?'}")
+    pair(book._("Stations"), net.get("stations"))
+    pair(book._("Walks"), net.get("walks"))
+    pair(book._("Participants"), net.get("participants"))
+    pair(book._("Observations"), n_obs, "#,##0")
+    pair(book._("Findings"), (net.get("findings") or {}).get("total"))
+    pair(book._("Recommendations"), n_recs)
+    if truncated:
+        pair(book._("Observations sheet"), book._(
+            "The Observations sheet is capped at {n} rows (Excel's limit): export the full data with `walktool export`.",
+            n=EXCEL_MAX_ROWS - 1))
+    else:
+        pair(book._("Observations sheet"), book._(
+            "One row per answer or finding, codes as stored (protocol keys), without participant identity."
+            " It is meant for filtering on screen and is left out of printing (its print area is its header);"
+            " export the data with `walktool export` for other tools."))
+    sh.add()
+    sh.section(book._("Principles"))
+    for principle in p.principles:
+        pair(principle_label(p, principle.key, lang) or principle.key, f"{principle.label.get(lang)} ({principle.key})")
+    sh.add()
+    statuses = ", ".join(status_label(k, lang) for k in STATUSES)
+    others = ", ".join(sorted({status_label(k, other) for k in STATUSES for other in ("fr", "en") if other != lang}))
+    pair(book._("Recommendation follow-up"), book._(
+        "Fill in the Status (list: {statuses}), Owner, Due date (YYYY-MM-DD) and Note columns of the “{sheet}” sheet"
+        " and hand the file back: `walktool followup import FILE.xlsx` records the changes with their date, and the"
+        " next report carries them. Statuses are also read in the other language ({others}).",
+        statuses=statuses, sheet=book.names["recommendations"], others=others))
+    pair(book._("Privacy"), book._(
+        "Participants' names are never stored (pseudonyms at import) and this workbook does not even carry the"
+        " pseudonyms. Profile groups of fewer than {n} people are never shown.", n=p.min_group_size))
+    sh.add()
+    sh.section(book._("Imported files (file, format, rows, accepted, rejected)"))
+    imports = book.project.store.read("imports")
+    if len(imports):
+        if book.campaign is not None and (imports["campaign"] == book.campaign).any():
+            imports = imports[imports["campaign"] == book.campaign]
+        # a file imported again (same or corrected content) is listed once, as last imported
+        latest = imports.sort_values("at_utc").drop_duplicates(["walk_id", "file"], keep="last")
+        for r in latest.to_dict("records"):
+            counts = " · ".join(str(plain(r.get(k)) if plain(r.get(k)) is not None else "–") for k in ("format", "rows", "accepted", "rejected"))
+            sh.add([sh.text(Path(str(r["file"])).name), sh.text(counts)])
+    sh.add()
+    sh.section(book._("Data credits"))
+    source = book.project.settings.stations
+    if source == "stm":
+        pair(book._("Stations"), stm_credit(lang))
+    else:
+        pair(book._("Stations"), book._("Stations layer: {src}", src=source))
+    pair(book._("Software"), f"walktool {__version__}")
+
+
+def stm_credit(lang: str) -> str:
+    """The STM data credit in ``lang`` (always naming « Société de transport de Montréal (STM) » and CC BY 4.0)."""
+    from walktool.i18n import translator
+
+    return translator(lang).gettext("Station data: Société de transport de Montréal (STM), GTFS data, licence CC BY 4.0")
