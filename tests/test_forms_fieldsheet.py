@@ -42,9 +42,13 @@ def _list_values(wb: object, formula: str) -> list[str]:
 
 def test_sheets_and_layout_sheet(sheet: FieldSheet, protocol: Protocol) -> None:
     wb = load_workbook(sheet.path)
-    names = (["Instructions", "Grille", "Constats", "Listes"] if sheet.lang == "fr" else ["Instructions", "Checklist", "Findings", "Lists"]) + ["walktool"]
+    names = (
+        ["Instructions", "Fiche d'arrêt", "Constats (papier)", "Grille", "Constats", "Listes"]
+        if sheet.lang == "fr"
+        else ["Instructions", "Stop form", "Findings (paper)", "Checklist", "Findings", "Lists"]
+    ) + ["walktool"]
     assert wb.sheetnames == names
-    assert [wb[n].sheet_state for n in names] == ["visible", "visible", "visible", "hidden", "hidden"]
+    assert [wb[n].sheet_state for n in names] == ["visible"] * 5 + ["hidden", "hidden"]
     meta = [[c for c in row if c is not None] for row in wb["walktool"].iter_rows(values_only=True)]
     assert meta == [
         ["walktool-sheet"],
@@ -125,16 +129,66 @@ def test_drop_downs_offer_labels_import_understands(sheet: FieldSheet, protocol:
 
 def test_print_setup(sheet: FieldSheet) -> None:
     wb = load_workbook(sheet.path)
-    for name in ("Instructions", sheet.checklist, sheet.findings):
+    for name, orientation, wide in (("Instructions", "portrait", 1), (sheet.checklist, "landscape", 3), (sheet.findings, "landscape", 1)):
         ws = wb[name]
-        assert ws.page_setup.orientation == "landscape"
-        assert str(ws.page_setup.paperSize) == "9"  # A4
+        assert ws.page_setup.orientation == orientation, name
+        assert int(ws.page_setup.paperSize) == 1  # US Letter
         assert ws.sheet_properties.pageSetUpPr.fitToPage
-        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.page_setup.fitToWidth == wide and ws.page_setup.fitToHeight == 0
     check = wb[sheet.checklist]
     assert check.freeze_panes == "G4"
-    assert check.print_title_rows == "$1:$3"
+    assert check.print_title_rows == "$1:$3" and check.print_title_cols == "$A:$F"
     assert wb[sheet.findings].freeze_panes == "A4"
+    assert wb[sheet.findings].print_area.endswith("$L$28")  # the header and 25 rows, not 200
+    assert wb[sheet.findings].row_dimensions[FIRST_DATA_ROW].height >= 24  # tall enough to write in
+
+
+def test_paper_stop_form(sheet: FieldSheet, protocol: Protocol) -> None:
+    from walktool.forms.paper import BOX
+
+    wb = load_workbook(sheet.path)
+    ws = wb["Fiche d'arrêt" if sheet.lang == "fr" else "Stop form"]
+    assert ws.page_setup.orientation == "portrait" and int(ws.page_setup.paperSize) == 1
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and 40 <= int(ws.page_setup.scale) <= 100
+    rows = [[c for c in r if c is not None] for r in ws.iter_rows(values_only=True)]
+    text = "\n".join(str(c) for r in rows for c in r)
+    # the context at the top: participant, date, time, station, period, zone (its choices as boxes)
+    top = " ".join(str(r[0]) for r in rows[1:4])
+    for word in (("Participant·e", "Date", "Heure", "Station", "Période", "Zone") if sheet.lang == "fr"
+                 else ("Participant", "Date", "Time", "Station", "Period", "Zone")):
+        assert word in top
+    assert f"{BOX} {protocol.zones.choices[0].label.get(sheet.lang)}" in top
+    # every question, grouped under its principle, with its answers as boxes
+    yes, no, na = ("Oui", "Non", "Sans objet") if sheet.lang == "fr" else ("Yes", "No", "Not applicable")
+    signs = next(r for r in rows if len(r) == 3 and r[1] == protocol.item("sign_exits").label.get(sheet.lang))
+    assert signs[0] == "1." and signs[2] == f"{BOX} {yes}   {BOX} {no}   {BOX} {na}"
+    light = next(r for r in rows if len(r) == 3 and r[1] == protocol.item("light_level").label.get(sheet.lang))
+    assert light[2].startswith(f"{BOX} 0 ") and f"{BOX} 3 " in light[2]
+    for principle in protocol.principles:
+        assert principle.label.get(sheet.lang) in text
+    assert sum(1 for r in rows if len(r) == 3) == len(protocol.items)
+    assert ("Commentaires :" if sheet.lang == "fr" else "Comments:") in text
+    # every row that wraps is tall enough
+    assert all((ws.row_dimensions[n].height or 0) >= 18 for n in range(5, ws.max_row + 1))
+
+
+def test_paper_stops_one_per_page_and_findings_page(tmp_path: Path, protocol: Protocol, stm: StationLayer) -> None:
+    out = write_field_sheet(protocol, stm, tmp_path / "s.xlsx", lang="fr", paper_stops=3)
+    wb = load_workbook(out.path)
+    ws = wb["Fiche d'arrêt"]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert len(breaks) == 2
+    titles = [n for n, r in enumerate(ws.iter_rows(values_only=True), 1) if str(r[0]).startswith("Fiche d'arrêt")]
+    assert [t - 1 for t in titles[1:]] == breaks and "Arrêt n° 3" in str(ws.cell(row=titles[2], column=1).value)
+    fs = wb["Constats (papier)"]
+    assert fs.page_setup.orientation == "landscape" and int(fs.page_setup.paperSize) == 1
+    header = [c.value for c in fs[3]]
+    assert header == ["Station", "Zone", "Question ou principe", "Gravité", "Commentaire", "Photo n°"]
+    ruled = list(fs.iter_rows(min_row=4, max_row=fs.max_row))
+    assert len(ruled) >= 10 and all(r[0].border.bottom.style == "thin" for r in ruled)
+    assert all(fs.row_dimensions[r[0].row].height >= 30 for r in ruled)
+    assert ruled[0][3].value.startswith("☐ Faible")
+    assert fs.print_area == f"'Constats (papier)'!$A$1:$F${fs.max_row}"
 
 
 def test_instructions(sheet: FieldSheet, protocol: Protocol) -> None:

@@ -221,7 +221,8 @@ def test_cli_export_outside_a_project(runner: CliRunner, tmp_path: Path, monkeyp
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--format", "pdf", "--out", "x.xlsx"], 2, "'pdf' is not one of 'xlsform', 'sheet'"),
+        (["--format", "docx", "--out", "x.xlsx"], 2, "'docx' is not one of 'xlsform', 'sheet', 'pdf'"),
+        (["--format", "pdf", "--out", "x.xlsx"], 1, "give a file name ending in .pdf"),
         (["--format", "sheet", "--lang", "de", "--out", "x.xlsx"], 2, "use fr or en"),
         (["--format", "sheet", "--out", "x.csv"], 1, "give a file name ending in .xlsx"),
         (["--format", "xlsform", "--out", "."], 1, "is a folder"),

@@ -187,6 +187,7 @@ class ExportFormat(StrEnum):
 
     xlsform = "xlsform"
     sheet = "sheet"
+    pdf = "pdf"
 
 
 @app.command("export")
@@ -199,23 +200,29 @@ def export(
             "-f",
             case_sensitive=False,
             help="xlsform: a form for KoboToolbox / ODK Collect (French and English labels). "
-            "sheet: a fillable Excel field sheet with drop-downs, to print or fill on a computer.",
+            "sheet: a fillable Excel field sheet with drop-downs and a paper stop form to print. "
+            "pdf: the paper field sheet (one stop per Letter page, then ruled findings rows).",
         ),
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="The .xlsx file to write (default: reports/<protocol>-<format>-<lang>.xlsx).", show_default=False),
+        typer.Option("--out", "-o", help="The .xlsx (or .pdf) file to write (default: reports/<protocol>-<format>-<lang>.xlsx).", show_default=False),
     ] = None,
+    stops: Annotated[
+        int,
+        typer.Option("--stops", min=1, max=50, help="sheet, pdf: how many numbered stop pages the paper form has."),
+    ] = 1,
     lang: LangOpt = None,
     protocol_id: Annotated[str | None, typer.Option("--protocol", help="Protocol id or YAML file (default: the project's).", show_default=False)] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Export the checklist as an XLSForm (KoboToolbox, ODK Collect) or a fillable Excel field sheet.
+    """Export the checklist as an XLSForm (KoboToolbox, ODK Collect), a field sheet workbook or its paper PDF.
 
     The XLSForm always carries French and English labels; --lang sets its default
-    language. The field sheet is written in --lang. Both come back through
-    `walktool import` without a mapping file.
+    language. The field sheet (and its PDF) is written in --lang. The XLSForm's
+    exports and the filled workbook come back through `walktool import` without a
+    mapping file.
     """
     from walktool.errors import WalktoolError
     from walktool.forms import export_form
@@ -238,16 +245,18 @@ def export(
     try:
         layer = load_stations(proj) if proj is not None else builtin_stations()
         language = lang or (proj.settings.language if proj is not None else "fr")
+        suffix = ".pdf" if fmt is ExportFormat.pdf else ".xlsx"
         if out is None:
             folder = proj.reports_dir if proj is not None else Path(".")
-            out = folder / f"{proto.id}-{'xlsform' if fmt is ExportFormat.xlsform else 'field-sheet'}-{language}.xlsx"
+            out = folder / f"{proto.id}-{'xlsform' if fmt is ExportFormat.xlsform else 'field-sheet'}-{language}{suffix}"
         if out.exists() and out.is_dir():
-            msg = f"{out} is a folder; give a file name ending in .xlsx with --out"
+            msg = f"{out} is a folder; give a file name ending in {suffix} with --out"
             raise WalktoolError(msg)
-        if out.suffix.lower() != ".xlsx":
-            msg = f"{out}: the export is an Excel workbook; give a file name ending in .xlsx with --out"
+        if out.suffix.lower() != suffix:
+            kind = "a PDF" if suffix == ".pdf" else "an Excel workbook"
+            msg = f"{out}: the export is {kind}; give a file name ending in {suffix} with --out"
             raise WalktoolError(msg)
-        result = export_form(proto, layer, fmt.value, out, lang=language)
+        result = export_form(proto, layer, fmt.value, out, lang=language, stops=stops)
     finally:
         if proj is not None:
             proj.close()
@@ -260,10 +269,17 @@ def export(
             f" default {language}) to {out}.\nLoad it in KoboToolbox (New project → Upload an XLSForm) or"
             " ODK Central (New form); see docs/forms.md."
         )
+    elif fmt is ExportFormat.pdf:
+        typer.echo(
+            f"Wrote the paper field sheet {proto.id} {proto.version} in {'French' if language == 'fr' else 'English'}"
+            f" to {out} ({result['pages']} Letter page(s): {stops} stop(s), then ruled findings rows).\n"
+            "Print one copy per participant; type the answers into the field sheet workbook"
+            " (`walktool protocol export --format sheet`) to import them."
+        )
     else:
         typer.echo(
             f"Wrote the field sheet {proto.id} {proto.version} in {'French' if language == 'fr' else 'English'}"
-            f" to {out}.\nPrint it (A4 landscape) or fill it in Excel / LibreOffice, then"
+            f" to {out}.\nPrint its stop form and findings page (Letter) or fill it in Excel / LibreOffice, then"
             f" `walktool import {out.name}`."
         )
 

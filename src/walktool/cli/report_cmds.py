@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,22 +29,66 @@ followup_app = typer.Typer(
 )
 
 
+class ReportFormat(StrEnum):
+    """What ``walktool report`` writes."""
+
+    xlsx = "xlsx"
+    pdf = "pdf"
+
+
 @handle_errors
 def report(
     campaign: CampaignOpt = None,
     lang: LangOpt = None,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="xlsx: the Excel workbook (every station, the follow-up table). "
+            "pdf: a one- or two-page Letter brief per station.",
+        ),
+    ] = ReportFormat.xlsx,
+    station: Annotated[
+        str | None,
+        typer.Option("--station", help="With --format pdf: the brief of this station only (name or id).", show_default=False),
+    ] = None,
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Workbook to write (default: reports/report.xlsx in the project).", show_default=False),
+        typer.Option(
+            "--out",
+            help="xlsx: the workbook to write (default: reports/report.xlsx). pdf: a folder (one PDF per station,"
+            " default reports/briefs/) or a .pdf file (every station in it).",
+            show_default=False,
+        ),
     ] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Write the Excel report: summary, one sheet per station, recommendations to follow up, data, method."""
+    """Write the Excel report (summary, a sheet per station, recommendations to follow up) or PDF station briefs."""
     from walktool.project import open_project
-    from walktool.report import write_report
 
     lang = check_lang(lang)
+    if fmt is ReportFormat.pdf:
+        from walktool.report.brief import write_brief
+
+        with open_project(project) as proj:
+            brief = write_brief(proj, campaign, lang=lang, station=station, out=out)
+        if as_json:
+            print_json(brief.to_dict())
+            return
+        where = brief.paths[0] if len(brief.paths) == 1 else brief.paths[0].parent
+        out_console().print(
+            f"PDF brief written to {where}: {len(brief.stations)} station(s), {brief.pages} Letter page(s)"
+            f" (campaign {brief.campaign}, {'French' if brief.lang == 'fr' else 'English'}).",
+            soft_wrap=True,
+        )
+        return
+    if station is not None:
+        raise typer.BadParameter("--station goes with --format pdf (the workbook has every station)", param_hint="--station")
+    from walktool.report import write_report
+
     with open_project(project) as proj:
         result = write_report(proj, campaign, lang=lang, out=out)
     if as_json:

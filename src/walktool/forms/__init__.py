@@ -3,7 +3,9 @@
 * :mod:`walktool.forms.xlsform`: the XLSForm for KoboToolbox and ODK Collect
   (:func:`build_xlsform`, :func:`write_xlsform`, :func:`check_xlsform`);
 * :mod:`walktool.forms.fieldsheet`: the fillable Excel field sheet
-  (:func:`write_field_sheet`);
+  (:func:`write_field_sheet`), with its paper stop form and findings page
+  (:mod:`walktool.forms.paper`), also written as a PDF
+  (:mod:`walktool.forms.paper_pdf`);
 * :mod:`walktool.forms.simulate`: submissions of the XLSForm written as
   KoboToolbox and ODK Central export them (tests, demos, training).
 
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
     from walktool.protocol import Protocol
     from walktool.stations import StationLayer
 
-FORMATS = ("xlsform", "sheet")
+FORMATS = ("xlsform", "sheet", "pdf")
 
 __all__ = [
     "FORMATS",
@@ -38,9 +40,9 @@ __all__ = [
 
 
 def export_form(
-    protocol: Protocol, stations: StationLayer, fmt: str, path: str | Path, *, lang: str = "fr"
+    protocol: Protocol, stations: StationLayer, fmt: str, path: str | Path, *, lang: str = "fr", stops: int = 1
 ) -> dict[str, Any]:
-    """Write the XLSForm (checked with pyxform) or the field sheet; describe what was written.
+    """Write the XLSForm (checked with pyxform), the field sheet or its paper PDF; describe what was written.
 
     Parameters
     ----------
@@ -49,17 +51,19 @@ def export_form(
     stations
         The stations layer the forms offer.
     fmt
-        ``xlsform`` or ``sheet``.
+        ``xlsform``, ``sheet`` (a workbook) or ``pdf`` (the paper sheet).
     path
-        The ``.xlsx`` file to write.
+        The ``.xlsx`` (or ``.pdf``) file to write.
     lang
         ``fr`` or ``en``: the XLSForm's default language, the field sheet's language.
+    stops
+        How many stop pages the paper stop form has (``sheet`` and ``pdf``).
 
     Returns
     -------
     dict
         ``format``, ``path``, ``protocol``, ``version``, ``lang``, ``stations``,
-        ``items`` and, for the XLSForm, pyxform's ``warnings``.
+        ``items`` and, for the XLSForm, pyxform's ``warnings``; for the PDF, ``pages``.
 
     Raises
     ------
@@ -82,7 +86,12 @@ def export_form(
         write_xlsform(protocol, stations, path, lang=lang)
         doc["warnings"] = check_xlsform(path)
     elif fmt == "sheet":
-        write_field_sheet(protocol, stations, path, lang=lang)
+        write_field_sheet(protocol, stations, path, lang=lang, paper_stops=stops)
+    elif fmt == "pdf":
+        from walktool.forms._common import check_lang
+        from walktool.forms.paper_pdf import write_paper_pdf
+
+        doc["pages"] = write_paper_pdf(protocol, path, lang=check_lang(lang), stops=stops)
     else:
         msg = f"unknown form format {fmt!r}; use one of {', '.join(FORMATS)}"
         raise ValueError(msg)

@@ -23,9 +23,16 @@ The workbook, in the chosen language (French or English):
 Each data sheet has a band row (principles), a hidden *key row* holding the
 column keys (item keys and context fields), the labels row, then the data; the
 first three rows repeat on every printed page, panes are frozen below the
-labels, and every visible sheet prints on A4 landscape, fitted to the page
-width.  Drop-downs warn rather than refuse other values: the import
+labels.  Drop-downs warn rather than refuse other values: the import
 understands synonyms and both languages anyway.
+
+For paper, the workbook also carries ``Fiche d'arrêt`` / ``Stop form`` (one
+stop per Letter portrait page, answers printed as boxes to tick) and
+``Constats (papier)`` / ``Findings (paper)`` (ruled rows), from
+:mod:`walktool.forms.paper`.  Every sheet prints on US Letter: the instructions
+and paper sheets portrait, the checklist landscape on three pages' width with
+its context columns repeated, the findings landscape on one.  Every text comes
+from the gettext catalogs (:mod:`walktool.i18n`).
 """
 
 from __future__ import annotations
@@ -43,6 +50,8 @@ from walktool.forms._common import (
     ordered_items,
     perception_items,
 )
+from walktool.forms.paper import PRINCIPLE_COLOURS, add_paper_sheets
+from walktool.i18n import N_, NC_, Msg, translator
 from walktool.protocol import PERCEPTION, Item, Protocol, Text
 from walktool.textnorm import fold
 
@@ -57,25 +66,26 @@ LABEL_ROW = 3
 FIRST_DATA_ROW = 4
 DEFAULT_ROWS = 200
 
-SHEET_NAMES: dict[str, Text] = {
-    "instructions": Text("Instructions", "Instructions"),
-    "checklist": Text("Grille", "Checklist"),
-    "findings": Text("Constats", "Findings"),
-    "lists": Text("Listes", "Lists"),
+SHEET_NAMES: dict[str, Msg] = {
+    "instructions": NC_("sheet", "Instructions"),
+    "stop_form": NC_("sheet", "Stop form"),
+    "findings_paper": NC_("sheet", "Findings (paper)"),
+    "checklist": NC_("sheet", "Checklist"),
+    "findings": NC_("sheet", "Findings"),
+    "lists": NC_("sheet", "Lists"),
 }
+PRINT_ROWS = 25
+"""Data rows of the checklist and findings sheets that print (the rest are for typing)."""
 CHECKLIST_CONTEXT = ("observer", "date", "time", "station", "zone", "period")
 CHECKLIST_TAIL = ("comment", "photo")
 FINDINGS_COLUMNS = (
     "observer", "date", "time", "station", "zone", "principle", "item", "severity", "comment", "photo", "lat", "lon",
 )
-_PHOTO_LABEL = Text("Fichier photo", "Photo file")
-_BAND_STOP = Text("Arrêt", "Stop")
-_BAND_END = Text("Notes", "Notes")
-_FINDINGS_TITLE = Text(
-    "Constats libres : un problème par ligne (nommez la question ou, à défaut, le principe)",
-    "Free findings: one problem a row (name the question or, failing that, the principle)",
-)
-_PRINCIPLE_COLOURS = ("DDEBF7", "FFF2CC", "E2EFDA", "FCE4D6", "EDE1F5", "D9F2F2", "F2F2F2")
+_PHOTO_LABEL = Text("Fichier photo", "Photo file")  # must fold to the photo column of walktool.columns
+_BAND_STOP = N_("Stop")
+_BAND_END = N_("Notes")
+_FINDINGS_TITLE = N_("Free findings: one problem a row (name the question or, failing that, the principle)")
+_PRINCIPLE_COLOURS = PRINCIPLE_COLOURS
 _WIDTHS = {
     "observer": 16, "date": 12, "time": 8, "station": 24, "zone": 22, "period": 13, "comment": 40,
     "photo": 18, "principle": 30, "item": 45, "severity": 12, "lat": 11, "lon": 11,
@@ -154,47 +164,32 @@ def findings_columns() -> list[SheetColumn]:
 # Instructions
 # ---------------------------------------------------------------------------
 
-_HOW_TO: dict[str, list[str]] = {
-    "fr": [
-        "Remplissez la feuille « {checklist} » : une ligne par arrêt (une station et une zone) et par participant·e.",
-        "Choisissez la station, la zone et la période (jour ou soir) dans les listes déroulantes. Date au format AAAA-MM-JJ, heure au format HH:MM.",
-        "Répondez à chaque question avec sa liste déroulante. Laissez la case vide si vous n'avez pas pu observer. Les comptes et les distances (en mètres) sont des nombres entiers.",
-        "Notez dans « Commentaire » ce que vous voulez ajouter sur l'arrêt, et dans « Photo » le nom du fichier de la photo prise à cet endroit (par ex. IMG_0412.jpg).",
-        "Tout autre problème va dans la feuille « {findings} » : une ligne par constat, avec la station, la zone, le principe ou la question concernée, la gravité, un commentaire et, si possible, la photo et la position (latitude et longitude).",
-        "Votre nom sert seulement à relier vos réponses entre elles : il est remplacé par un pseudonyme lors de l'import et n'est jamais conservé.",
-        "Ne renommez pas les feuilles et ne supprimez pas les lignes d'en-tête : walktool s'en sert pour relire le fichier (walktool import fichier.xlsx). Sur papier, imprimez les feuilles : elles tiennent en largeur sur une page A4 paysage.",
-    ],
-    "en": [
-        "Fill in the “{checklist}” sheet: one row per stop (a station and a zone) and per participant.",
-        "Pick the station, the zone and the period (day or evening) from the drop-down lists. Date as YYYY-MM-DD, time as HH:MM.",
-        "Answer each question with its drop-down list. Leave the cell empty if you could not observe. Counts and distances (in metres) are whole numbers.",
-        "Write in “Comment” anything you want to add about the stop, and in “Photo” the file name of the photo taken there (e.g. IMG_0412.jpg).",
-        "Any other problem goes in the “{findings}” sheet: one row per finding, with the station, the zone, the principle or question it concerns, the severity, a comment and, if possible, the photo and the position (latitude and longitude).",
-        "Your name is only used to link your answers together: it is replaced by a pseudonym on import and never kept.",
-        "Do not rename the sheets or delete the header rows: walktool uses them to read the file back (walktool import file.xlsx). On paper, print the sheets: each fits the width of an A4 landscape page.",
-    ],
-}
-_TEXTS: dict[str, Text] = {
-    "how": Text("Comment remplir cette grille", "How to fill in this sheet"),
-    "principles": Text("Les six principes d'aménagement sécuritaire", "The six principles of safe design"),
-    "perception": Text(
-        "Le ressenti (à l'aise, mal à l'aise, effrayé·e) et la question « viendriez-vous seul·e le soir? » sont notés à part et n'entrent pas dans les scores.",
-        "How you feel (comfortable, uncomfortable, frightened) and “would you come here alone at night?” are recorded separately and do not enter the scores.",
-    ),
-    "severity": Text("Gravité d'un constat", "Severity of a finding"),
-    "severity_help": Text(
-        "Faible : gêne mineure · Moyenne : à corriger · Élevée : met la sécurité en cause · Critique : danger immédiat, à signaler tout de suite.",
-        "Low: minor nuisance · Medium: should be fixed · High: undermines safety · Critical: immediate danger, report it at once.",
-    ),
-    "zones": Text("Zones d'une station", "Zones of a station"),
-    "questions": Text("questions", "questions"),
-    "source": Text("Grille générée par walktool à partir du protocole", "Sheet generated by walktool from protocol"),
+_HOW_TO: tuple[str, ...] = (
+    N_("Fill in the “{checklist}” sheet: one row per stop (a station and a zone) and per participant."),
+    N_("Pick the station, the zone and the period (day or evening) from the drop-down lists. Date as YYYY-MM-DD, time as HH:MM."),
+    N_("Answer each question with its drop-down list. Leave the cell empty if you could not observe. Counts and distances (in metres) are whole numbers."),
+    N_("Write in “Comment” anything you want to add about the stop, and in “Photo” the file name of the photo taken there (e.g. IMG_0412.jpg)."),
+    N_("Any other problem goes in the “{findings}” sheet: one row per finding, with the station, the zone, the principle or question it concerns, the severity, a comment and, if possible, the photo and the position (latitude and longitude)."),
+    N_("Your name is only used to link your answers together: it is replaced by a pseudonym on import and never kept."),
+    N_("On paper, print the “{stop_form}” sheet (one Letter page per stop: tick the answers) and the “{findings_paper}” sheet (ruled rows), then type the answers into “{checklist}” and “{findings}”."),
+    N_("Do not rename the sheets or delete the header rows: walktool uses them to read the file back (walktool import file.xlsx)."),
+)
+_TEXTS: dict[str, str] = {
+    "how": N_("How to fill in this sheet"),
+    "principles": N_("The six principles of safe design"),
+    "perception": N_("How you feel (comfortable, uncomfortable, frightened) and “would you come here alone at night?” are recorded separately and do not enter the scores."),
+    "severity": N_("Severity of a finding"),
+    "severity_help": N_("Low: minor nuisance · Medium: should be fixed · High: undermines safety · Critical: immediate danger, report it at once."),
+    "zones": N_("Zones of a station"),
+    "questions": N_("questions"),
+    "source": N_("Sheet generated by walktool from protocol"),
 }
 
 
 def _instructions(ws: Any, protocol: Protocol, lang: str, names: dict[str, str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    tr = translator(lang)
     wrap = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 34
     ws.column_dimensions["B"].width = 110
@@ -216,25 +211,25 @@ def _instructions(ws: Any, protocol: Protocol, lang: str, names: dict[str, str])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=2)
     if protocol.description is not None:
         put("", protocol.description.get(lang))
-    put(f"{_TEXTS['source'].get(lang)} {protocol.id} {protocol.version}")
+    put(f"{tr.gettext(_TEXTS['source'])} {protocol.id} {protocol.version}")
     row += 1
-    put(_TEXTS["how"].get(lang), bold=True, size=12)
-    for n, step in enumerate(_HOW_TO[lang], 1):
-        put(f"{n}.", step.format(**names))
+    put(tr.gettext(_TEXTS["how"]), bold=True, size=12)
+    for n, step in enumerate(_HOW_TO, 1):
+        put(f"{n}.", tr.gettext(step).format(**names))
     row += 1
-    put(_TEXTS["principles"].get(lang), bold=True, size=12)
+    put(tr.gettext(_TEXTS["principles"]), bold=True, size=12)
     for n, principle in enumerate(protocol.principles):
         count = sum(1 for i in protocol.items if i.principle == principle.key)
         colour = _PRINCIPLE_COLOURS[n % len(_PRINCIPLE_COLOURS)]
-        put(principle.label.get(lang), f"{principle.description.get(lang)} ({count} {_TEXTS['questions'].get(lang)})", bold=False, fill=colour)
+        put(principle.label.get(lang), f"{principle.description.get(lang)} ({count} {tr.gettext(_TEXTS['questions'])})", bold=False, fill=colour)
     if perception_items(protocol):
-        put(PERCEPTION_LABEL.get(lang), _TEXTS["perception"].get(lang), fill=_PRINCIPLE_COLOURS[-1])
+        put(PERCEPTION_LABEL.get(lang), tr.gettext(_TEXTS["perception"]), fill=_PRINCIPLE_COLOURS[-1])
     row += 1
-    put(_TEXTS["zones"].get(lang), bold=True, size=12)
+    put(tr.gettext(_TEXTS["zones"]), bold=True, size=12)
     for c in protocol.zones.choices:
         put(c.label.get(lang))
     row += 1
-    put(_TEXTS["severity"].get(lang), _TEXTS["severity_help"].get(lang), bold=False)
+    put(tr.gettext(_TEXTS["severity"]), tr.gettext(_TEXTS["severity_help"]), bold=False)
     ws.cell(row=row - 1, column=1).font = Font(bold=True)
 
 
@@ -247,10 +242,10 @@ def _answer_labels(item: Item, lang: str) -> list[str]:
     return [c.label.get(lang) for c in item.answer.choices]
 
 
-def _print_setup(ws: Any, *, title_rows: str | None) -> None:
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+def _print_setup(ws: Any, *, title_rows: str | None, orientation: str = "landscape", pages_wide: int = 1) -> None:
+    ws.page_setup.orientation = orientation
+    ws.page_setup.paperSize = ws.PAPERSIZE_LETTER  # the paper of Québec offices
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left = ws.page_margins.right = 0.4
@@ -274,6 +269,7 @@ def write_field_sheet(
     rows: int = DEFAULT_ROWS,
     stops: Sequence[Mapping[str, Any]] = (),
     findings: Sequence[Mapping[str, Any]] = (),
+    paper_stops: int = 1,
 ) -> FieldSheet:
     """Write the fillable field sheet (Excel) for a protocol and a stations layer.
 
@@ -295,6 +291,8 @@ def write_field_sheet(
         ``principle``, ``item``, ``severity`` …) to a value.  Stored values (choice
         values, zone and severity codes, station ids) are written as their labels
         in ``lang``; anything else is written as given.
+    paper_stops
+        How many stop pages the paper stop form prints (numbered when more than one).
 
     Returns
     -------
@@ -319,7 +317,8 @@ def write_field_sheet(
 
     check_lang(lang)
     path = Path(path)
-    names = {k: v.get(lang) for k, v in SHEET_NAMES.items()}
+    tr = translator(lang)
+    names = {k: tr.text(v) for k, v in SHEET_NAMES.items()}
     layout = FieldSheet(path, lang, names["checklist"], names["findings"], checklist_columns(protocol), findings_columns())
     items = {i.key: i for i in protocol.items}
     scored_items = [i for i in ordered_items(protocol) if i.principle != PERCEPTION and i.kind != "text"]
@@ -366,12 +365,12 @@ def write_field_sheet(
     band_fill[PERCEPTION] = _PRINCIPLE_COLOURS[-1]
     band_labels: dict[str, str] = {p.key: p.label.get(lang) for p in protocol.principles}
     band_labels[PERCEPTION] = PERCEPTION_LABEL.get(lang)
-    band_labels["stop"] = _BAND_STOP.get(lang)
-    band_labels["notes"] = _BAND_END.get(lang)
+    band_labels["stop"] = tr.gettext(_BAND_STOP)
+    band_labels["notes"] = tr.gettext(_BAND_END)
     last_row = FIRST_DATA_ROW + max(rows, len(stops), len(findings)) - 1
 
     def validation(ws: Any, letter: str, dv: Any, title: str, prompt: str) -> None:
-        dv.error = {"fr": "Valeur hors liste : vérifiez-la.", "en": "Value not in the list: please check it."}[lang]
+        dv.error = tr.gettext("Value not in the list: please check it.")
         dv.errorTitle = "walktool"
         dv.errorStyle = "warning"
         dv.showErrorMessage = True
@@ -391,14 +390,14 @@ def write_field_sheet(
             validation(ws, letter, list_dv(refs[col.key]), label, "")
         elif col.key == "date":
             dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
-            validation(ws, letter, dv, label, {"fr": "AAAA-MM-JJ", "en": "YYYY-MM-DD"}[lang])
+            validation(ws, letter, dv, label, tr.gettext("YYYY-MM-DD"))
         elif col.key == "time":
             dv = DataValidation(type="time", operator="between", formula1="0", formula2="0.999988", allow_blank=True)
-            validation(ws, letter, dv, label, {"fr": "HH:MM", "en": "HH:MM"}[lang])
+            validation(ws, letter, dv, label, "HH:MM")
         elif col.key in ("lat", "lon"):
             bound = 90 if col.key == "lat" else 180
             dv = DataValidation(type="decimal", operator="between", formula1=str(-bound), formula2=str(bound), allow_blank=True)
-            validation(ws, letter, dv, label, {"fr": "Degrés décimaux, ex. 45.5017", "en": "Decimal degrees, e.g. 45.5017"}[lang] if col.key == "lat" else "")
+            validation(ws, letter, dv, label, tr.gettext("Decimal degrees, e.g. 45.5017") if col.key == "lat" else "")
         elif col.key in items:
             item = items[col.key]
             hint = item.hint.get(lang) if item.hint else ""
@@ -452,14 +451,19 @@ def write_field_sheet(
                 if last > first:
                     ws.merge_cells(start_row=BAND_ROW, start_column=first, end_row=BAND_ROW, end_column=last)
         else:
-            cell = ws.cell(row=BAND_ROW, column=1, value=_FINDINGS_TITLE.get(lang))
+            cell = ws.cell(row=BAND_ROW, column=1, value=tr.gettext(_FINDINGS_TITLE))
             cell.font = Font(bold=True, size=12)
         ws.row_dimensions[BAND_ROW].height = 32
-        _print_setup(ws, title_rows=f"{BAND_ROW}:{LABEL_ROW}")
+        _print_setup(ws, title_rows=f"{BAND_ROW}:{LABEL_ROW}", pages_wide=3 if band else 1)
+        ws.print_area = f"A{BAND_ROW}:{get_column_letter(len(columns))}{min(last_row, FIRST_DATA_ROW + PRINT_ROWS - 1)}"
+        if not band:  # rows tall enough to write in by hand
+            for r in range(FIRST_DATA_ROW, FIRST_DATA_ROW + PRINT_ROWS):
+                ws.row_dimensions[r].height = 24
 
     data_sheet(ws_check, layout.checklist_columns, band=True)
     first_item = len(CHECKLIST_CONTEXT) + 1
     ws_check.freeze_panes = f"{get_column_letter(first_item)}{FIRST_DATA_ROW}"
+    ws_check.print_title_cols = f"A:{get_column_letter(first_item - 1)}"  # station, zone … on every page
     data_sheet(ws_find, layout.findings_columns, band=False)
     ws_find.freeze_panes = f"A{FIRST_DATA_ROW}"
 
@@ -491,8 +495,9 @@ def write_field_sheet(
 
     # -- instructions and layout sheet -------------------------------------------------------------
     _instructions(ws_info, protocol, lang, names)
-    _print_setup(ws_info, title_rows=None)
+    _print_setup(ws_info, title_rows=None, orientation="portrait")
     ws_info.page_setup.fitToHeight = 0
+    add_paper_sheets(wb, protocol, lang, names, stops=paper_stops)
     ws_meta["A1"] = MARKER
     ws_meta.append([names["checklist"], KEY_ROW, FIRST_DATA_ROW])
     ws_meta.append([names["findings"], KEY_ROW, FIRST_DATA_ROW])

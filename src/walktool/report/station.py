@@ -55,7 +55,8 @@ def station_sheet(
     sh = Sheet(book, book.station_sheets[sid], WIDTHS, freeze="A3", title_rows="1:2")
     net = summary.network.get("period") or {}
     sh.add([sh.cell(rec["name"] or sid, font=s.title)], height=22)
-    sh.add([sh.cell(f"{book._('Campaign')} {book.campaign} · {net.get('first') or '?'} – {net.get('last') or '?'}", font=s.subtitle),
+    campaign = book._("Campaign")
+    sh.add([sh.cell(f"{campaign} {book.campaign} · {net.get('first') or '?'} – {net.get('last') or '?'}", font=s.subtitle),
             None, None, None, None, sh.cell(book._("← Summary"), location=f"{quote_sheetname(book.names['summary'])}!A1")])
     sh.add()
     _key_figures(book, sh, rec)
@@ -161,7 +162,7 @@ def _recommendations(book: Book, sh: Sheet, recs: list[dict[str, Any]]) -> None:
 def _findings(book: Book, sh: Sheet, found: pd.DataFrame | None, photos: PhotoIndex) -> None:
     s = book.styles
     n = 0 if found is None else len(found)
-    sh.section(f"{book._('Findings')} ({n})")
+    sh.section(book._("Findings ({n})", n=n))
     sh.header([book._("Finding (answer)"), book._("Comment"), book._("Zone"), book._("Severity"), book._("Date"),
                book._("Photo"), book._("Period"), book._("Preview")])
     rows = sorted_findings(found, book.item)

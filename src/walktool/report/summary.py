@@ -39,7 +39,8 @@ def summary_sheet(book: Book, summary: Any, stations: list[dict[str, Any]], recs
     net = summary.network
     settings = book.project.settings
     sh.add([sh.cell(book._("Exploratory safety walks — report"), font=s.title)], height=22)
-    sh.add([sh.cell(f"{settings.name} · {settings.city} · {book._('Campaign')} {book.campaign}", font=s.subtitle)])
+    campaign = book._("Campaign")
+    sh.add([sh.cell(f"{settings.name} · {settings.city} · {campaign} {book.campaign}", font=s.subtitle)])
     sh.add()
     first, last = (net.get("period") or {}).get("first"), (net.get("period") or {}).get("last")
     facts: list[tuple[str, list[Any], str | None]] = [
