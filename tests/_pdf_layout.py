@@ -31,7 +31,7 @@ def pdf_lines(path: Path) -> list[list[Line]]:
         while stack:
             element = stack.pop()
             if isinstance(element, LTTextLine):
-                text = element.get_text().strip()
+                text = " ".join(element.get_text().replace("\u00a0", " ").split())
                 if text:
                     lines.append(Line(n, text, element.x0, element.y0, element.x1, element.y1))
             elif isinstance(element, LTTextContainer):

@@ -144,7 +144,7 @@ def test_print_setup(sheet: FieldSheet) -> None:
 
 
 def test_paper_stop_form(sheet: FieldSheet, protocol: Protocol) -> None:
-    from walktool.forms.paper import BOX
+    from walktool.forms.paper import BOX, GAP, NBSP
 
     wb = load_workbook(sheet.path)
     ws = wb["Fiche d'arrêt" if sheet.lang == "fr" else "Stop form"]
@@ -157,13 +157,13 @@ def test_paper_stop_form(sheet: FieldSheet, protocol: Protocol) -> None:
     for word in (("Participant·e", "Date", "Heure", "Station", "Période", "Zone") if sheet.lang == "fr"
                  else ("Participant", "Date", "Time", "Station", "Period", "Zone")):
         assert word in top
-    assert f"{BOX} {protocol.zones.choices[0].label.get(sheet.lang)}" in top
+    assert f"{BOX}{NBSP}{protocol.zones.choices[0].label.get(sheet.lang)}" in top
     # every question, grouped under its principle, with its answers as boxes
-    yes, no, na = ("Oui", "Non", "Sans objet") if sheet.lang == "fr" else ("Yes", "No", "Not applicable")
+    yes, no, na = ("Oui", "Non", "Sans\u00a0objet") if sheet.lang == "fr" else ("Yes", "No", "Not\u00a0applicable")
     signs = next(r for r in rows if len(r) == 3 and r[1] == protocol.item("sign_exits").label.get(sheet.lang))
-    assert signs[0] == "1." and signs[2] == f"{BOX} {yes}   {BOX} {no}   {BOX} {na}"
+    assert signs[0] == "1." and signs[2] == f"{BOX}{NBSP}{yes}{GAP}{BOX}{NBSP}{no}{GAP}{BOX}{NBSP}{na}"
     light = next(r for r in rows if len(r) == 3 and r[1] == protocol.item("light_level").label.get(sheet.lang))
-    assert light[2].startswith(f"{BOX} 0 ") and f"{BOX} 3 " in light[2]
+    assert light[2].startswith(f"{BOX}{NBSP}0{NBSP}") and f"{BOX}{NBSP}3{NBSP}" in light[2]
     for principle in protocol.principles:
         assert principle.label.get(sheet.lang) in text
     assert sum(1 for r in rows if len(r) == 3) == len(protocol.items)
@@ -187,7 +187,7 @@ def test_paper_stops_one_per_page_and_findings_page(tmp_path: Path, protocol: Pr
     ruled = list(fs.iter_rows(min_row=4, max_row=fs.max_row))
     assert len(ruled) >= 10 and all(r[0].border.bottom.style == "thin" for r in ruled)
     assert all(fs.row_dimensions[r[0].row].height >= 30 for r in ruled)
-    assert ruled[0][3].value.startswith("☐ Faible")
+    assert ruled[0][3].value.startswith("☐\u00a0Faible")
     assert fs.print_area == f"'Constats (papier)'!$A$1:$F${fs.max_row}"
 
 

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from _pdf_layout import footer_sheet, overlaps, pdf_lines
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from test_report import HEADER, ROWS
 
+from _pdf_layout import footer_sheet, overlaps, pdf_lines
+from test_report import HEADER, ROWS
 from walktool.forms import write_field_sheet
 from walktool.forms.paper_pdf import write_paper_pdf
 from walktool.ingest import import_files
@@ -120,7 +120,7 @@ def test_paper_pdf(protocol: Protocol, tmp_path: Path, lang: str) -> None:
     assert write_paper_pdf(protocol, path, lang=lang, stops=3) == 4
     reader = PdfReader(path)
     assert len(reader.pages) == 4
-    texts = [" ".join(p.extract_text().split()) for p in reader.pages]
+    texts = [" ".join(p.extract_text().replace("\u00a0", " ").split()) for p in reader.pages]
     for n, text in enumerate(texts[:3], 1):
         assert (f"Arrêt n° {n}" if lang == "fr" else f"Stop no. {n}") in text
         for item in protocol.items:

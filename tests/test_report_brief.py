@@ -10,13 +10,12 @@ import pytest
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
+from test_report import NAMES, filled
 from walktool.cli import app
 from walktool.project import Project
 from walktool.recommend import recommend
 from walktool.report import ReportError
 from walktool.report.brief import write_brief
-
-from test_report import NAMES, filled
 
 WriteCsv = Callable[..., Path]
 STM = "Société de transport de Montréal (STM)"
@@ -92,7 +91,7 @@ def test_a_folder_of_briefs_in_english(briefed: Project, tmp_path: Path) -> None
 
 
 def test_errors(briefed: Project, tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match="no station 'Nowhere'.*Atwater"):
+    with pytest.raises(ReportError, match=r"no station 'Nowhere'.*Atwater"):
         write_brief(briefed, station="Nowhere", out=tmp_path / "x.pdf")
     with pytest.raises(ReportError, match=r"\.pdf"):
         write_brief(briefed, out=tmp_path / "x.docx")

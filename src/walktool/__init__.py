@@ -30,13 +30,14 @@ from walktool.errors import Issue, WalktoolError
 from walktool.export import export
 from walktool.followup import import_followup
 from walktool.forms import write_field_sheet, write_xlsform
+from walktool.forms.paper_pdf import write_paper_pdf
 from walktool.ingest import import_files
 from walktool.maps import build_map, write_map
 from walktool.project import Project, Settings, init_project, open_project
 from walktool.protocol import Protocol, default_protocol_path, load_protocol, validate_protocol
 from walktool.quality import quality_report
 from walktool.recommend import recommend
-from walktool.report import build_report
+from walktool.report import build_report, write_brief, write_report
 from walktool.stations import StationLayer, builtin_stations, load_stations, read_stations_file
 
 try:
@@ -72,7 +73,10 @@ __all__ = [
     "run_demo",
     "summarize",
     "validate_protocol",
+    "write_brief",
     "write_field_sheet",
     "write_map",
+    "write_paper_pdf",
+    "write_report",
     "write_xlsform",
 ]

@@ -24,6 +24,9 @@ from walktool.i18n import translator
 from walktool.protocol import PERCEPTION, Item, Protocol
 
 BOX = "☐"
+NBSP = "\u00a0"
+GAP = NBSP * 2 + " "
+"""Between two answers: a visible gap that may still wrap."""
 PRINCIPLE_COLOURS = ("DDEBF7", "FFF2CC", "E2EFDA", "FCE4D6", "EDE1F5", "D9F2F2", "F2F2F2")
 STOP_WIDTHS = (4.0, 58.0, 36.0)
 """Stop form columns: number, question, answers (character widths)."""
@@ -64,9 +67,12 @@ def answer_boxes(item: Item, lang: str) -> str:
     """The answers of ``item`` as printed on paper: boxes to tick, or a blank to fill."""
     tr = translator(lang)
     if item.answer.choices:
+        def word(text: str) -> str:  # a choice never breaks across lines
+            return text.replace(" ", NBSP)
+
         if item.kind == "scale":
-            return "   ".join(f"{BOX} {c.value} {c.label.get(lang)}" for c in item.answer.choices)
-        return "   ".join(f"{BOX} {c.label.get(lang)}" for c in item.answer.choices)
+            return GAP.join(f"{BOX}{NBSP}{c.value}{NBSP}{word(c.label.get(lang))}" for c in item.answer.choices)
+        return GAP.join(f"{BOX}{NBSP}{word(c.label.get(lang))}" for c in item.answer.choices)
     if item.kind == "count":
         return tr.gettext("________ (how many)")
     if item.kind == "number":
@@ -99,8 +105,8 @@ def band_colours(protocol: Protocol) -> dict[str, str]:
 def header_lines(protocol: Protocol, lang: str) -> list[str]:
     """The fields at the top of a stop: participant, date, time, station, period and zone (boxes)."""
     tr = translator(lang)
-    zones = "  ".join(f"{BOX} {c.label.get(lang)}" for c in protocol.zones.choices)
-    periods = "   ".join(f"{BOX} {c.label.get(lang)}" for c in protocol.periods.choices)
+    zones = GAP.join(f"{BOX}{NBSP}{c.label.get(lang)}" for c in protocol.zones.choices)
+    periods = GAP.join(f"{BOX}{NBSP}{c.label.get(lang)}" for c in protocol.periods.choices)
     return [
         tr.gettext("Participant: ______________________    Date: ____ / ____ / ________    Time: ____ : ____"),
         tr.gettext("Station: ___________________________________    Period: {periods}").format(periods=periods),
@@ -110,7 +116,7 @@ def header_lines(protocol: Protocol, lang: str) -> list[str]:
 
 def severity_boxes(protocol: Protocol, lang: str) -> str:
     """``☐ Faible ☐ Moyenne ☐ Élevée ☐ Critique``."""
-    return " ".join(f"{BOX} {c.label.get(lang)}" for c in protocol.severities.choices)
+    return GAP.join(f"{BOX}{NBSP}{c.label.get(lang)}" for c in protocol.severities.choices)
 
 
 def findings_headers(lang: str) -> list[str]:

@@ -59,8 +59,8 @@ def write_paper_pdf(protocol: Protocol, path: str | Path, *, lang: str = "fr", s
     path.parent.mkdir(parents=True, exist_ok=True)
     width = LETTER[0] - 2 * MARGIN
     height = LETTER[1] - 2 * MARGIN - 14
-    question = ParagraphStyle("q", parent=st["cell"], fontSize=8.3, leading=9.9)
-    answer = ParagraphStyle("a", parent=st["cell"], fontSize=8.3, leading=9.9)
+    question = ParagraphStyle("q", parent=st["cell"], fontSize=8.0, leading=9.3)
+    answer = ParagraphStyle("a", parent=st["cell"], fontSize=8.0, leading=9.3)
     band_style = ParagraphStyle("band", parent=st["cell_bold"], fontSize=9, leading=11)
     colours = band_colours(protocol)
     title = protocol.title.get(lang)
@@ -80,13 +80,14 @@ def write_paper_pdf(protocol: Protocol, path: str | Path, *, lang: str = "fr", s
     for stop in range(1, stops + 1):
         number = tr.gettext("Stop no. {n}").format(n=stop) if stops > 1 else tr.gettext("Stop no. ____")
         page: list[Any] = [
-            Paragraph(escape(tr.gettext("Stop form")) + f" — {escape(title)}    <font size=10>{escape(number)}</font>", st["title"]),
+            Paragraph(escape(tr.gettext("Stop form")) + f"    <font size=11>{escape(number)}</font>", st["title"]),
+            Paragraph(escape(f"{title} · {protocol.id} {protocol.version}"), st["subtitle"]),
         ]
-        page += [Paragraph(escape(text), ParagraphStyle("h", parent=st["body"], fontSize=9.5, leading=15)) for text in header_lines(protocol, lang)]
+        page += [Paragraph(escape(text), ParagraphStyle("h", parent=st["body"], fontSize=9.5, leading=13.5)) for text in header_lines(protocol, lang)]
         page.append(Spacer(1, 4))
         data: list[list[Any]] = []
         style = [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.4, HexColor(RULE)),
-                 ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                 ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                  ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
         for row in rows:
             if row.kind == "band":
@@ -95,15 +96,15 @@ def write_paper_pdf(protocol: Protocol, path: str | Path, *, lang: str = "fr", s
                 style += [("SPAN", (0, n), (-1, n)), ("BACKGROUND", (0, n), (-1, n), HexColor("#" + colours.get(row.band, "D9D9D9")))]
             else:
                 data.append([Paragraph(f"{row.number}.", question), Paragraph(escape(row.text), question), Paragraph(escape(row.answers), answer)])
-        table = Table(data, colWidths=[width * 0.05, width * 0.55, width * 0.40])
+        table = Table(data, colWidths=[width * 0.05, width * 0.55, width * 0.40], hAlign="LEFT")
         table.setStyle(TableStyle(style))
         page.append(table)
-        page.append(Spacer(1, 6))
-        lines = Table([[tr.gettext("Comments:")], [""], [""], [""], [tr.gettext("Photo numbers:")]], colWidths=[width], rowHeights=[18] * 5)
+        page.append(Spacer(1, 2))
+        lines = Table([[tr.gettext("Comments:")], [""], [""], [""], [tr.gettext("Photo numbers:")]], colWidths=[width], rowHeights=[16] * 5, hAlign="LEFT")
         lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, HexColor("#7F7F7F")), ("FONT", (0, 0), (-1, -1), FONT, 9),
                                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM")]))
         page.append(lines)
-        story.append(KeepInFrame(width, height, page, mode="shrink"))  # one stop, one page, whatever the protocol
+        story.append(KeepInFrame(width, height, page, mode="shrink", hAlign="LEFT"))  # one stop, one page, whatever the protocol
         story.append(PageBreak())
 
     story.append(Paragraph(escape(tr.gettext("Free findings: one problem a row")) + f" — {escape(title)}", st["title"]))

@@ -62,6 +62,7 @@ workbook nor the brief carries even their pseudonyms.
 
 from __future__ import annotations
 
+from walktool.report.brief import BriefResult, write_brief
 from walktool.report.cells import FORMULA_PREFIXES, is_formula_like, sheet_names
 from walktool.report.data import ReportError
 from walktool.report.labels import (
@@ -75,19 +76,12 @@ from walktool.report.labels import (
 )
 from walktool.report.workbook import ReportResult, build_report, write_report
 
-
-def write_brief(*args: object, **kwargs: object) -> object:
-    """Write the PDF station brief; see :func:`walktool.report.brief.write_brief`."""
-    from walktool.report.brief import write_brief as _write_brief
-
-    return _write_brief(*args, **kwargs)  # type: ignore[arg-type]
-
-
 __all__ = [
     "FORMULA_PREFIXES",
     "REC_COLUMNS",
     "REC_TABLE_NAME",
     "SHEETS",
+    "BriefResult",
     "ReportError",
     "ReportResult",
     "build_report",

@@ -262,6 +262,7 @@ def _station_story(doc: _Doc, rec: dict[str, Any], layer: Any, dates: tuple[str 
         "scale": _("{m} m"),
         "north": _("N"),
         "unlocated": _("{n} findings without a GPS position (placed by station and zone)"),
+        "entrance": _("Entrance"),
         **{k: protocol.severities.label(k, data.lang) for k in SEVERITY_ORDER},
     }
     drawing = station_map(layer, rec, data.found.get(sid), width=map_w, height=map_w * 0.86,

@@ -173,6 +173,7 @@ class Styles:
         self.warn = Font(color="C00000")
         self.wrap = Alignment(wrap_text=True, vertical="top")
         self.top = Alignment(vertical="top")
+        self.centre = Alignment(vertical="top", horizontal="center")
         self.header_align = Alignment(wrap_text=True, vertical="top")
         self.card_fill = PatternFill("solid", fgColor="F2F2F2")
         self.box = Border(bottom=Side(style="thin", color="BFBFBF"))

@@ -136,12 +136,6 @@ def station_map(
         cx, cy = px(dx, dy)
         art.add(Circle(cx, cy, 4, fillColor=white, strokeColor=HexColor("#404040"), strokeWidth=1))
         art.add(String(cx + 6, cy - 3, str(name), fontName=FONT, fontSize=6.5, fillColor=HexColor(MUTED)))
-    doors = layer.entrances[layer.entrances["station_id"].astype(str) == sid]
-    if len(doors):
-        ex, ey = to_m.transform(doors["lon"].to_numpy(float), doors["lat"].to_numpy(float))
-        for x, y in zip(ex, ey, strict=True):
-            cx, cy = px(float(x) - x0, float(y) - y0)
-            art.add(Rect(cx - 2.5, cy - 2.5, 5, 5, fillColor=HexColor("#1F3864"), strokeColor=white, strokeWidth=0.5))
     for sev in _SEVERITY_DRAW_ORDER:
         for x, y, s in pts:
             if s != sev or abs(x) > half_x or abs(y) > half_y:
@@ -149,10 +143,15 @@ def station_map(
             cx, cy = px(x, y)
             art.add(Circle(cx, cy, 3.2, fillColor=HexColor(SEVERITY_COLOURS.get(sev, "#7F7F7F")), strokeColor=white, strokeWidth=0.6))
     cx, cy = px(0, 0)
-    art.add(Circle(cx, cy, 7, fillColor=white, strokeColor=HexColor("#1F3864"), strokeWidth=2))
-    art.add(String(cx, cy + 10, str(station.get("name") or sid), fontName=FONT_BOLD, fontSize=8, textAnchor="middle",
-                   fillColor=HexColor("#1F3864")))
+    art.add(Circle(cx, cy, 7, fillColor=None, strokeColor=HexColor("#1F3864"), strokeWidth=2))
+    doors = layer.entrances[layer.entrances["station_id"].astype(str) == sid]
+    if len(doors):
+        ex, ey = to_m.transform(doors["lon"].to_numpy(float), doors["lat"].to_numpy(float))
+        for x, y in zip(ex, ey, strict=True):
+            ux, uy = px(float(x) - x0, float(y) - y0)
+            art.add(Rect(ux - 2.5, uy - 2.5, 5, 5, fillColor=HexColor("#1F3864"), strokeColor=white, strokeWidth=0.5))
     drawing.add(art)
+    _label(drawing, cx + 10, cy + 8, str(station.get("name") or sid), FONT_BOLD, 8, "#1F3864")
 
     # scale bar, north arrow, legend, credit
     bar_m = _nice_length(half_x * 0.5)
@@ -167,11 +166,24 @@ def station_map(
         drawing.add(Circle(12, y + 2.5, 3, fillColor=HexColor(SEVERITY_COLOURS[sev]), strokeColor=white, strokeWidth=0.5))
         drawing.add(String(19, y, labels.get(sev, sev), fontName=FONT, fontSize=6.5))
         y -= 9
+    drawing.add(Rect(9.5, y, 5, 5, fillColor=HexColor("#1F3864"), strokeColor=white, strokeWidth=0.5))
+    drawing.add(String(19, y, labels.get("entrance", "entrance"), fontName=FONT, fontSize=6.5))
     unlocated = 0 if found is None else len(found) - (0 if located is None else len(located))
     if unlocated:
-        drawing.add(String(8, 24, labels["unlocated"].format(n=unlocated), fontName=FONT, fontSize=6, fillColor=HexColor(MUTED)))
+        _label(drawing, 8, 24, labels["unlocated"].format(n=unlocated), FONT, 6, MUTED)
     drawing.add(String(width - 4, 4, credit, fontName=FONT, fontSize=5.5, textAnchor="end", fillColor=HexColor(MUTED)))
     return drawing
+
+
+def _label(drawing: Any, x: float, y: float, text: str, font: str, size: float, colour: str) -> None:
+    """Text on a white backing, readable over lines and dots."""
+    from reportlab.graphics.shapes import Rect, String
+    from reportlab.lib.colors import Color, HexColor
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    width = stringWidth(text, font, size)
+    drawing.add(Rect(x - 1.5, y - 2, width + 3, size + 2.5, fillColor=Color(1, 1, 1, alpha=0.85), strokeColor=None))
+    drawing.add(String(x, y, text, fontName=font, fontSize=size, fillColor=HexColor(colour)))
 
 
 def _nice_length(metres: float) -> float:

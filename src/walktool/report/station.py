@@ -62,7 +62,7 @@ def station_sheet(
     _key_figures(book, sh, rec)
     sh.add()
     _principles(book, sh, rec, summary)
-    sh.pad_to(max(4 + CHART_ROWS + 1, sh.row + 1))
+    sh.pad_to(max(4 + CHART_ROWS + 1, sh.row + 2))
     _recommendations(book, sh, recs)
     sh.add()
     _findings(book, sh, found, photos)
@@ -154,7 +154,7 @@ def _recommendations(book: Book, sh: Sheet, recs: list[dict[str, Any]]) -> None:
             sh.text(status_label(r["status"], book.lang)),
             sh.text(r["owner"]),
             sh.cell(parse_date(r["due_date"]), fmt="yyyy-mm-dd"),
-            sh.cell(r["rank"]),
+            sh.cell(r["rank"], align=s.centre),
             sh.cell(r["id"]),
         ])
 

@@ -49,7 +49,7 @@ def recommendations_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
     sh.header(headers)
     for r in recs:
         values = {
-            "rank": sh.cell(r["rank"]),
+            "rank": sh.cell(r["rank"], align=s.centre),
             "id": sh.cell(r["id"]),
             "station": sh.text(r["station"]),
             "zone": sh.text(book.zone(r["zone"])),
