@@ -132,3 +132,31 @@ def test_paper_pdf(protocol: Protocol, tmp_path: Path, lang: str) -> None:
     assert ("Constats libres" if lang == "fr" else "Free findings") in texts[3]
     assert ("Question ou principe" if lang == "fr" else "Question or principle") in texts[3]
     assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (612, 792) for p in reader.pages)
+
+
+def test_follow_up_survives_a_libreoffice_save(soffice: str, project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
+    """Staff who open the workbook in LibreOffice and save it as .xlsx hand back a file followup reads."""
+    from walktool.followup import import_followup
+    from walktool.recommend import recommend
+
+    import_files(project, [write_csv(tmp_path / "constats.csv", [HEADER, *ROWS], sep=";")], campaign="2023-automne",
+                 fmt="findings-table")
+    book = build_report(project)
+    wb = load_workbook(book)
+    ws = wb["Recommandations"]
+    header = [c.value for c in ws[1]]
+    ws.cell(row=2, column=header.index("Statut") + 1, value="en cours")
+    ws.cell(row=2, column=header.index("Porteur du dossier") + 1, value="Chef d'entretien")
+    edited = tmp_path / "edited" / "rendu.xlsx"
+    edited.parent.mkdir()
+    wb.save(edited)
+    out = tmp_path / "lo"
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless", "--norestore",
+         "--convert-to", "xlsx", "--outdir", str(out), str(edited)],
+        check=True, capture_output=True, timeout=300,
+    )
+    result = import_followup(project, out / "rendu.xlsx")
+    assert result.changed == 1 and result.rejected == 0
+    first = recommend(project, refresh=False).frame.iloc[0]
+    assert first["status"] == "in_progress" and first["owner"] == "Chef d'entretien"

@@ -68,12 +68,16 @@ class ReportData:
 
 
 def check_language(project: Project, lang: str | None) -> str:
-    """The report language: ``lang`` or the project's; a :class:`ReportError` for others."""
-    language = lang or project.settings.language
-    if language not in LANGUAGES:
-        msg = f"unknown report language {language!r}; use {' or '.join(LANGUAGES)}"
+    """The report language (:func:`walktool.i18n.resolve_language`: ``lang``, ``WALKTOOL_LANG``, the project's).
+
+    An unknown ``lang`` is a :class:`ReportError`.
+    """
+    from walktool.i18n import resolve_language
+
+    if lang is not None and lang not in LANGUAGES:
+        msg = f"unknown report language {lang!r}; use {' or '.join(LANGUAGES)}"
         raise ReportError(msg)
-    return language
+    return resolve_language(lang, project.settings)
 
 
 def gather(project: Project, campaign: str | None, lang: str, *, keep_observations: bool = True) -> ReportData:
