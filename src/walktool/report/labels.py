@@ -66,7 +66,7 @@ REC_COLUMNS: tuple[tuple[str, Msg, float], ...] = (
     ("timeframe", NC_("column", "Target timeframe"), 14),
     ("status", NC_("column", "Status"), 11),
     ("owner", NC_("column", "Owner"), 16),
-    ("due_date", NC_("column", "Due date"), 11),
+    ("due_date", NC_("column", "Due date"), 12),
     ("note", NC_("column", "Note"), 24),
     ("principle", NC_("column", "Principle"), 15),
     ("priority", NC_("column", "Priority"), 9),

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 CHART_ANCHOR = "E4"
 CHART_ROWS = 20  # the radar chart covers rows 4–23 beside the card and the principle scores
-WIDTHS = [28, 44, 12, 11, 17, 24, 12, 17, 11, 6, 12]
+WIDTHS = [28, 44, 12, 11, 17, 24, 12, 17, 12, 6, 12]
 """Column widths; the same columns serve the key figures, the recommendations and the findings:
 
 =====  ===================  ===================  ====================
