@@ -31,7 +31,7 @@ from walktool.report.data import (
     thumbnail_bytes,
 )
 from walktool.report.labels import principle_label, status_label, timeframe_label
-from walktool.report.tables import stm_credit
+from walktool.report.tables import stations_credit
 
 if TYPE_CHECKING:
     from walktool.project import Project
@@ -176,7 +176,7 @@ class _Doc:
         canvas.line(PAGE_MARGIN, PAGE_MARGIN + 4, LETTER[0] - PAGE_MARGIN, PAGE_MARGIN + 4)
         canvas.setFont(FONT, 6.5)
         canvas.setFillColor(HexColor("#595959"))
-        canvas.drawString(PAGE_MARGIN, PAGE_MARGIN - 6, stm_credit(self.data.lang))
+        canvas.drawString(PAGE_MARGIN, PAGE_MARGIN - 6, stations_credit(self.data.project, self.data.lang))
         canvas.drawRightString(LETTER[0] - PAGE_MARGIN, PAGE_MARGIN - 6, f"{self.station_name} · walktool {__version__} · {doc.page}")
         canvas.restoreState()
 
@@ -266,7 +266,8 @@ def _station_story(doc: _Doc, rec: dict[str, Any], layer: Any, dates: tuple[str 
         **{k: protocol.severities.label(k, data.lang) for k in SEVERITY_ORDER},
     }
     drawing = station_map(layer, rec, data.found.get(sid), width=map_w, height=map_w * 0.86,
-                          credit=_("Map data: STM (CC BY 4.0)"), labels=labels)
+                          credit=_("Map data: STM (CC BY 4.0)") if data.project.settings.stations == "stm"
+                          else stations_credit(data.project, data.lang), labels=labels)
     top = Table([[left, drawing]], colWidths=[doc.width - map_w - 10, map_w + 10])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                              ("RIGHTPADDING", (0, 0), (0, 0), 10)]))

@@ -297,12 +297,23 @@ def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated
             sh.add([sh.text(Path(str(r["file"])).name), sh.text(counts)])
     sh.add()
     sh.section(book._("Data credits"))
-    source = book.project.settings.stations
-    if source == "stm":
-        pair(book._("Stations"), stm_credit(lang))
-    else:
-        pair(book._("Stations"), book._("Stations layer: {src}", src=source))
+    pair(book._("Stations"), stations_credit(book.project, lang, with_source=True))
     pair(book._("Software"), f"walktool {__version__}")
+
+
+def stations_credit(project: Any, lang: str, *, with_source: bool = False) -> str:
+    """The credit of the project's stations layer: the STM's (translated), or another layer's own credit line.
+
+    With ``with_source``, another layer's credit is followed by where the layer came from.
+    """
+    from walktool.i18n import translator
+
+    source = project.settings.stations
+    if source == "stm":
+        return stm_credit(lang)
+    credit = project.settings.credit or project.store.get_meta("stations_credit") or ""
+    where = translator(lang).gettext("Stations layer: {src}").format(src=source) if with_source else ""
+    return " · ".join(t for t in (credit, where) if t) or translator(lang).gettext("Stations layer: {src}").format(src=source)
 
 
 def stm_credit(lang: str) -> str:
