@@ -124,6 +124,15 @@ def _write_settings(tmp_path: Path, old: str, new: str) -> Path:
         ("min_lon = -73.97", "min_lon = -73.0", "study_area"),
         ('city = "Montréal"', 'city = "Montréal"\ncolour = "blue"', "unknown setting(s) colour"),
         ('name = "Marches exploratoires"', "name = = broken", "not valid TOML"),
+        ('tiles = "OpenStreetMap.Mapnik"', 'tiles = "Google.Satellite"', "[map] tiles 'Google.Satellite' is not a tile provider"),
+        ('tiles = "OpenStreetMap.Mapnik"', 'tiles = "CartoDB.Positron"', "needs an API key"),
+        ('tiles = "OpenStreetMap.Mapnik"', 'tiles = ""', "[map] tiles is empty"),
+        ('tiles = "OpenStreetMap.Mapnik"', 'tiles = "https://tiles.example.org/{z}/{x}.png"', "not a tile URL template"),
+        ('tiles = "OpenStreetMap.Mapnik"', 'tiles = "ftp://tiles.example.org/{z}/{x}/{y}.png"', "not a tile URL template"),
+        ('tiles = "OpenStreetMap.Mapnik"', 'tiles = "https://tiles.example.org/{z}/{x}/{y}.png"', "give its credit line in [map] attribution"),
+        ('tiles = "OpenStreetMap.Mapnik"', "tiles = 3", "[map] tiles must be text"),
+        ('referrer_policy = "strict-origin-when-cross-origin"', 'referrer_policy = "always"', "referrer_policy 'always' must be one of"),
+        ('referrer_policy = "strict-origin-when-cross-origin"', 'referer = "origin"', "unknown setting(s) referer in [map]"),
     ],
 )
 def test_invalid_settings_name_the_problem(tmp_path: Path, old: str, new: str, expected: str) -> None:
@@ -133,6 +142,28 @@ def test_invalid_settings_name_the_problem(tmp_path: Path, old: str, new: str, e
     message = str(info.value)
     assert expected in message
     assert str(path) in message
+
+
+def test_map_settings_choose_the_basemap(tmp_path: Path) -> None:
+    path = tmp_path / "walktool.toml"
+    text = Settings().to_toml()
+    doc = tomllib.loads(text)
+    assert doc["map"] == {"tiles": "OpenStreetMap.Mapnik", "attribution": "", "referrer_policy": "strict-origin-when-cross-origin"}
+    assert "xyzservices" in text and "--offline" in text  # the comments say what to write
+    chosen = text.replace('tiles = "OpenStreetMap.Mapnik"', 'tiles = "https://tiles.ville.example/{z}/{x}/{y}.png"').replace(
+        'attribution = ""', 'attribution = "© Ville de Montréal"'
+    ).replace('referrer_policy = "strict-origin-when-cross-origin"', 'referrer_policy = "origin"')
+    path.write_text(chosen, encoding="utf-8")
+    settings = read_settings(path)
+    assert settings.map_tiles == "https://tiles.ville.example/{z}/{x}/{y}.png"
+    assert settings.map_attribution == "© Ville de Montréal"
+    assert settings.map_referrer_policy == "origin"
+    assert read_settings(path) == settings and tomllib.loads(settings.to_toml())["map"]["referrer_policy"] == "origin"
+    for tiles in ("none", "OpenStreetMap.France", "openstreetmap france"):
+        path.write_text(text.replace('tiles = "OpenStreetMap.Mapnik"', f'tiles = "{tiles}"'), encoding="utf-8")
+        assert read_settings(path).map_tiles == tiles
+    path.write_text('[project]\nname = "Sans carte"\n', encoding="utf-8")
+    assert read_settings(path).map_tiles == "OpenStreetMap.Mapnik"  # no [map] table: the default
 
 
 def test_several_invalid_settings_are_reported_together(tmp_path: Path) -> None:

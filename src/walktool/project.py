@@ -35,6 +35,25 @@ station_radius_m
 study_area
     ``min_lon, min_lat, max_lon, max_lat`` in WGS84: points outside are rejected
     as ``outside-study-area``.
+
+The ``[map]`` table chooses the basemap of online maps (``walktool map`` without
+``--offline``, the comparison map):
+
+tiles
+    A tile provider of the xyzservices catalogue, by name (default
+    ``OpenStreetMap.Mapnik``; e.g. ``OpenStreetMap.France``, ``OpenStreetMap.HOT``,
+    ``CyclOSM``); a tile URL template with ``{z}``, ``{x}`` and ``{y}`` (e.g. a city's
+    own tile server, ``https://tiles.example.org/{z}/{x}/{y}.png``; then give its
+    credit in ``attribution``); or ``none`` for no basemap.  Providers that need an
+    API key are given as a URL template holding the key.
+attribution
+    The credit line of a tile URL template (a provider by name brings its own).
+referrer_policy
+    The referrer policy of tile requests (default ``strict-origin-when-cross-origin``,
+    as OpenStreetMap asks).  OpenStreetMap's servers refuse tile requests without a
+    ``Referer``, and a page opened from a file sends none: if tiles show "Access
+    blocked", serve the page from a web server, choose another provider, or write
+    the map with ``--offline``.
 """
 
 from __future__ import annotations
@@ -57,6 +76,18 @@ if TYPE_CHECKING:
 SETTINGS_FILE = "walktool.toml"
 STORE_FILE = "walktool.gpkg"
 MONTREAL_BOUNDS = (-73.97, 45.40, -73.47, 45.72)
+DEFAULT_TILES = "OpenStreetMap.Mapnik"
+REFERRER_POLICIES = (
+    "no-referrer",
+    "no-referrer-when-downgrade",
+    "origin",
+    "origin-when-cross-origin",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+    "unsafe-url",
+)
+_MAP_KEYS = {"tiles": "map_tiles", "attribution": "map_attribution", "referrer_policy": "map_referrer_policy"}
 
 
 @dataclass(frozen=True)
@@ -72,6 +103,9 @@ class Settings:
     credit: str = ""
     station_radius_m: float = 250.0
     study_area: tuple[float, float, float, float] = field(default=MONTREAL_BOUNDS)
+    map_tiles: str = DEFAULT_TILES
+    map_attribution: str = ""
+    map_referrer_policy: str = "strict-origin-when-cross-origin"
 
     def validate(self, where: str = SETTINGS_FILE) -> None:
         """Raise :class:`ProjectError` naming every invalid setting."""
@@ -90,6 +124,7 @@ class Settings:
                 "study_area must have min_lon < max_lon and min_lat < max_lat in degrees"
                 f" (got {self.study_area})"
             )
+        problems += _map_problems(self)
         if problems:
             msg = f"{where}: " + "; ".join(problems)
             raise ProjectError(msg)
@@ -123,7 +158,52 @@ min_lon = {min_lon}
 min_lat = {min_lat}
 max_lon = {max_lon}
 max_lat = {max_lat}
+
+[map]
+# Basemap of online maps (`walktool map` without --offline): a provider of the xyzservices catalogue
+# ("OpenStreetMap.Mapnik", "OpenStreetMap.France", "CyclOSM", ...), a tile URL template
+# "https://tiles.example.org/{{z}}/{{x}}/{{y}}.png" (give its credit in attribution), or "none".
+tiles = {_toml_str(self.map_tiles)}
+# Credit line of a tile URL template (a provider by name brings its own).
+attribution = {_toml_str(self.map_attribution)}
+# Referrer policy of tile requests. OpenStreetMap refuses requests without a Referer, and a map opened
+# from a file sends none: if its tiles say "Access blocked", serve the page from a web server, choose
+# another provider, or use `walktool map --offline`.
+referrer_policy = {_toml_str(self.map_referrer_policy)}
 """
+
+
+def _map_problems(settings: Settings) -> list[str]:
+    """What is wrong with the ``[map]`` settings (empty when nothing is)."""
+    problems = []
+    tiles = settings.map_tiles.strip()
+    if not tiles:
+        problems.append('[map] tiles is empty: give a provider name (e.g. "OpenStreetMap.Mapnik"), a tile URL or "none"')
+    elif "{z}" in tiles or "://" in tiles:
+        if not all(part in tiles for part in ("{z}", "{x}", "{y}")) or not tiles.lower().startswith(("https://", "http://")):
+            problems.append(f"[map] tiles {tiles!r} is not a tile URL template: https://…/{{z}}/{{x}}/{{y}}.png")
+        elif not settings.map_attribution.strip():
+            problems.append(f"[map] tiles {tiles!r} is a URL: give its credit line in [map] attribution (tile providers require it)")
+    elif tiles.lower() != "none" and tiles != DEFAULT_TILES:
+        import xyzservices
+
+        try:
+            provider = xyzservices.providers.query_name(tiles)
+        except ValueError:
+            problems.append(f"[map] tiles {tiles!r} is not a tile provider of the xyzservices catalogue (e.g. \"OpenStreetMap.Mapnik\", \"OpenStreetMap.France\"), a tile URL or \"none\"")
+        else:
+            if provider.requires_token():
+                problems.append(f"[map] tiles {tiles!r} needs an API key: give its URL template with your key instead ({provider.url})")
+    if settings.map_referrer_policy not in REFERRER_POLICIES:
+        problems.append(f"[map] referrer_policy {settings.map_referrer_policy!r} must be one of {', '.join(REFERRER_POLICIES)}")
+    return problems
+
+
+def _text_setting(name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        msg = f"{name} must be text (in quotes), not {value!r}"
+        raise TypeError(msg)
+    return value
 
 
 def _toml_str(value: str) -> str:
@@ -139,6 +219,11 @@ def read_settings(path: Path) -> Settings:
         raise ProjectError(msg) from exc
     proj: dict[str, Any] = doc.get("project", {})
     area: dict[str, Any] = doc.get("study_area", {})
+    basemap: dict[str, Any] = doc.get("map", {})
+    if not isinstance(basemap, dict) or sorted(set(basemap) - set(_MAP_KEYS)):
+        found = sorted(set(basemap) - set(_MAP_KEYS)) if isinstance(basemap, dict) else ["(not a table)"]
+        msg = f"{path}: unknown setting(s) {', '.join(found)} in [map]; known: {', '.join(sorted(_MAP_KEYS))}"
+        raise ProjectError(msg)
     defaults = Settings()
     known = {"name", "city", "timezone", "language", "protocol", "stations", "credit", "station_radius_m"}
     unknown = sorted(set(proj) - known)
@@ -147,9 +232,11 @@ def read_settings(path: Path) -> Settings:
         raise ProjectError(msg)
     try:
         values: dict[str, Any] = {k: (float(v) if k == "station_radius_m" else str(v)) for k, v in proj.items()}
+        map_values: dict[str, Any] = {_MAP_KEYS[k]: _text_setting(f"[map] {k}", v) for k, v in basemap.items()}
         settings = replace(
             defaults,
             **values,
+            **map_values,
             study_area=(
                 float(area.get("min_lon", defaults.study_area[0])),
                 float(area.get("min_lat", defaults.study_area[1])),
