@@ -31,15 +31,33 @@ ROWS = [
     ["Amélie Roy", "Papineau", "couloir", "personnel visible", "moyenne", "Personne à la loge", "2023-11-16", "14h10", "", "", "absente.jpg"],
 ]
 CAMPAIGN = "2023-pilote"
+# photo cells a sheet's author controls: a web address the map must not fetch (it would tell
+# the author the IP address of everyone who opens the popup), other schemes, names the file
+# system refuses, paths out of the project
+TRACKER = "https://tracker.example/pixel.jpg?who=1"
+HOSTILE_PHOTOS = (
+    TRACKER,
+    "http://tracker.example/plain.jpg",
+    "//tracker.example/protocol-relative.png",
+    "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' onload='window.__xss=1'/>",
+    "javascript:window.__xss=1",
+    "IMG_" + "é" * 200 + ".jpg",  # 408 bytes: "File name too long" for the file system
+    "photos/" + "x" * 300 + "/papineau.jpg",
+    "../../../../../../etc/hosts.jpg",
+    "/etc/passwd",
+)
 STATIONS_WITH_DATA = ("Papineau", "Beaudry")
 
 
-def make_walk_project(root: Path) -> Project:
-    """Create the project in ``root`` and import the findings table (campaign ``2023-pilote``)."""
+def make_walk_project(root: Path, rows: list[list[str]] | None = None) -> Project:
+    """Create the project in ``root`` and import the findings table (campaign ``2023-pilote``).
+
+    ``rows`` replaces :data:`ROWS` (same columns as :data:`HEADER`).
+    """
     project = walktool.init_project(root)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in [HEADER, *ROWS]:
+    for row in [HEADER, *(ROWS if rows is None else rows)]:
         writer.writerow(row)
     sheet = root.parent / f"{root.name}-constats.csv"
     sheet.write_bytes(buffer.getvalue().encode("utf-8"))

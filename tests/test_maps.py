@@ -22,11 +22,13 @@ from typer.testing import CliRunner
 import walktool
 from _map_fixtures import (
     CAMPAIGN,
+    HOSTILE_PHOTOS,
     IMG_COMMENT,
     OBSERVERS,
     ROWS,
     SCRIPT_COMMENT,
     STATIONS_WITH_DATA,
+    TRACKER,
     make_walk_project,
 )
 from walktool.analysis import findings, load_observations
@@ -96,7 +98,7 @@ def by_name(fmap: folium.Map, start: str) -> Any:
 
 def walktool_doc(page: str) -> dict[str, Any]:
     """The findings' lookup tables the page carries (``window.walktool``)."""
-    match = re.search(r"var W = (\{.*?\});\n", page)
+    match = re.search(r"window.walktool = window.walktoolMap.tables\((\{.*?\})\);\n", page)
     assert match, "no findings tables in the page"
     doc: dict[str, Any] = json.loads(match.group(1))
     return doc
@@ -254,7 +256,7 @@ def test_offline_page_embeds_everything(walked: Project, tmp_path: Path) -> None
 
 
 def test_offline_fails_clearly_when_an_asset_is_missing(walked: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("walktool.maps.offline_assets", lambda: {})
+    monkeypatch.setattr("walktool.maps.page.offline_assets", lambda: {})
     with pytest.raises(MapError, match=r"leaflet\.js"):
         map_html(build_map(walked, offline=True), offline=True)
 
@@ -323,3 +325,214 @@ def test_cli_errors(walked: Project, tmp_path: Path, runner: CliRunner) -> None:
     assert result.exit_code == 2
     result = runner.invoke(app, ["map", "--help"])
     assert result.exit_code == 0 and "--offline" in result.stdout
+
+
+# -- the page: title, language, pinned assets, basemap, notice ---------------------------------
+_URL = re.compile(r"""<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_PINNED = re.compile(r"(@\d+\.\d+\.\d+/|/\d+\.\d+\.\d+/)")
+
+
+def test_page_has_a_title_a_language_and_only_pinned_assets(walked: Project, fr_html: str, tmp_path: Path) -> None:
+    assert fr_html.startswith("<!DOCTYPE html>\n<html lang=\"fr\">")
+    title = re.search(r"<title>(.*?)</title>", fr_html)
+    assert title and title.group(1) == f"proj · {CAMPAIGN} · Carte des marches exploratoires"
+    assert 'name="viewport"' in fr_html
+    urls = _URL.findall(fr_html)
+    assert any("leaflet@1.9.3/dist/leaflet.js" in u for u in urls) and any("leaflet-locatecontrol/0.66.2" in u for u in urls)
+    for url in urls:  # every script and stylesheet at an exact version, over https
+        assert url.startswith("https://") and _PINNED.search(url), url
+        assert not re.search(r"@(main|master|latest)\b", url), url
+    assert "@main" not in fr_html
+    assert "L.HeatLayer" in fr_html  # the heat plugin embedded (folium links it at @main)
+    en = map_html(build_map(walked, lang="en"))
+    assert '<html lang="en">' in en and "Exploratory walk map</title>" in en
+    # the JavaScript and CSS come from the package's asset files, not from Python strings
+    from importlib.resources import files
+
+    assets = files("walktool.maps").joinpath("assets")
+    for name in ("page.js", "page.css", "walkmap.js", "walkmap.css", "notice.html", "legend.html"):
+        text = assets.joinpath(name).read_text("utf-8")
+        assert text.strip(), name
+        if name.endswith(".js"):
+            assert text.strip().splitlines()[-1] == "}());", name
+            assert text.replace("</script", "<\\/script") in fr_html, name
+
+
+def test_online_page_asks_tiles_with_a_referrer_policy_and_says_when_offline(walked: Project, fr_map: folium.Map, fr_html: str, tmp_path: Path) -> None:
+    tiles = [c for c in fr_map._children.values() if isinstance(c, folium.TileLayer)]
+    assert len(tiles) == 1 and tiles[0].tiles == "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    assert tiles[0].options["referrer_policy"] == "strict-origin-when-cross-origin"
+    assert '"referrerPolicy": "strict-origin-when-cross-origin"' in fr_html
+    assert f"window.walktoolPage.watchTiles({tiles[0].get_name()});" in fr_html
+    notice = re.search(r'<div class="wt-notice" role="alert">(.*?)</div>', fr_html, re.DOTALL)
+    assert notice and "Pas d&#x27;internet" in notice.group(1) and "<code>walktool map --offline</code>" in notice.group(1)
+    en = map_html(build_map(walked, lang="en"))
+    assert "No internet: the basemap and the map&#x27;s scripts cannot load." in en
+    offline = write_map(walked, tmp_path / "off.html", offline=True).read_text("utf-8")
+    assert 'class="wt-notice"' not in offline and "walktoolPage.watchTiles(tile_layer" not in offline
+    assert '"referrerPolicy"' not in offline and "tile.openstreetmap.org" not in offline
+    assert '<html lang="fr">' in offline and "<title>" in offline
+
+
+@pytest.mark.parametrize(
+    ("tiles", "attribution", "url", "credit"),
+    [
+        ("OpenStreetMap.France", "", "https://{s}.tile.openstreetmap.fr/osmfr/{z}/{x}/{y}.png", "OpenStreetMap France"),
+        ("https://tuiles.ville.example/{z}/{x}/{y}.png", "© Ville de Montréal", "https://tuiles.ville.example/{z}/{x}/{y}.png", "© Ville de Montréal"),
+        ("none", "", None, None),
+    ],
+)
+def test_basemap_is_the_one_the_project_chose(walked: Project, tiles: str, attribution: str, url: str | None, credit: str | None) -> None:
+    import dataclasses
+
+    before = walked.settings
+    walked.save_settings(dataclasses.replace(before, map_tiles=tiles, map_attribution=attribution, map_referrer_policy="origin"))
+    try:
+        fmap = build_map(walked)
+    finally:
+        walked.save_settings(before)
+    layers = [c for c in fmap._children.values() if isinstance(c, folium.TileLayer)]
+    if url is None:
+        assert layers == []
+        return
+    assert [layer.tiles for layer in layers] == [url]
+    assert credit is not None and credit in layers[0].options["attribution"]
+    assert layers[0].options["referrer_policy"] == "origin"
+
+
+# -- popups -------------------------------------------------------------------------------------
+def test_finding_cards_give_the_answer_in_words(tmp_path: Path, data_dir: Path) -> None:
+    from walktool.ingest import import_files
+
+    project = walktool.init_project(tmp_path / "kobo")
+    try:
+        import_files(project, [data_dir / "kobo" / "walktool_xml_groups.csv"], campaign="2024")
+        fmap = build_map(project, lang="fr")
+        doc = walktool_doc(map_html(fmap))
+        rows = by_name(fmap, "Constats").data
+        answered = {(doc["labels"][r[5]], doc["answers"][r[12]]) for r in rows if r[12] >= 0}
+        protocol = project.protocol()
+        assert (html.escape(protocol.item("dark_corners").label.fr), "Oui") in answered
+        assert (html.escape(protocol.item("emergency_phone").label.fr), html.escape(protocol.answer_label("emergency_phone", "not_working", "fr"))) in answered
+        assert all(r[12] >= 0 for r in rows)  # every finding of a checklist says what was answered
+        assert doc["text"]["answer"] == "Réponse" and doc["text"]["comment"] == "Commentaire"
+        assert "Bout du quai direction Angrignon; &quot;coin&quot; sans caméra" in doc["comments"]
+    finally:
+        project.close()
+
+
+def test_findings_table_rows_are_reported_problems(fr_map: folium.Map, fr_html: str) -> None:
+    """A findings table names the problem without an answer: the card says it was reported."""
+    doc = walktool_doc(fr_html)
+    rows = by_name(fr_map, "Constats").data
+    assert {doc["answers"][r[12]] for r in rows} == {"signalé comme problème"}
+
+
+def test_worst_zones_are_listed_most_findings_first(walked: Project) -> None:
+    from walktool.maps.data import gather
+    from walktool.maps.popups import station_card
+
+    data = gather(walked, None, "fr")
+    rec = dict(next(r for r in data.stations if r["name"] == "Papineau"))
+    # weights order them 101 (hall), 90 (platform), 94 (stairs): the card shows counts, so counts order them
+    rec["hotspots"] = [
+        {"zone": "hall", "findings": 101, "weight": 300.0},
+        {"zone": "platform", "findings": 90, "weight": 290.0},
+        {"zone": "stairs", "findings": 94, "weight": 200.0},
+    ]
+    card = station_card(rec, data, [])
+    zones = re.search(r"Zones les plus touchées</b> : (.*?)</p>", card)
+    assert zones and re.findall(r"\((\d+)\)", zones.group(1)) == ["101", "94", "90"]
+
+
+# -- photos a sheet's author controls ------------------------------------------------------------
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    """The fixture project with one finding per hostile photo cell."""
+    rows = [[*ROWS[0][:10], photo] for photo in HOSTILE_PHOTOS]
+    project = make_walk_project(tmp_path_factory.mktemp("hostile") / "proj", rows)
+    try:
+        yield project
+    finally:
+        project.close()
+
+
+def test_remote_photos_are_links_the_map_never_fetches(hostile: Project, tmp_path: Path) -> None:
+    for offline in (False, True):
+        page = write_map(hostile, tmp_path / f"map-{offline}.html", offline=offline).read_text("utf-8")
+        photos = walktool_doc(page)["photos"]
+        assert len(photos) == len(HOSTILE_PHOTOS)
+        assert not any("tracker.example" in img for p in photos for img in re.findall(r"<img\b[^>]*>", p))
+        links = [p for p in photos if "tracker.example" in p]
+        assert len(links) == 3  # https, http and protocol-relative: links, in both modes
+        for link in links:
+            anchor = re.search(r'<a href="(https?://tracker\.example/[^"]+)" target="_blank" rel="noopener noreferrer nofollow">', link)
+            assert anchor, link
+        assert html.escape(TRACKER) in " ".join(photos)
+        assert '<a href="https://tracker.example/protocol-relative.png"' in " ".join(photos)
+        # other schemes are text: no link, no image, nothing run
+        for p in photos:
+            if "javascript:" in p or "data:image" in p:
+                assert "<a " not in p and "<img" not in p and "onload=" not in p.replace("onload=&#x27;", ""), p
+
+
+def test_overlong_and_odd_photo_names_do_not_break_the_map(hostile: Project, tmp_path: Path, runner: CliRunner) -> None:
+    long_name = next(p for p in HOSTILE_PHOTOS if len(p.encode()) > 255 and "/" not in p)
+    import os
+
+    with pytest.raises(OSError, match="too long"):  # what the file system says of it
+        os.stat(hostile.walks_dir / long_name)
+    out = tmp_path / "carte.html"
+    result = runner.invoke(app, ["map", "--out", str(out), "--project", str(hostile.root)])
+    assert result.exit_code == 0, result.output
+    photos = walktool_doc(out.read_text("utf-8"))["photos"]
+    shown = next(p for p in photos if "IMG_" in p)
+    assert "photo absente du dossier du projet" in shown and "<img" not in shown and "…" in shown
+    # a path out of the project is not shown, even when the file exists; the name is
+    outside = next(p for p in photos if "passwd" in p)
+    assert "<img" not in outside and "<a " not in outside
+    # a long path whose file name is a photo of the project finds it in walks/
+    assert any("walks/photos/papineau.jpg" in p for p in photos)
+
+
+def test_find_photo_survives_whatever_the_cell_holds(hostile: Project) -> None:
+    from walktool.maps.photos import find_photo, photo_index
+
+    index = photo_index(hostile)
+    for text in ["x" * 5000 + ".jpg", "a\x00b.jpg", "/" * 300, "é" * 300, "\\\\server\\share\\papineau.jpg", "C:\\photos\\papineau.JPG"]:
+        found = find_photo(text, hostile, index)
+        assert found is None or found.name == "papineau.jpg", text
+    assert find_photo("C:\\photos\\papineau.JPG", hostile, index) == index["papineau.jpg"]
+
+
+# -- the comparison map is drawn on the same page ------------------------------------------------
+def test_compare_map_gets_the_same_page(tmp_path: Path) -> None:
+    import dataclasses
+
+    from walktool.compare import compare, write_compare_map
+    from walktool.ingest import import_files
+
+    project = make_walk_project(tmp_path / "two")
+    try:
+        later = tmp_path / "two-suivi.csv"  # the same walk a year later
+        later.write_bytes((tmp_path / "two-constats.csv").read_bytes().replace(b"2023-11-", b"2024-11-"))
+        import_files(project, [later], campaign="2024-suivi", fmt="findings-table")
+        comparison = compare(project, CAMPAIGN, "2024-suivi")
+        online = write_compare_map(project, comparison, tmp_path / "reports" / "compare.html", "en").read_text("utf-8")
+        assert '<html lang="en">' in online
+        assert re.search(r"<title>two · 2023-pilote → 2024-suivi · Campaign comparison</title>", online)
+        assert '"referrerPolicy": "strict-origin-when-cross-origin"' in online and "walktoolPage.watchTiles(tile_layer" in online
+        assert "No internet: the basemap and the map&#x27;s scripts cannot load." in online
+        assert "Société de transport de Montréal (STM)" in online  # the data's credit
+        for url in _URL.findall(online):
+            assert url.startswith("https://") and _PINNED.search(url), url
+        offline = write_compare_map(project, comparison, tmp_path / "reports" / "compare-off.html", "fr", offline=True).read_text("utf-8")
+        assert '<html lang="fr">' in offline and "Comparaison des campagnes</title>" in offline
+        assert not re.search(r"<script[^>]*\bsrc\s*=", offline) and not re.search(r"<link[^>]*\bhref\s*=", offline)
+        assert 'class="wt-notice"' not in offline and "tile.openstreetmap.org" not in offline
+        # the project's basemap choice holds for it too
+        project.save_settings(dataclasses.replace(project.settings, map_tiles="none"))
+        bare = write_compare_map(project, comparison, tmp_path / "reports" / "bare.html", "fr").read_text("utf-8")
+        assert "tile.openstreetmap.org" not in bare and 'class="wt-notice"' in bare
+    finally:
+        project.close()

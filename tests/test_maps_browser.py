@@ -12,6 +12,7 @@ Chromium and chromedriver are Debian packages that ``make test`` installs (targe
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import json
@@ -26,8 +27,15 @@ from typing import Any
 
 import pytest
 
-from _map_fixtures import IMG_COMMENT, ROWS, SCRIPT_COMMENT, STATIONS_WITH_DATA, make_walk_project
-from walktool.maps import write_map
+from _map_fixtures import (
+    HOSTILE_PHOTOS,
+    IMG_COMMENT,
+    ROWS,
+    SCRIPT_COMMENT,
+    STATIONS_WITH_DATA,
+    make_walk_project,
+)
+from walktool.maps import build_map, map_html, write_map
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +87,7 @@ def driver() -> Iterator[Any]:
     options.add_argument(f"--user-data-dir={profile}")
     options.add_argument("--window-size=1280,860")
     options.binary_location = chromium
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     browser = webdriver.Chrome(service=Service(chromedriver), options=options)
     browser.set_script_timeout(15)
     try:
@@ -288,7 +296,9 @@ def _strip_stations(page: str) -> str:
 
 
 def _break_script(page: str) -> str:
-    return page.replace("W.refresh();\n    W.ready = true;", "W.refresh();\n    throw new Error('the map broke');", 1)
+    broken = page.replace("W.refresh();\n        W.ready = true;", "W.refresh();\n        throw new Error('the map broke');", 1)
+    assert broken != page
+    return broken
 
 
 BREAKS: dict[str, tuple[Callable[[str], str], tuple[str, ...]]] = {
@@ -309,3 +319,254 @@ def test_the_checker_bites(driver: Any, offline_page: Path, tmp_path: Path, case
     assert problems, f"{case}: the checker found nothing wrong"
     for wanted in expected_problems:
         assert any(wanted in p for p in problems), (wanted, problems)
+
+
+# -- the page on a phone, on a desktop, and with no network ----------------------------------
+PHONE = (390, 844)
+DESKTOP = (1280, 860)
+
+# Every control a reader needs, by CSS selector: drawn, on the screen, and not covered (what
+# the browser finds at its centre and near two opposite corners is the control itself).
+CONTROLS = {
+    "search box": ".leaflet-control-search input.search-input",
+    "zoom in": ".leaflet-control-zoom-in",
+    "zoom out": ".leaflet-control-zoom-out",
+    "locate": ".leaflet-control-locate a",
+    "full screen": ".leaflet-control-zoom-fullscreen",
+    "legend": ".wt-legend summary",
+    "credit": ".leaflet-control-attribution",
+}
+_UNCOVERED_JS = """
+var el = document.querySelector(arguments[0]);
+if (!el) { return 'missing'; }
+var r = el.getBoundingClientRect();
+if (r.width < 4 || r.height < 4) { return 'not drawn (' + r.width + ' x ' + r.height + ')'; }
+if (r.left < 0 || r.top < 0 || r.right > window.innerWidth + 0.5 || r.bottom > window.innerHeight + 0.5) {
+    return 'off the screen: ' + JSON.stringify([r.left, r.top, r.right, r.bottom]);
+}
+var points = [[r.left + r.width / 2, r.top + r.height / 2], [r.left + r.width / 5, r.top + r.height / 5], [r.right - r.width / 5, r.bottom - r.height / 5]];
+for (var i = 0; i < points.length; i++) {
+    var hit = document.elementFromPoint(points[i][0], points[i][1]);
+    if (!hit || !(hit === el || el.contains(hit))) {
+        return 'covered by ' + (hit ? hit.tagName.toLowerCase() + '.' + String(hit.className && hit.className.baseVal !== undefined ? hit.className.baseVal : hit.className).replace(/ +/g, '.') : 'nothing');
+    }
+}
+return null;
+"""
+
+
+def covered(driver: Any, controls: dict[str, str]) -> list[str]:
+    """The controls that are missing, off the screen or covered (empty: all can be seen and tapped)."""
+    problems = []
+    for name, selector in controls.items():
+        problem = driver.execute_script(_UNCOVERED_JS, selector)
+        if problem:
+            problems.append(f"{name}: {problem}")
+    return problems
+
+
+@contextlib.contextmanager
+def screen(driver: Any, size: tuple[int, int], *, phone: bool) -> Iterator[None]:
+    """The browser's viewport at ``size`` CSS pixels (a touch phone when ``phone``), reset after."""
+    width, height = size
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 3 if phone else 1, "mobile": phone}
+    )
+    driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": phone})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": False})
+
+
+@contextlib.contextmanager
+def no_network(driver: Any) -> Iterator[None]:
+    """Every http(s) request fails, as on a computer with no internet (Chrome DevTools Protocol)."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["http://*", "https://*"]})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
+def load(driver: Any, page: Path, *, ready: bool = True) -> None:
+    """Open ``page`` and wait for the map's script (``ready``) or the page's load event."""
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(page.as_uri())
+    deadline = time.monotonic() + 15
+    check = "return !!(window.walktool && window.walktool.ready)" if ready else "return document.readyState === 'complete'"
+    while not driver.execute_script(check):
+        assert time.monotonic() < deadline, f"{page.name} did not finish loading"
+        time.sleep(0.05)
+    time.sleep(0.3)  # let the controls settle
+
+
+def requested(driver: Any) -> list[str]:
+    """The http(s) addresses the page asked for since the last call (its performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            url = str(message["params"]["request"]["url"])
+            if url.startswith(("http:", "https:")):
+                urls.append(url)
+    return urls
+
+
+def open_popup(driver: Any, js_find: str) -> dict[str, Any]:
+    """Open the popup of the marker or station ``js_find`` returns (an expression); its box on screen."""
+    box = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1], W = window.walktool, target = (" + js_find + ");"
+        " var finish = function () { setTimeout(function () {"
+        "   var p = document.querySelector('.leaflet-popup'); if (!p) { done(null); return; }"
+        "   var r = p.getBoundingClientRect(), c = p.querySelector('.leaflet-popup-content');"
+        "   done({left: r.left, top: r.top, right: r.right, bottom: r.bottom, text: c.innerText, html: c.innerHTML}); }, 400); };"
+        " if (typeof target === 'number') { W.openFinding(target, finish); } else { target.openPopup(); finish(); }"
+    )
+    assert box, "no popup opened"
+    return dict(box)
+
+
+_WORST_STATION = """(function () { var worst = null;
+    window.walktool.map.eachLayer(function (l) { var p = l.feature && l.feature.properties;
+        if (p && p.popup && (!worst || p.findings > worst.feature.properties.findings)) { worst = l; } });
+    return worst; })()"""
+_COMMENTED_FINDING = """window.walktool.markers.findIndex(function (m) { return m.options.wtRow[8] >= 0; })"""
+
+
+@pytest.fixture(scope="module")
+def online_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The fixture project's online page; the same with its scripts embedded (only the tiles need
+    the network); and the latter for a project whose sheet holds hostile photo cells."""
+    root = tmp_path_factory.mktemp("online")
+    project = make_walk_project(root / "proj")
+    try:
+        online = write_map(project, project.reports_dir / "online.html", lang="fr")
+        embedded = project.reports_dir / "embedded.html"
+        embedded.write_text(map_html(build_map(project, lang="fr"), offline=True), encoding="utf-8")
+    finally:
+        project.close()
+    hostile = make_walk_project(root / "hostile", [[*ROWS[0][:10], photo] for photo in HOSTILE_PHOTOS])
+    try:  # an online map (tiles from the internet) whose scripts are embedded: this machine has no CDN
+        photos = hostile.reports_dir / "photos.html"
+        photos.write_text(map_html(build_map(hostile, lang="en"), offline=True), encoding="utf-8")
+    finally:
+        hostile.close()
+    return {"online": online, "embedded": embedded, "photos": photos}
+
+
+def test_phone_layout_leaves_search_zoom_and_legend_in_sight(driver: Any, offline_page: Path) -> None:
+    with screen(driver, PHONE, phone=True):
+        load(driver, offline_page)
+        assert driver.execute_script("return [window.innerWidth, window.innerHeight]") == list(PHONE)
+        assert covered(driver, {**CONTROLS, "layers": ".leaflet-control-layers-toggle"}) == []
+        state = driver.execute_script(
+            "var c = document.querySelector('.leaflet-control-layers'), d = document.querySelector('.wt-legend');"
+            " return [c.classList.contains('leaflet-control-layers-expanded'), d.open, c.getBoundingClientRect().height,"
+            " document.querySelector('.wt-legend-control').getBoundingClientRect().height];"
+        )
+        folded, legend_open, panel_height, legend_height = state
+        assert not folded and not legend_open  # the layer list and the legend folded...
+        assert panel_height < 60 and legend_height < 60  # ... to a button and a line
+        assert _severe(driver) == []
+
+        # a station card and a finding card fit the screen, below the search box, and can be closed
+        search_bottom = driver.execute_script("return document.querySelector('.leaflet-control-search').getBoundingClientRect().bottom")
+        for target in (_WORST_STATION, _COMMENTED_FINDING):
+            box = open_popup(driver, target)
+            assert box["left"] >= 0 and box["right"] <= PHONE[0], box
+            assert box["top"] >= search_bottom - 1 and box["bottom"] <= PHONE[1], box
+            assert covered(driver, {"popup close": ".leaflet-popup-close-button"}) == []
+            driver.execute_script("window.walktool.map.closePopup();")
+        assert "Papineau" in box["text"] or "Beaudry" in box["text"]
+
+        # the folded controls open when tapped; the legend then shows the score scale
+        driver.find_element("css selector", ".wt-legend summary").click()
+        assert driver.execute_script("return document.querySelector('.wt-legend').open") is True
+        assert covered(driver, {"score scale": ".wt-gradient"}) == []
+        driver.find_element("css selector", ".wt-legend summary").click()
+        driver.find_element("css selector", ".leaflet-control-layers-toggle").click()
+        time.sleep(0.2)
+        labels = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.leaflet-control-layers-overlays label'))"
+            ".filter(function (l) { return l.getBoundingClientRect().height > 0; }).length"
+        )
+        assert labels == 13  # every layer, principle and period
+        # ... and while the list is open it covers the search box: the check sees it
+        assert any(p.startswith("search box: covered") for p in covered(driver, CONTROLS))
+
+
+def test_desktop_layout_shows_every_control(driver: Any, offline_page: Path) -> None:
+    with screen(driver, DESKTOP, phone=False):
+        load(driver, offline_page)
+        assert covered(driver, {**CONTROLS, "layer list": ".leaflet-control-layers-overlays", "score scale": ".wt-gradient"}) == []
+        expanded, legend_open, lang, title = driver.execute_script(
+            "return [document.querySelector('.leaflet-control-layers').classList.contains('leaflet-control-layers-expanded'),"
+            " document.querySelector('.wt-legend').open, document.documentElement.lang, document.title];"
+        )
+        assert expanded and legend_open and lang == "fr"
+        assert title == "proj · 2023-pilote · Carte des marches exploratoires"
+        box = open_popup(driver, _WORST_STATION)
+        assert box["left"] >= 0 and box["right"] <= DESKTOP[0] and box["bottom"] <= DESKTOP[1]
+        assert covered(driver, {"popup close": ".leaflet-popup-close-button"}) == []
+        assert _severe(driver) == []
+
+
+def test_online_map_without_network_says_to_use_offline(driver: Any, online_pages: dict[str, Path], offline_page: Path) -> None:
+    notice = {"notice": ".wt-notice", "notice close": ".wt-notice-close"}
+    for size, phone in ((PHONE, True), (DESKTOP, False)):
+        with screen(driver, size, phone=phone), no_network(driver):
+            # the scripts come from a CDN: without it there is no map, but there is the notice
+            load(driver, online_pages["online"], ready=False)
+            assert covered(driver, notice) == [], size
+            text = driver.find_element("css selector", ".wt-notice").text
+            assert "Pas d'internet" in text and "walktool map --offline" in text
+            assert driver.execute_script("return document.documentElement.getAttribute('data-wt-notice')") == "scripts"
+            driver.find_element("css selector", ".wt-notice-close").click()
+            assert driver.execute_script("return getComputedStyle(document.querySelector('.wt-notice')).display") == "none"
+
+    with no_network(driver):
+        # scripts embedded, tiles from the internet: the map works and says why it has no basemap
+        load(driver, online_pages["embedded"])
+        deadline = time.monotonic() + 10
+        while driver.execute_script("return document.documentElement.getAttribute('data-wt-notice')") != "tiles":
+            assert time.monotonic() < deadline, "no notice for the tiles that could not load"
+            time.sleep(0.1)
+        assert covered(driver, notice) == []
+        assert any("tile.openstreetmap.org" in url for url in requested(driver))
+        # the tile requests carry the referrer policy
+        policy = driver.execute_script("var t = document.querySelector('img.leaflet-tile'); return t && t.referrerPolicy;")
+        assert policy == "strict-origin-when-cross-origin"
+
+        # the offline page asks the network for nothing and shows no notice
+        load(driver, offline_page)
+        assert requested(driver) == []
+        assert driver.execute_script("return !document.querySelector('.wt-notice') && !!window.walktool.ready")
+
+
+def test_online_map_never_fetches_a_sheets_photo_address(driver: Any, online_pages: dict[str, Path]) -> None:
+    load(driver, online_pages["photos"])
+    requested(driver)
+    markers = driver.execute_script("return window.walktool.markers.length")
+    texts = []
+    for i in range(markers):
+        box = open_popup(driver, str(i))
+        texts.append(box["html"])
+        driver.execute_script("window.walktool.map.closePopup();")
+    urls = requested(driver)
+    assert not [u for u in urls if "tracker.example" in u], urls
+    links = driver.execute_script(
+        "return Array.from(document.querySelectorAll('a')).filter(function (a) { return a.href.indexOf('tracker.example') >= 0; }).length"
+    )
+    assert links == 0  # popups closed; what they held:
+    tracker_links = [t for t in texts if "tracker.example" in t]
+    assert len(tracker_links) == 3 and all('rel="noopener noreferrer nofollow"' in t for t in tracker_links)
+    assert driver.execute_script("return window.__xss === undefined")
+    assert [e for e in _severe(driver) if "tile.openstreetmap.org" not in e] == []  # no tiles here: no internet
+    # the watch would have seen it: an image of that address is a request
+    driver.execute_script("var img = new Image(); img.src = 'https://tracker.example/pixel.jpg?who=2'; document.body.appendChild(img);")
+    time.sleep(0.5)
+    assert any("tracker.example" in u for u in requested(driver))

@@ -120,14 +120,15 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
             summary = summarize(project, name)
             result.stations[name] = len(summary.stations)
             result.recommendations[name] = len(recommend(project, name).frame)
-            result.maps[name] = write_map(project, reports / f"map-{name}.html", campaign=name, lang=lang)
+            # offline: the demo's maps open anywhere, with no internet (everything embedded, no basemap)
+            result.maps[name] = write_map(project, reports / f"map-{name}.html", campaign=name, lang=lang, offline=True)
             result.reports[name] = build_report(project, name, lang=lang, out=reports / f"report-{name}.xlsx")
         if len(names) >= 2:
             say(f"compare {names[0]} → {names[-1]}")
             comparison = compare(project, names[0], names[-1])
             language = lang or project.settings.language
             result.compare_workbook = write_compare_workbook(comparison, reports / f"compare-{names[0]}-{names[-1]}.xlsx", language, project.protocol())
-            result.compare_map = write_compare_map(project, comparison, reports / f"compare-{names[0]}-{names[-1]}.html", language)
+            result.compare_map = write_compare_map(project, comparison, reports / f"compare-{names[0]}-{names[-1]}.html", language, offline=True)
     finally:
         project.close()
     return result

@@ -55,11 +55,14 @@ def popup_html(station: dict[str, Any], comparison: Comparison, lang: str) -> st
     return "<br>".join(rows)
 
 
-def write_compare_map(project: Project, comparison: Comparison, out: str | Path, lang: str = "fr") -> Path:
+def write_compare_map(project: Project, comparison: Comparison, out: str | Path, lang: str = "fr", *, offline: bool = False) -> Path:
     """A Folium map of the stations coloured by score change (orange worse, purple better).
 
     A heavy outline marks a significant change, a dashed one a station where the test
     cannot tell; every popup gives Δ with its 95 % interval, p, adjusted p and the reason.
+    It is drawn on walktool's map page (:func:`walktool.maps.new_map`: title, language,
+    phone layout, the project's basemap, no-internet notice); ``offline`` embeds Leaflet
+    and leaves out the basemap.
     """
     import html
     from importlib.resources import files
@@ -67,14 +70,16 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
 
     import folium
 
+    from walktool.maps import new_map, write_page
+    from walktool.maps.labels import texts
     from walktool.stations import STM_CREDIT, load_stations
 
     stations_layer = load_stations(project)
     layer = stations_layer.stations.set_index("station_id")
     credit = STM_CREDIT if stations_layer.is_stm else (stations_layer.credit or "")  # the layer's own credit in another city
     centre = [float(layer["lat"].mean()), float(layer["lon"].mean())] if len(layer) else [45.52, -73.6]
-    m = folium.Map(location=centre, zoom_start=12, tiles=None, control_scale=True)
-    folium.TileLayer("OpenStreetMap", attr=f"© OpenStreetMap contributors · {credit}".rstrip(" ·"), name="basemap", control=False).add_to(m)
+    title = f"{project.settings.name} · {comparison.before} → {comparison.after} · {texts(lang)['compare_title']}"
+    m = new_map(centre, zoom_start=12, lang=lang, title=title, settings=project.settings, offline=offline, credit=credit)
     points = []
     for s in comparison.stations:
         if s["station_id"] not in layer.index:
@@ -107,7 +112,4 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
         | {"method": html.escape(_w("method", lang, unit=unit, adjust=adj)), "credit": html.escape(credit)}
     )
     m.get_root().html.add_child(folium.Element(legend))  # type: ignore[attr-defined]
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    m.save(str(out))
-    return out
+    return write_page(m, out, offline=offline)

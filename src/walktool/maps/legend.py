@@ -1,0 +1,54 @@
+"""The walk map's legend: the score scale, low confidence, severities, what is placed and what is not shown.
+
+The frame is ``assets/legend.html`` (a ``<details>`` box: open on a screen with room
+for it, folded to one line on a phone, by ``legend`` in ``assets/walkmap.js``).
+"""
+
+from __future__ import annotations
+
+from string import Template
+from typing import TYPE_CHECKING, Any
+
+from walktool.maps.labels import texts
+from walktool.maps.page import asset, script
+from walktool.maps.symbols import NO_SCORE_COLOUR, SCORE_COLOURS, SEVERITY_COLOURS, e, script_json
+
+if TYPE_CHECKING:
+    from walktool.maps.data import MapData
+
+__all__ = ["legend", "legend_html"]
+
+
+def legend_html(data: MapData) -> str:
+    """The legend's HTML (every text escaped)."""
+    t = texts(data.lang)
+    protocol = data.protocol
+    campaign = data.campaign or t["all_campaigns"]
+    severities = " ".join(
+        f'<span class="wt-dot" style="background:{SEVERITY_COLOURS[s]}"></span>{e(protocol.severities.label(s, data.lang))}'
+        for s in SEVERITY_COLOURS
+    )
+    notes = f'<div class="wt-legend-note">{e(t["not_shown"].format(n=data.not_shown))}</div>' if data.not_shown else ""
+    return Template(asset("legend.html")).substitute(
+        title=e(data.title),
+        legend=e(t["legend"]),
+        campaign_label=e(t["campaign"]),
+        colon=e(t["colon"]),
+        campaign=e(campaign),
+        summary=e(t["summary"].format(f=len(data.findings), s=len(data.stations))),
+        score_legend=e(t["score_legend"]),
+        gradient=", ".join(SCORE_COLOURS),
+        no_score_colour=NO_SCORE_COLOUR,
+        no_score=e(t["no_score"]),
+        size_legend=e(t["size_legend"]),
+        low_confidence=e(t["low_confidence_long"].format(n=protocol.low_confidence_participants)),
+        severity=e(t["severity"]),
+        severities=severities,
+        gps_note=e(t["gps_note"]),
+        notes=notes,
+    )
+
+
+def legend(data: MapData, fmap: Any) -> Any:
+    """The legend as a Leaflet control (bottom left), to add to ``fmap``."""
+    return script(f"window.walktoolMap.legend({fmap.get_name()}, {script_json(legend_html(data))});")
