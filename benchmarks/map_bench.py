@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/map_bench.py [FINDINGS]          # default 100,000 findings
-    python benchmarks/map_bench.py --screenshot docs/map.png
+    python benchmarks/map_bench.py --screenshot docs/map.png     # and docs/map-phone.png
 
 The benchmark writes a project whose store holds FINDINGS findings spread over the 68
 STM stations (30 % with a GPS fix, the rest placed at their station or entrance),
@@ -14,7 +14,8 @@ time to switch one principle off and on, and the browser's JS heap.  Figures are
 recorded in the closing notes, never asserted by tests.
 
 ``--screenshot`` imports the SYNTHETIC sample campaign (``walktool.sample``) into a
-temporary project, writes its offline map and saves what headless Chromium shows.
+temporary project, writes its offline map and saves what headless Chromium shows at a
+desktop's size and at a phone's (390 × 844).
 """
 
 from __future__ import annotations
@@ -196,8 +197,18 @@ def bench(findings: int) -> None:
         )
 
 
+_OPEN_WORST_STATION = """var worst = null;
+window.walktool.map.eachLayer(function (l) {
+    var p = l.feature && l.feature.properties;
+    if (p && p.popup && p.score !== null && (!worst || p.score < worst.feature.properties.score)) { worst = l; }
+});
+if (worst) { worst.openPopup(); }"""
+
+
 def screenshot(out: Path) -> None:
-    """Save what headless Chromium shows of the sample campaign's offline map."""
+    """Save what headless Chromium shows of the sample campaign's offline map: ``out`` at a desktop's
+    1400 × 1000 with the lowest-scored station's card open, and ``<out>-phone.png`` at a phone's
+    390 × 844 (touch, 3× pixels) with the same card."""
     import walktool
     from walktool.maps import write_map
     from walktool.project import Settings
@@ -211,24 +222,26 @@ def screenshot(out: Path) -> None:
         import_sample_campaign(project, root / "walks")
         page = write_map(project, root / "map.html", campaign="2023-pilot", offline=True)
         project.close()
-        driver = chromium(1400, 1000)
-        try:
-            open_page(page, driver)
-            # the station card of the lowest-scored station, as staff see it after a click
-            driver.execute_script(
-                """var worst = null;
-                window.walktool.map.eachLayer(function (l) {
-                    var p = l.feature && l.feature.properties;
-                    if (p && p.popup && p.score !== null && (!worst || p.score < worst.feature.properties.score)) { worst = l; }
-                });
-                if (worst) { worst.openPopup(); }"""
-            )
-            time.sleep(1.0)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            driver.save_screenshot(str(out))
-        finally:
-            driver.quit()
-    print(f"screenshot written to {out}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        phone = out.with_name(out.stem + "-phone" + out.suffix)
+        for path, size, mobile in ((out, (1400, 1000), False), (phone, (390, 844), True)):
+            driver = chromium(*size)
+            try:
+                width, height = size
+                driver.execute_cdp_cmd(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": height, "deviceScaleFactor": 3 if mobile else 1, "mobile": mobile},
+                )
+                driver.execute_cdp_cmd("Emulation.setTouchEmulationEnabled", {"enabled": mobile})
+                open_page(page, driver)
+                time.sleep(0.5)
+                # the station card of the lowest-scored station, as staff see it after a click (a tap)
+                driver.execute_script(_OPEN_WORST_STATION)
+                time.sleep(1.0)
+                driver.save_screenshot(str(path))
+            finally:
+                driver.quit()
+            print(f"screenshot written to {path}")
 
 
 def main(argv: list[str]) -> None:

@@ -42,6 +42,17 @@ def test_demo_writes_the_maps_and_workbooks_and_says_where(demo_run: tuple[Path,
     assert "synthetic" in stdout
 
 
+def test_demo_maps_open_with_no_internet(demo_run: tuple[Path, str]) -> None:
+    out, stdout = demo_run
+    pages = sorted((out / "reports").glob("*.html"))
+    assert {p.name for p in pages} >= {"map-2023-pilot.html", "map-2024-followup.html", "compare-2023-pilot-2024-followup.html"}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]*\bsrc\s*=|<link[^>]*\bhref\s*=", text, re.IGNORECASE), page.name  # everything embedded
+        assert "tile.openstreetmap.org" not in text and '<html lang="fr">' in text and "<title>" in text, page.name
+    assert "offline" in stdout
+
+
 def test_demo_output_holds_no_participant_name(demo_run: tuple[Path, str]) -> None:
     out, stdout = demo_run
     names = load_manifest(ROOT / "walks").participant_names

@@ -44,12 +44,12 @@ def demo(
         console.print(f"  {name}: {counts['files']} files, {counts['rows']} rows, {counts['accepted']} accepted, {counts['rejected']} rejected (deliberate: see `walktool check`)", soft_wrap=True)
     for name in result.maps:
         console.print(f"  {name}: {result.stations[name]} stations, {result.recommendations[name]} recommendations")
-    rows = [(f"map ({name})", path) for name, path in result.maps.items()]
+    rows = [(f"map ({name}, offline)", path) for name, path in result.maps.items()]
     rows += [(f"workbook ({name})", path) for name, path in result.reports.items()]
     if result.compare_workbook:
         rows.append(("comparison workbook", result.compare_workbook))
     if result.compare_map:
-        rows.append(("comparison map", result.compare_map))
+        rows.append(("comparison map (offline)", result.compare_map))
     width = max((len(label) for label, _ in rows), default=0) + 1
     console.print("\nDone. Open these:")
     for label, path in rows:

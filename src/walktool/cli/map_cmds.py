@@ -32,8 +32,14 @@ def map_(
     lang = check_lang(lang)
     with open_project(project) as proj:
         path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline)
+        tiles = proj.settings.map_tiles
     size = path.stat().st_size / 1e6
-    mode = "offline, everything embedded" if offline else "basemap and scripts from the internet"
+    if offline:
+        mode = "offline, everything embedded"
+    elif tiles.lower() == "none":
+        mode = "scripts from the internet, no basemap"
+    else:
+        mode = f"basemap {tiles} and scripts from the internet ([map] tiles in walktool.toml)"
     out_console().print(f"Map written to {path} ({size:.1f} MB, {mode}); open it in a web browser.")
 
 

@@ -139,10 +139,9 @@ def _codes(values: pd.Series) -> tuple[list[Any], list[int]]:
     """Distinct non-empty values (in order of first appearance) and each row's index into them (-1 = none)."""
     import pandas as pd
 
-    text = values.astype(object).where(values.notna(), None)
-    text = text.map(lambda v: None if v is None or str(v).strip() == "" else str(v).strip())
-    codes, uniques = pd.factorize(text, use_na_sentinel=True)
-    return list(uniques), [int(c) for c in codes]
+    text = values.astype("string").str.strip()
+    codes, uniques = pd.factorize(text.mask(text == ""), use_na_sentinel=True)
+    return [str(u) for u in uniques], codes.tolist()
 
 
 def _positions(values: pd.Series, order: list[str]) -> list[int]:
@@ -178,7 +177,7 @@ def findings_tables(data: MapData, project: Project, base: Path) -> tuple[dict[s
     principles = list(protocol.principle_keys)
     periods = [c.value for c in protocol.periods.choices]
     items = column("item").astype(object)
-    has_item = items.map(lambda i: isinstance(i, str) and protocol.has_item(i))
+    has_item = items.isin([i.key for i in protocol.items])
     label_key = ("item:" + items.astype(str)).where(has_item, "principle:" + column("principle").astype(object).fillna("").astype(str))
     label_list, label_codes = _codes(label_key)
     answers = column("answer").astype(object)
@@ -189,7 +188,7 @@ def findings_tables(data: MapData, project: Project, base: Path) -> tuple[dict[s
     station_list, station_codes = _codes(column("station_name"))
     comment_list, comment_codes = _codes(column("comment"))
     photo_list, photo_codes = _codes(column("photo"))
-    date_list, date_codes = _codes(column("local_time").astype(object).map(lambda v: str(v)[:10] if isinstance(v, str) else None))
+    date_list, date_codes = _codes(column("local_time").astype("string").str.slice(0, 10))
     index = photo_index(project) if photo_list else {}
 
     def label_text(key: str) -> str:
