@@ -343,6 +343,7 @@ def test_page_has_a_title_a_language_and_only_pinned_assets(walked: Project, fr_
         assert url.startswith("https://") and _PINNED.search(url), url
         assert not re.search(r"@(main|master|latest)\b", url), url
     assert "@main" not in fr_html
+    assert "$(`" not in fr_html  # nothing needs jQuery, which the page does not load
     assert "L.HeatLayer" in fr_html  # the heat plugin embedded (folium links it at @main)
     en = map_html(build_map(walked, lang="en"))
     assert '<html lang="en">' in en and "Exploratory walk map</title>" in en
@@ -524,6 +525,8 @@ def test_compare_map_gets_the_same_page(tmp_path: Path) -> None:
         assert '"referrerPolicy": "strict-origin-when-cross-origin"' in online and "walktoolPage.watchTiles(tile_layer" in online
         assert "No internet: the basemap and the map&#x27;s scripts cannot load." in online
         assert "Société de transport de Montréal (STM)" in online  # the data's credit
+        assert "$(`" not in online and "jquery" not in online.lower()  # popups bound without jQuery (not loaded)
+        assert online.count(".bindPopup(") == len(comparison.stations)
         for url in _URL.findall(online):
             assert url.startswith("https://") and _PINNED.search(url), url
         offline = write_compare_map(project, comparison, tmp_path / "reports" / "compare-off.html", "fr", offline=True).read_text("utf-8")

@@ -570,3 +570,41 @@ def test_online_map_never_fetches_a_sheets_photo_address(driver: Any, online_pag
     driver.execute_script("var img = new Image(); img.src = 'https://tracker.example/pixel.jpg?who=2'; document.body.appendChild(img);")
     time.sleep(0.5)
     assert any("tracker.example" in u for u in requested(driver))
+
+
+@pytest.fixture(scope="module")
+def compare_page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """The offline comparison map of the fixture walk and the same walk a year later; its station count."""
+    from walktool.compare import compare, write_compare_map
+    from walktool.ingest import import_files
+
+    root = tmp_path_factory.mktemp("compare")
+    project = make_walk_project(root / "two")
+    try:
+        later = root / "two-suivi.csv"
+        later.write_bytes((root / "two-constats.csv").read_bytes().replace(b"2023-11-", b"2024-11-"))
+        import_files(project, [later], campaign="2024-suivi", fmt="findings-table")
+        comparison = compare(project, "2023-pilote", "2024-suivi")
+        page = write_compare_map(project, comparison, project.reports_dir / "compare.html", "fr", offline=True)
+        return page, len(comparison.stations)
+    finally:
+        project.close()
+
+
+def test_compare_map_works_on_a_phone(driver: Any, compare_page: tuple[Path, int]) -> None:
+    page, stations = compare_page
+    with screen(driver, PHONE, phone=True):
+        load(driver, page, ready=False)
+        assert _severe(driver) == []
+        found = driver.execute_script(
+            "var out = []; for (var k in window) { var v = window[k];"
+            " if (v && window.L && v instanceof L.CircleMarker && v.getPopup && v.getPopup()) { out.push(v); } }"
+            " window.__stations = out; return out.length;"
+        )
+        assert found == stations == 2
+        assert covered(driver, {"zoom in": ".leaflet-control-zoom-in", "legend": ".wt-compare-legend", "credit": ".leaflet-control-attribution"}) == []
+        assert driver.execute_script("return [document.documentElement.lang, document.title]") == ["fr", "two · 2023-pilote → 2024-suivi · Comparaison des campagnes"]
+        box = open_popup(driver, "window.__stations[0]")
+        assert box["left"] >= 0 and box["right"] <= PHONE[0] and box["top"] >= 0, box
+        assert "Avant (2023-pilote)" in box["text"] and "Après (2024-suivi)" in box["text"]
+        assert _severe(driver) == []

@@ -70,7 +70,7 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
 
     import folium
 
-    from walktool.maps import new_map, write_page
+    from walktool.maps import bind_popup, new_map, write_page
     from walktool.maps.labels import texts
     from walktool.stations import STM_CREDIT, load_stations
 
@@ -79,7 +79,7 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
     credit = STM_CREDIT if stations_layer.is_stm else (stations_layer.credit or "")  # the layer's own credit in another city
     centre = [float(layer["lat"].mean()), float(layer["lon"].mean())] if len(layer) else [45.52, -73.6]
     title = f"{project.settings.name} · {comparison.before} → {comparison.after} · {texts(lang)['compare_title']}"
-    m = new_map(centre, zoom_start=12, lang=lang, title=title, settings=project.settings, offline=offline, credit=credit)
+    m = new_map(centre, zoom_start=12, lang=lang, title=title, settings=project.settings, offline=offline, credit=credit, font_size="0.8125rem")
     points = []
     for s in comparison.stations:
         if s["station_id"] not in layer.index:
@@ -90,7 +90,7 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
         colour = "#999999" if delta is None else "#5E3C99" if delta > 0 else "#E66101" if delta < 0 else "#F7F7F7"
         significant = s["significant"] is True
         unknown = s["significant"] is None
-        folium.CircleMarker(
+        marker = folium.CircleMarker(
             [lat, lon],
             radius=8 + min(abs(delta or 0) / 3, 14),
             color="#111111" if significant else "#555555",
@@ -99,9 +99,9 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
             fill=True,
             fill_color=colour,
             fill_opacity=0.55 if unknown else 0.85,
-            popup=folium.Popup(popup_html(s, comparison, lang), max_width=320),
             tooltip=html.escape(f"{s['name']} · {verdict(s, lang)}"),
         ).add_to(m)
+        bind_popup(marker, popup_html(s, comparison, lang), width=320).add_to(m)
     if points:
         m.fit_bounds([[min(p[0] for p in points), min(p[1] for p in points)], [max(p[0] for p in points), max(p[1] for p in points)]], padding=(30, 30))
     unit = text(comparison.method.get("unit", "walk"), lang)

@@ -47,7 +47,7 @@ from __future__ import annotations
 from walktool.maps.build import build_map, write_map
 from walktool.maps.data import STM_ATTRIBUTION, place_findings
 from walktool.maps.labels import MapError
-from walktool.maps.page import map_html, new_map, offline_assets, write_page
+from walktool.maps.page import bind_popup, map_html, new_map, offline_assets, write_page
 from walktool.maps.symbols import NO_SCORE_COLOUR, SCORE_COLOURS, SEVERITY_COLOURS, score_colour
 
 __all__ = [
@@ -56,6 +56,7 @@ __all__ = [
     "SEVERITY_COLOURS",
     "STM_ATTRIBUTION",
     "MapError",
+    "bind_popup",
     "build_map",
     "map_html",
     "new_map",

@@ -13,6 +13,7 @@ from walktool.maps.page import (
     asset,
     heat_plugin,
     inline_script,
+    inline_style,
     load_folium,
     new_map,
     script,
@@ -86,7 +87,7 @@ def build_map(
     fit = fl.FitBounds(bounds(data), max_zoom=16, padding=(20, 20))
     fit.options["animate"] = False
     fit.add_to(fmap)
-    fmap.get_root().header.add_child(fl.Element(f"<style>{asset('walkmap.css')}</style>"), name="walktool_css")
+    inline_style(fmap, "walktool_css", asset("walkmap.css"))
     inline_script(fmap, "walktool_map_js", asset("walkmap.js"))
     inline_script(fmap, "leaflet_heat_js", heat_plugin(), body=True)
 

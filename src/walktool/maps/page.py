@@ -44,7 +44,9 @@ __all__ = [
     "Basemap",
     "asset",
     "basemap",
+    "bind_popup",
     "inline_script",
+    "inline_style",
     "load_folium",
     "map_html",
     "new_map",
@@ -81,6 +83,22 @@ def script(js: str) -> Any:
     element = fl.MacroElement()
     element._template = fl.template.Template("{% macro script(this, kwargs) %}" + js + "{% endmacro %}")
     return element
+
+
+def bind_popup(layer: Any, html_text: str, width: int = 320) -> Any:
+    """A script element binding ``html_text`` (escaped HTML) to ``layer`` as a popup sized to the screen.
+
+    Add it to the map after ``layer``.  (folium's own ``Popup`` builds its content with
+    jQuery, which walktool's pages do not load.)
+    """
+    return script(
+        f"{layer.get_name()}.bindPopup({script_json(html_text)}, window.walktoolPage.popupOptions({int(width)}, 200, 420));"
+    )
+
+
+def inline_style(fmap: Any, name: str, css: str) -> None:
+    """Put ``css`` in the page's head as a ``<style>`` element."""
+    fmap.get_root().header.add_child(load_folium().Element(f"<style>{css}</style>"), name=name)
 
 
 def inline_script(fmap: Any, name: str, js: str, *, body: bool = False) -> None:
@@ -140,7 +158,7 @@ def new_map(
     zoom_start: int = 13,
     max_zoom: int = 19,
     **options: Any,
-) -> Any:
+) -> folium.Map:
     """A folium map on walktool's page: title, language, phone layout, basemap, notice.
 
     Parameters
@@ -180,7 +198,7 @@ def new_map(
     css = asset("page.css")
     if offline:
         css += f"\n.folium-map.leaflet-container {{ background: {OFFLINE_BACKGROUND}; }}\n"
-    root.header.add_child(fl.Element(f"<style>{css}</style>"), name="walktool_page_css")
+    inline_style(fmap, "walktool_page_css", css)
     tiles = None if offline else basemap(settings)
     if tiles is not None:
         layer = fl.TileLayer(
@@ -203,6 +221,8 @@ def new_map(
         root.html.add_child(fl.Element(notice), name="walktool_notice")
     if credit:
         script(f"{fmap.get_name()}.attributionControl.addAttribution({script_json(html.escape(credit))});").add_to(fmap)
+    # once the page's script has added every control: popups are panned clear of them
+    script(f"setTimeout(function () {{ window.walktoolPage.fitPopups({fmap.get_name()}); }}, 0);").add_to(fmap)
     return fmap
 
 

@@ -32,11 +32,22 @@
     // keeps the arrays it is given) and measured from the controls by fitPopups().
     var padTopLeft = [60, 56];
     var padBottomRight = [20, 24];
+    var padded = false;
+
+    // the screen is known once the viewport meta is read (later in the head than this file)
+    function initPadding() {
+        if (!padded && smallScreen.matches) {
+            padTopLeft.splice(0, 2, 6, 60);
+            padBottomRight.splice(0, 2, 6, 40);
+        }
+        padded = true;
+    }
 
     // a popup's width and height fitted to the screen: on a phone it spans the screen less a
     // margin (its content has 12 px of padding each side), below the search box
     function popupOptions(width, minWidth, height) {
         var small = smallScreen.matches;
+        initPadding();
         var room = window.innerWidth - (small ? 44 : 120);
         return {
             maxWidth: Math.max(150, Math.min(width, room)),
@@ -65,6 +76,7 @@
         var container = map.getContainer();
         function measure() {
             var small = smallScreen.matches;
+            padded = true;
             var box = container.getBoundingClientRect();
             var topLeft = container.querySelector('.leaflet-top.leaflet-left');
             var topRight = container.querySelector('.leaflet-top.leaflet-right');
@@ -80,9 +92,12 @@
             padBottomRight[0] = small || rightLeft === null ? 6 : Math.round(Math.max(20, box.right - rightLeft + 10));
             padBottomRight[1] = small ? 40 : 24;
         }
-        measure();
-        window.addEventListener('resize', measure);
-        map.on('overlayadd overlayremove', measure);
+        if (!map.walktoolMeasure) {  // once per map: fitPopups() again only measures again
+            map.walktoolMeasure = measure;
+            window.addEventListener('resize', measure);
+            map.on('overlayadd overlayremove', measure);
+        }
+        map.walktoolMeasure();
     }
 
     function watchTiles(layer) {
