@@ -507,7 +507,7 @@ def test_find_photo_survives_whatever_the_cell_holds(hostile: Project) -> None:
 
 
 # -- the comparison map is drawn on the same page ------------------------------------------------
-def test_compare_map_gets_the_same_page(tmp_path: Path) -> None:
+def test_compare_map_gets_the_same_page(tmp_path: Path, runner: CliRunner) -> None:
     import dataclasses
 
     from walktool.compare import compare, write_compare_map
@@ -524,6 +524,7 @@ def test_compare_map_gets_the_same_page(tmp_path: Path) -> None:
         assert re.search(r"<title>two · 2023-pilote → 2024-suivi · Campaign comparison</title>", online)
         assert '"referrerPolicy": "strict-origin-when-cross-origin"' in online and "walktoolPage.watchTiles(tile_layer" in online
         assert "No internet: the basemap and the map&#x27;s scripts cannot load." in online
+        assert "<code>walktool compare --map FILE.html --offline</code>" in online
         assert "Société de transport de Montréal (STM)" in online  # the data's credit
         assert "$(`" not in online and "jquery" not in online.lower()  # popups bound without jQuery (not loaded)
         assert online.count(".bindPopup(") == len(comparison.stations)
@@ -533,6 +534,10 @@ def test_compare_map_gets_the_same_page(tmp_path: Path) -> None:
         assert '<html lang="fr">' in offline and "Comparaison des campagnes</title>" in offline
         assert not re.search(r"<script[^>]*\bsrc\s*=", offline) and not re.search(r"<link[^>]*\bhref\s*=", offline)
         assert 'class="wt-notice"' not in offline and "tile.openstreetmap.org" not in offline
+        cli = tmp_path / "reports" / "cli.html"
+        result = runner.invoke(app, ["compare", "--before", CAMPAIGN, "--after", "2024-suivi", "--map", str(cli), "--offline", "--project", str(project.root)])
+        assert result.exit_code == 0, result.output
+        assert not re.search(r"<script[^>]*\bsrc\s*=", cli.read_text("utf-8")) and str(cli) in result.stdout.replace("\n", "")
         # the project's basemap choice holds for it too
         project.save_settings(dataclasses.replace(project.settings, map_tiles="none"))
         bare = write_compare_map(project, comparison, tmp_path / "reports" / "bare.html", "fr").read_text("utf-8")

@@ -24,6 +24,7 @@ def compare_(
     after: Annotated[str, typer.Option("--after", help="The later campaign.", show_default=False)],
     out: Annotated[Path | None, typer.Option("--out", help="Also write an Excel workbook of the comparison.")] = None,
     map_out: Annotated[Path | None, typer.Option("--map", help="Also write a map of the score changes (HTML).")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Embed Leaflet in the --map page and leave out the basemap: opens with no internet.")] = False,
     unit: Annotated[str, typer.Option("--unit", help="Independent unit resampled: walk (a walk's visit of a station) or stop (walk × station × zone).")] = "walk",
     adjust: Annotated[str, typer.Option("--adjust", help="Correction across the stations tested: holm (family-wise), bh (false discovery rate) or none.")] = "holm",
     lang: LangOpt = None,
@@ -56,7 +57,7 @@ def compare_(
         if out is not None:
             written.append(write_compare_workbook(result, out, language, proj.protocol()))
         if map_out is not None:
-            written.append(write_compare_map(proj, result, map_out, language))
+            written.append(write_compare_map(proj, result, map_out, language, offline=offline))
     if as_json:
         print_json(result.to_dict())
         return

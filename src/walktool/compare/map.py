@@ -79,7 +79,10 @@ def write_compare_map(project: Project, comparison: Comparison, out: str | Path,
     credit = STM_CREDIT if stations_layer.is_stm else (stations_layer.credit or "")  # the layer's own credit in another city
     centre = [float(layer["lat"].mean()), float(layer["lon"].mean())] if len(layer) else [45.52, -73.6]
     title = f"{project.settings.name} · {comparison.before} → {comparison.after} · {texts(lang)['compare_title']}"
-    m = new_map(centre, zoom_start=12, lang=lang, title=title, settings=project.settings, offline=offline, credit=credit, font_size="0.8125rem")
+    m = new_map(
+        centre, zoom_start=12, lang=lang, title=title, settings=project.settings, offline=offline, credit=credit,
+        font_size="0.8125rem", offline_command="walktool compare --map FILE.html --offline",
+    )
     points = []
     for s in comparison.stations:
         if s["station_id"] not in layer.index:

@@ -157,6 +157,7 @@ def new_map(
     credit: str = "",
     zoom_start: int = 13,
     max_zoom: int = 19,
+    offline_command: str = OFFLINE_COMMAND,
     **options: Any,
 ) -> folium.Map:
     """A folium map on walktool's page: title, language, phone layout, basemap, notice.
@@ -176,6 +177,8 @@ def new_map(
         Leaflet and its plugins).
     credit
         The data's credit line (plain text), added to the attribution.
+    offline_command
+        The command the notice gives for a page that opens with no internet.
     zoom_start, max_zoom, options
         Passed to :class:`folium.Map`.
 
@@ -215,7 +218,7 @@ def new_map(
         notice = Template(asset("notice.html")).substitute(
             notice=html.escape(t["notice"]),
             hint=html.escape(t["notice_hint"]),
-            command=html.escape(OFFLINE_COMMAND),
+            command=html.escape(offline_command),
             close=html.escape(t["close"]),
         )
         root.html.add_child(fl.Element(notice), name="walktool_notice")
