@@ -41,7 +41,7 @@ BABEL    := $(VENV)/bin/pybabel
 KEYWORDS := -k N_ -k NC_:1c,2
 catalogs: $(STAMP)
 	$(BABEL) extract -F babel.cfg $(KEYWORDS) --no-location --sort-output -o $(LOCALE)/walktool.pot . >/dev/null
-	$(BABEL) update -D walktool -i $(LOCALE)/walktool.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete
+	$(BABEL) update -D walktool -i $(LOCALE)/walktool.pot -d $(LOCALE) --no-fuzzy-matching --ignore-obsolete --width 100
 	$(BABEL) compile -D walktool -d $(LOCALE) --statistics
 
 # make test: the catalogs compile (tests/test_i18n.py then checks the committed .mo and the French).

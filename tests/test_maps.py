@@ -182,12 +182,13 @@ def test_bounds_fit_the_stations_with_data(fr_map: folium.Map) -> None:
 
 def test_attribution_credits_stm_and_the_basemap(walked: Project, fr_html: str, tmp_path: Path) -> None:
     assert STM_ATTRIBUTION == "Société de transport de Montréal (STM), CC BY 4.0"
-    assert json.dumps(html.escape(f"Stations: {STM_ATTRIBUTION}"), ensure_ascii=False) in fr_html
+    assert json.dumps(html.escape(f"Stations : {STM_ATTRIBUTION}"), ensure_ascii=False) in fr_html  # French colon
+    assert json.dumps(html.escape(f"Stations: {STM_ATTRIBUTION}"), ensure_ascii=False) in map_html(build_map(walked, lang="en"))
     assert "OpenStreetMap\\u003c/a\\u003e contributors" in fr_html and "tile.openstreetmap.org" in fr_html
     offline_map = build_map(walked, offline=True)
     assert not any(isinstance(c, folium.TileLayer) for c in offline_map._children.values())
     offline = write_map(walked, tmp_path / "off.html", offline=True).read_text("utf-8")
-    assert html.escape(f"Stations: {STM_ATTRIBUTION}") in offline and "tile.openstreetmap.org" not in offline
+    assert html.escape(f"Stations : {STM_ATTRIBUTION}") in offline and "tile.openstreetmap.org" not in offline
 
 
 def test_every_field_text_is_escaped(fr_html: str) -> None:
@@ -210,7 +211,7 @@ def test_no_observer_or_pseudonym_on_the_map(walked: Project, fr_html: str) -> N
         assert who not in fr_html
 
 
-def test_station_card(fr_map: folium.Map) -> None:
+def test_station_card(walked: Project, fr_map: folium.Map) -> None:
     stations = by_name(fr_map, "Stations")
     card = next(f for f in stations.data["features"] if f["properties"]["name"] == "Papineau")["properties"]["popup"]
     for label in PRINCIPLES_FR:
@@ -220,7 +221,18 @@ def test_station_card(fr_map: folium.Map) -> None:
     assert "Zones les plus touchées" in card and "Quai (2)" in card
     assert card.count("<li>") == 3  # the top three of its four findings' recommendations
     beaudry = next(f for f in stations.data["features"] if f["properties"]["name"] == "Beaudry")["properties"]["popup"]
-    assert "confiance faible" in beaudry and "Immédiat" in beaudry  # critical: immediate fast track
+    assert "confiance faible" in beaudry and "Échéance : immédiat" in beaudry  # critical: immediate fast track
+    # counted words agree with their number, in French as in English
+    assert "2 observations · 2 participant·e·s · 2 marches" in html.unescape(beaudry)
+    assert "<b>2 constats</b> : " in beaudry
+    en = by_name(build_map(walked, lang="en"), "Stations")
+    en_card = next(f for f in en.data["features"] if f["properties"]["name"] == "Beaudry")["properties"]["popup"]
+    assert "2 observations · 2 participants · 2 walks" in html.unescape(en_card) and "<b>2 findings</b>: " in en_card
+    assert "Timeframe: immediate" in en_card
+    from walktool.maps.labels import tr
+
+    assert tr("fr").npgettext("map", "{n} walk", "{n} walks", 1) == "{n} marche"
+    assert tr("fr").npgettext("map", "{n} participant", "{n} participants", 1) == "{n} participant·e"
 
 
 def test_finding_rows_and_photos(walked: Project, fr_map: folium.Map, fr_html: str) -> None:

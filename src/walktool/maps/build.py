@@ -147,7 +147,7 @@ def build_map(
 
 def _credit(t: Any, text: str) -> str:
     """``Stations: <credit>`` in the map's language (empty without a credit)."""
-    return f"{t['stations'].split(' (')[0]}: {text}" if text else ""
+    return t["stations_credit"].format(credit=text) if text else ""
 
 
 def write_map(

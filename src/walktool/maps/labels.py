@@ -1,178 +1,131 @@
-"""Every word the maps show, in French and English.
+"""Every word the maps show, through the ``walktool`` gettext catalog (:mod:`walktool.i18n`).
 
-The walk map and the comparison map take their labels from :func:`texts`; the
-protocol's own labels (principles, items, zones, severities) come from the
-protocol file.
+The labels are English msgids in the ``map`` context, marked with
+:func:`~walktool.i18n.NC_`; :func:`texts` gives them in a language, :func:`pair`
+joins a label to its value as the language writes it ("Zone : Quai" in French),
+and the counted words (``{n} walks``) are ``npgettext`` calls where they are used.
+The protocol's own labels (principles, items, zones, severities) come from the
+protocol file.  Nothing here holds a French string: the French is in
+``locale/fr/LC_MESSAGES/walktool.po``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 
 from walktool.errors import WalktoolError
+from walktool.i18n import LANGUAGES, NC_, Msg, Translator, translator
 
-__all__ = ["LANGUAGES", "TEXT", "MapError", "texts"]
-
-LANGUAGES = ("fr", "en")
+__all__ = ["LABELS", "LANGUAGES", "MapError", "pair", "texts", "tr"]
 
 
 class MapError(WalktoolError):
     """The map cannot be drawn (no data, unknown language, missing offline asset)."""
 
 
-TEXT: dict[str, dict[str, str]] = {
-    "fr": {
-        "stations": "Stations (score)",
-        "lines": "Lignes et stations du réseau",
-        "entrances": "Accès (édicules)",
-        "findings": "Constats",
-        "heat": "Densité des constats",
-        "score": "Score",
-        "score_legend": "Score de la station (0 = tout pose problème, 100 = rien)",
-        "no_score": "non évaluée",
-        "size_legend": "taille du cercle = nombre de constats",
-        "low_confidence": "confiance faible",
-        "low_confidence_long": "confiance faible : vue par moins de {n} participant·e·s",
-        "severity": "Gravité",
-        "observations": "observations",
-        "participants": "participant·e·s",
-        "walks": "marches",
-        "findings_n": "constats",
-        "feeling": "Ressenti",
-        "answers": "réponses",
-        "not_alone": "ne viendraient pas seul·e le soir",
-        "top_recs": "Recommandations prioritaires",
-        "hotspots": "Zones les plus touchées",
-        "responsible": "Responsable",
-        "owner": "Porteur",
-        "timeframe": "Échéance",
-        "status": "Statut",
-        "zone": "Zone",
-        "period": "Période",
-        "station": "Station",
-        "date": "Date",
-        "comment": "Commentaire",
-        "photo": "Photo",
-        "photo_missing": "photo absente du dossier du projet",
-        "placed_station": "Position approximative : pas de GPS, placé près de la station.",
-        "placed_entrance": "Position approximative : pas de GPS, placé près d'un accès de la station.",
-        "search": "Chercher une station",
-        "fullscreen": "Plein écran",
-        "fullscreen_exit": "Quitter le plein écran",
-        "campaign": "Campagne",
-        "all_campaigns": "toutes les campagnes",
-        "summary": "{f} constats · {s} stations",
-        "not_shown": "{n} constat(s) sans position ni station non affiché(s)",
-        "gps_note": "Constats sans GPS : placés autour de leur station",
-        "no_recs": "Aucune recommandation.",
-        "principles": "Principes",
-        "immediate": "Immédiat",
-        "short": "Court terme (< 3 mois)",
-        "medium": "Moyen terme (3–12 mois)",
-        "long": "Long terme (> 12 mois)",
-        "unknown": "—",
-        "colon": " : ",
-        "status_proposed": "proposée",
-        "status_accepted": "acceptée",
-        "status_rejected": "rejetée",
-        "status_in_progress": "en cours",
-        "status_done": "réalisée",
-        "status_verified": "vérifiée",
-        "answer": "Réponse",
-        "reported": "signalé comme problème",
-        "page_title": "Carte des marches exploratoires",
-        "compare_title": "Comparaison des campagnes",
-        "legend": "Légende",
-        "locate": "Me localiser",
-        "locate_popup": "Vous êtes à {distance} {unit} de ce point",
-        "locate_outside": "Vous semblez être hors des limites de la carte",
-        "notice": "Pas d'internet : le fond de carte et les scripts de la carte ne peuvent pas se charger.",
-        "notice_hint": "Pour une carte qui s'ouvre sans connexion :",
-        "close": "Fermer",
-        "photo_link": "lien externe, non chargé par la carte",
-    },
-    "en": {
-        "stations": "Stations (score)",
-        "lines": "Network lines and stations",
-        "entrances": "Entrances",
-        "findings": "Findings",
-        "heat": "Findings density",
-        "score": "Score",
-        "score_legend": "Station score (0 = every answer a problem, 100 = none)",
-        "no_score": "not scored",
-        "size_legend": "circle size = number of findings",
-        "low_confidence": "low confidence",
-        "low_confidence_long": "low confidence: seen by fewer than {n} participants",
-        "severity": "Severity",
-        "observations": "observations",
-        "participants": "participants",
-        "walks": "walks",
-        "findings_n": "findings",
-        "feeling": "Feeling",
-        "answers": "answers",
-        "not_alone": "would not come alone at night",
-        "top_recs": "Top recommendations",
-        "hotspots": "Worst zones",
-        "responsible": "Responsible",
-        "owner": "Owner",
-        "timeframe": "Timeframe",
-        "status": "Status",
-        "zone": "Zone",
-        "period": "Period",
-        "station": "Station",
-        "date": "Date",
-        "comment": "Comment",
-        "photo": "Photo",
-        "photo_missing": "photo not in the project folder",
-        "placed_station": "Approximate position: no GPS, placed near the station.",
-        "placed_entrance": "Approximate position: no GPS, placed near one of the station's entrances.",
-        "search": "Search a station",
-        "fullscreen": "Full screen",
-        "fullscreen_exit": "Exit full screen",
-        "campaign": "Campaign",
-        "all_campaigns": "all campaigns",
-        "summary": "{f} findings · {s} stations",
-        "not_shown": "{n} finding(s) with neither position nor station not shown",
-        "gps_note": "Findings without GPS: placed around their station",
-        "no_recs": "No recommendation.",
-        "principles": "Principles",
-        "immediate": "Immediate",
-        "short": "Short term (< 3 months)",
-        "medium": "Medium term (3–12 months)",
-        "long": "Long term (> 12 months)",
-        "unknown": "—",
-        "colon": ": ",
-        "status_proposed": "proposed",
-        "status_accepted": "accepted",
-        "status_rejected": "rejected",
-        "status_in_progress": "in progress",
-        "status_done": "done",
-        "status_verified": "verified",
-        "answer": "Answer",
-        "reported": "reported as a problem",
-        "page_title": "Exploratory walk map",
-        "compare_title": "Campaign comparison",
-        "legend": "Legend",
-        "locate": "Show my location",
-        "locate_popup": "You are within {distance} {unit} of this point",
-        "locate_outside": "You seem to be outside the map's bounds",
-        "notice": "No internet: the basemap and the map's scripts cannot load.",
-        "notice_hint": "For a map that opens with no connection:",
-        "close": "Close",
-        "photo_link": "external link, not loaded by the map",
-    },
+LABELS: dict[str, Msg] = {
+    # layers
+    "stations": NC_("map", "Stations (score)"),
+    "stations_credit": NC_("map", "Stations: {credit}"),
+    "lines": NC_("map", "Network lines and stations"),
+    "entrances": NC_("map", "Entrances"),
+    "findings": NC_("map", "Findings"),
+    "heat": NC_("map", "Findings density"),
+    # legend
+    "legend": NC_("map", "Legend"),
+    "score_legend": NC_("map", "Station score (0 = every answer a problem, 100 = none)"),
+    "no_score": NC_("map", "not scored"),
+    "size_legend": NC_("map", "circle size = number of findings"),
+    "low_confidence_long": NC_("map", "low confidence: seen by fewer than {n} participants"),
+    "severity": NC_("map", "Severity"),
+    "gps_note": NC_("map", "Findings without GPS: placed around their station"),
+    "campaign": NC_("map", "Campaign"),
+    "all_campaigns": NC_("map", "all campaigns"),
+    # station card
+    "score": NC_("map", "Score"),
+    "feeling": NC_("map", "Feeling"),
+    "not_alone": NC_("map", "would not come alone at night"),
+    "top_recs": NC_("map", "Top recommendations"),
+    "hotspots": NC_("map", "Worst zones"),
+    "responsible": NC_("map", "Responsible"),
+    "owner": NC_("map", "Owner"),
+    "timeframe": NC_("map", "Timeframe"),
+    "status": NC_("map", "Status"),
+    "no_recs": NC_("map", "No recommendation."),
+    "immediate": NC_("timeframe", "immediate"),
+    "short": NC_("timeframe", "short term (< 3 months)"),
+    "medium": NC_("timeframe", "medium term (3–12 months)"),
+    "long": NC_("timeframe", "long term (> 12 months)"),
+    "status_proposed": NC_("status", "proposed"),
+    "status_accepted": NC_("status", "accepted"),
+    "status_rejected": NC_("status", "rejected"),
+    "status_in_progress": NC_("status", "in progress"),
+    "status_done": NC_("status", "done"),
+    "status_verified": NC_("status", "verified"),
+    "unknown": NC_("map", "—"),
+    "label_value": NC_("map", "{label}: {value}"),
+    # finding card
+    "answer": NC_("map", "Answer"),
+    "reported": NC_("map", "reported as a problem"),
+    "zone": NC_("map", "Zone"),
+    "period": NC_("map", "Period"),
+    "station": NC_("map", "Station"),
+    "date": NC_("map", "Date"),
+    "comment": NC_("map", "Comment"),
+    "photo": NC_("map", "Photo"),
+    "photo_missing": NC_("map", "photo not in the project folder"),
+    "photo_link": NC_("map", "external link, not loaded by the map"),
+    "placed_station": NC_("map", "Approximate position: no GPS, placed near the station."),
+    "placed_entrance": NC_("map", "Approximate position: no GPS, placed near one of the station's entrances."),
+    # controls and page
+    "search": NC_("map", "Search a station"),
+    "fullscreen": NC_("map", "Full screen"),
+    "fullscreen_exit": NC_("map", "Exit full screen"),
+    "locate": NC_("map", "Show my location"),
+    "locate_popup": NC_("map", "You are within {distance} {unit} of this point"),
+    "locate_outside": NC_("map", "You seem to be outside the map's bounds"),
+    "page_title": NC_("map", "Exploratory walk map"),
+    "compare_title": NC_("map", "Campaign comparison"),
+    "notice": NC_("map", "No internet: the basemap and the map's scripts cannot load."),
+    "notice_hint": NC_("map", "For a map that opens with no connection:"),
+    "close": NC_("map", "Close"),
 }
+"""The maps' fixed labels by key (``texts(lang)[key]``)."""
 
 
-def texts(lang: str) -> Mapping[str, str]:
-    """The map's labels in ``lang``.
+def tr(lang: str) -> Translator:
+    """The translator of the map's language.
 
     Raises
     ------
     MapError
-        When ``lang`` is neither ``fr`` nor ``en``.
+        When walktool does not speak ``lang``.
     """
-    if lang not in TEXT:
-        msg = f"language {lang!r}: use fr or en"
+    if lang not in LANGUAGES:
+        msg = f"language {lang!r}: use {' or '.join(LANGUAGES)}"
         raise MapError(msg)
-    return TEXT[lang]
+    return translator(lang)
+
+
+@functools.cache
+def _texts(lang: str) -> Mapping[str, str]:
+    t = translator(lang)
+    return {key: t.text(message) for key, message in LABELS.items()}
+
+
+def texts(lang: str) -> Mapping[str, str]:
+    """The maps' labels in ``lang`` (placeholders such as ``{n}`` left to fill).
+
+    Raises
+    ------
+    MapError
+        When walktool does not speak ``lang``.
+    """
+    tr(lang)
+    return _texts(lang)
+
+
+def pair(t: Mapping[str, str], label: str, value: str) -> str:
+    """``label: value`` as the language writes it (``label`` and ``value`` already HTML)."""
+    return t["label_value"].format(label=label, value=value)

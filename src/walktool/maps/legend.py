@@ -9,7 +9,7 @@ from __future__ import annotations
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from walktool.maps.labels import texts
+from walktool.maps.labels import pair, texts, tr
 from walktool.maps.page import asset, script
 from walktool.maps.symbols import NO_SCORE_COLOUR, SCORE_COLOURS, SEVERITY_COLOURS, e, script_json
 
@@ -22,20 +22,31 @@ __all__ = ["legend", "legend_html"]
 def legend_html(data: MapData) -> str:
     """The legend's HTML (every text escaped)."""
     t = texts(data.lang)
+    words = tr(data.lang)
     protocol = data.protocol
     campaign = data.campaign or t["all_campaigns"]
     severities = " ".join(
         f'<span class="wt-dot" style="background:{SEVERITY_COLOURS[s]}"></span>{e(protocol.severities.label(s, data.lang))}'
         for s in SEVERITY_COLOURS
     )
-    notes = f'<div class="wt-legend-note">{e(t["not_shown"].format(n=data.not_shown))}</div>' if data.not_shown else ""
+    notes = ""
+    if data.not_shown:
+        hidden = words.npgettext(
+            "map", "{n} finding with neither position nor station not shown", "{n} findings with neither position nor station not shown", data.not_shown
+        ).format(n=data.not_shown)
+        notes = f'<div class="wt-legend-note">{e(hidden)}</div>'
+    found, stations = len(data.findings), len(data.stations)
+    summary = " · ".join(
+        [
+            words.npgettext("map", "{n} finding", "{n} findings", found).format(n=found),
+            words.npgettext("map", "{n} station", "{n} stations", stations).format(n=stations),
+        ]
+    )
     return Template(asset("legend.html")).substitute(
         title=e(data.title),
         legend=e(t["legend"]),
-        campaign_label=e(t["campaign"]),
-        colon=e(t["colon"]),
-        campaign=e(campaign),
-        summary=e(t["summary"].format(f=len(data.findings), s=len(data.stations))),
+        campaign=pair(t, e(t["campaign"]), e(campaign)),
+        summary=e(summary),
         score_legend=e(t["score_legend"]),
         gradient=", ".join(SCORE_COLOURS),
         no_score_colour=NO_SCORE_COLOUR,

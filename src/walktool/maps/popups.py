@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from walktool.maps.labels import texts
+from walktool.maps.labels import pair, texts, tr
 from walktool.maps.photos import photo_html, photo_index
 from walktool.maps.symbols import SEVERITY_COLOURS, UNKNOWN_SEVERITY_COLOUR, e, score_colour, svg
 
@@ -54,6 +54,7 @@ def station_card(rec: dict[str, Any], data: MapData, recs: list[dict[str, Any]])
         The station's top recommendations, most urgent first.
     """
     t = texts(data.lang)
+    words = tr(data.lang)
     protocol = data.protocol
     lang = data.lang
     parts = [f'<div class="wt-card wt-station-card"><h4>{e(rec["name"])}</h4>']
@@ -75,25 +76,36 @@ def station_card(rec: dict[str, Any], data: MapData, recs: list[dict[str, Any]])
     parts.append("</table>")
     found = rec["findings"]
     total = sum(int(v) for v in found.values())
-    counts = f"{rec['observations']} {t['observations']} · {rec['participants']} {t['participants']} · {rec['walks']} {t['walks']}"
+    counts = " · ".join(
+        [
+            words.npgettext("map", "{n} observation", "{n} observations", int(rec["observations"])).format(n=rec["observations"]),
+            words.npgettext("map", "{n} participant", "{n} participants", int(rec["participants"])).format(n=rec["participants"]),
+            words.npgettext("map", "{n} walk", "{n} walks", int(rec["walks"])).format(n=rec["walks"]),
+        ]
+    )
     parts.append(f'<p class="wt-counts">{e(counts)}</p>')
     severities = " · ".join(
         f'<span class="wt-dot" style="background:{SEVERITY_COLOURS.get(s, UNKNOWN_SEVERITY_COLOUR)}"></span>'
         f"{e(protocol.severities.label(s, lang))} {int(found.get(s, 0))}"
         for s in reversed(list(SEVERITY_COLOURS))
     )
-    parts.append(f'<p class="wt-counts"><b>{total} {e(t["findings_n"])}</b>{t["colon"]}{severities}</p>')
+    total_text = words.npgettext("map", "{n} finding", "{n} findings", total).format(n=total)
+    parts.append(f'<p class="wt-counts">{pair(t, f"<b>{e(total_text)}</b>", severities)}</p>')
     if rec.get("hotspots"):
         # the number shown is the order: most findings first (then the heavier, then by name)
         worst = sorted(rec["hotspots"], key=lambda h: (-int(h["findings"]), -float(h.get("weight", 0)), str(h["zone"])))
         zones = " · ".join(f"{e(protocol.zones.label(str(h['zone']), lang))} ({int(h['findings'])})" for h in worst)
-        parts.append(f'<p class="wt-counts"><b>{e(t["hotspots"])}</b>{t["colon"]}{zones}</p>')
+        worst_label = "<b>" + e(t["hotspots"]) + "</b>"
+        parts.append(f'<p class="wt-counts">{pair(t, worst_label, zones)}</p>')
     feeling = rec["feeling"]
     if feeling.get("answers"):
         shares = " · ".join(
             f"{e(_feeling_label(protocol, k, lang))} {_pct(feeling.get(k))}" for k in ("comfortable", "uncomfortable", "frightening")
         )
-        parts.append(f'<p class="wt-feeling"><b>{e(t["feeling"])}</b> ({int(feeling["answers"])} {e(t["answers"])}){t["colon"]}{shares}')
+        answers = int(feeling["answers"])
+        heard = words.npgettext("map", "{n} answer", "{n} answers", answers).format(n=answers)
+        feeling_label = "<b>" + e(t["feeling"]) + f"</b> ({e(heard)})"
+        parts.append(f'<p class="wt-feeling">{pair(t, feeling_label, shares)}')
         if rec.get("not_alone_at_night") is not None:
             parts.append(f"<br>{_pct(rec['not_alone_at_night'])} {e(t['not_alone'])}")
         parts.append("</p>")
@@ -111,7 +123,7 @@ def _recommendations(recs: list[dict[str, Any]], protocol: Protocol, lang: str, 
         sev = str(r["severity"])
         who = e(r["responsible"] or t["unknown"])
         if r.get("owner"):
-            who += f" · {e(t['owner'])}{t['colon']}{e(r['owner'])}"
+            who += " · " + pair(t, e(t["owner"]), e(r["owner"]))
         what = e(r["finding"] or r["item"] or r["principle"] or "")
         zone = protocol.zones.label(r["zone"], lang) if r.get("zone") else t["unknown"]
         colour = SEVERITY_COLOURS.get(sev, UNKNOWN_SEVERITY_COLOUR)
@@ -120,8 +132,8 @@ def _recommendations(recs: list[dict[str, Any]], protocol: Protocol, lang: str, 
         items.append(
             f'<li><span class="wt-dot" style="background:{colour}"></span>'
             f"<b>{e(protocol.severities.label(sev, lang))}</b> · {e(zone)} · {what}<br>"
-            f"{e(r['action'])}<br><small>{e(t['responsible'])}{t['colon']}{who}"
-            f" · {e(t['timeframe'])}{t['colon']}{e(timeframe)} · {e(t['status'])}{t['colon']}{e(status)}</small></li>"
+            f"{e(r['action'])}<br><small>{pair(t, e(t['responsible']), who)}"
+            f" · {pair(t, e(t['timeframe']), e(timeframe))} · {pair(t, e(t['status']), e(status))}</small></li>"
         )
     return '<ol class="wt-recs">' + "".join(items) + "</ol>"
 
