@@ -135,8 +135,14 @@ def test_english_labels_and_project_language(walked: Project, fr_map: folium.Map
     page = map_html(en)
     assert "See and be seen" in page and "Voir et être vu·e" not in page
     assert "Findings without GPS" in page and "Severity" in page
-    # no --lang: the project's language (French by default)
+    # no --lang: the project's language (French by default), unless WALKTOOL_LANG says otherwise
     assert control_names(build_map(walked)) == control_names(fr_map)
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("WALKTOOL_LANG", "en_CA.UTF-8")
+        assert control_names(build_map(walked)) == names
+        assert control_names(build_map(walked, lang="fr")) == control_names(fr_map)  # --lang first
+    with pytest.raises(MapError, match="'de'"):
+        build_map(walked, lang="de")
 
 
 def test_feature_counts_and_station_styles(walked: Project, fr_map: folium.Map) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.maps.data import bounds, centre, credit, gather
-from walktool.maps.labels import texts
+from walktool.maps.labels import MapError, texts
 from walktool.maps.layers import entrances_layer, finding_layers, network_layer, stations_layer
 from walktool.maps.legend import legend
 from walktool.maps.page import (
@@ -47,7 +47,8 @@ def build_map(
     campaign
         Campaign name; None takes the only (or latest) campaign.
     lang
-        ``fr`` or ``en``; None takes the project's language.
+        ``fr`` or ``en``; None takes ``WALKTOOL_LANG``, else the project's language
+        (:func:`walktool.i18n.resolve_language`).
     offline
         Leave out the basemap tiles and the no-internet notice (render with
         :func:`map_html` and ``offline=True`` to embed Leaflet and its plugins).
@@ -68,8 +69,13 @@ def build_map(
     AnalysisError
         When the named campaign does not exist.
     """
+    from walktool.i18n import resolve_language
+
     fl = load_folium()
-    language = lang or project.settings.language
+    try:
+        language = resolve_language(lang, project.settings)
+    except ValueError as exc:
+        raise MapError(f"language {lang!r}: use fr or en") from exc
     t = texts(language)
     data = gather(project, campaign, language)
     title = " · ".join(p for p in (data.title, data.campaign or t["all_campaigns"], t["page_title"]) if p)
