@@ -2,7 +2,7 @@
 
 Usage: ``python benchmarks/report_bench.py [OBSERVATIONS] [--compare]`` (default 100,000).
 
-Imports a synthetic KoboToolbox export (``benchmarks/run.py``'s generator) big
+Imports a synthetic KoboToolbox export (``benchmarks/import_bench.py``'s generator) big
 enough to give the requested number of observations, then runs
 ``walktool.report.write_report`` in a fresh process and prints its wall time,
 its peak resident memory and the workbook size.  ``--compare`` also writes the
@@ -66,7 +66,7 @@ def main() -> None:
     argv = [a for a in sys.argv[1:] if not a.startswith("--")]
     wanted = int(argv[0]) if argv else 100_000
     sys.path.insert(0, str(HERE))
-    from run import write_kobo_csv
+    from import_bench import write_kobo_csv
 
     import walktool
     from walktool.ingest import import_files

@@ -1,134 +1,258 @@
-"""Benchmark: import a large KoboToolbox CSV export of the walktool form.
+"""Benchmark: every command at archive scale, against the hand-written baseline, in one run.
 
-Usage: ``python benchmarks/run.py [ROWS] [--dry-run]`` (default 20,000 rows).
+Usage::
 
-The export is written first; the import then runs in a fresh Python process, so
-that the memory figures are the import's own: the resident memory before the
-import (walktool and its libraries loaded), the peak during it, and the growth.
-Prints the time, the rows per second and those memory figures.  Figures are
-recorded in the closing notes of the work, never asserted by tests.
+    python benchmarks/run.py                    # 5,000 / 20,000 / 50,000 stop audits (make bench)
+    python benchmarks/run.py --large            # and 200,000 (5.2 M answers)
+    python benchmarks/run.py 5000 --no-write    # one size, print only
+
+For each size N the yardstick's generator (../shared/bench/baseline.py) writes a Kobo CSV
+of N stop audits (26 scored answers each, plus feeling and comment); then, each in a fresh
+process whose wall time and peak resident memory (``wait4``) are taken:
+
+* the baseline (pandas/geopandas by hand: read, melt, nearest station, means, Excel);
+* ``walktool import`` of the file into a new project, then ``summary``, ``recommend``,
+  ``export --format parquet``, ``report`` and ``map`` on that store;
+* ``compare``: the same file imported as two campaigns (its two halves), then compared;
+* ``walktool --help``.
+
+Ratios are walktool / baseline on the same file in the same run (absolute times on a
+shared machine are noise).  The table is written to benchmarks/README.md with the
+machine and its load average.  Figures are never asserted by tests.
 """
 
 from __future__ import annotations
 
-import json
-import random
-import resource
+import os
+import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BASELINE = ROOT.parent / "shared" / "bench" / "baseline.py"
+if not BASELINE.exists():  # a worktree next to the shared folder
+    BASELINE = Path("/work/shared/bench/baseline.py")
+SIZES = (5_000, 20_000, 50_000)
+LARGE = 200_000
+ANSWERS_PER_AUDIT = 26  # scored items per stop audit (feeling and alone-at-night come on top)
 
-def write_kobo_csv(path: Path, rows: int, seed: int = 7) -> None:
-    """Write a Kobo XML-values CSV (``;``, every field quoted, CRLF) of the walktool form."""
-    import walktool
-    from walktool.protocol import default_protocol_path, load_protocol
-
-    rng = random.Random(seed)
-    protocol = load_protocol(default_protocol_path())
-    stations = walktool.builtin_stations().stations
-    items = [i for i in protocol.items if i.answer.kind != "text"]
-    zones = [c.value for c in protocol.zones.choices]
-    header = ["start", "end", "today", "deviceid", "walk/station", "walk/zone", "walk/observer", "location",
-              "walk/_location_latitude", "walk/_location_longitude", "walk/_location_altitude", "walk/_location_precision"]
-    header += [f"{i.principle}/{i.key}" for i in items]
-    header += ["comment", "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-               "_submitted_by", "__version__", "_tags", "_index"]
-    with path.open("w", encoding="utf-8", newline="") as out:
-        out.write(";".join(f'"{h}"' for h in header) + "\r\n")
-        for n in range(rows):
-            st = stations.iloc[rng.randrange(len(stations))]
-            lat, lon = st["lat"] + rng.uniform(-0.0005, 0.0005), st["lon"] + rng.uniform(-0.0005, 0.0005)
-            answers = []
-            for it in items:
-                if rng.random() < 0.15:
-                    answers.append("")
-                elif it.answer.choices:
-                    answers.append(rng.choice(it.answer.choices).value)
-                else:
-                    answers.append(str(rng.randrange(0, 6) if it.answer.kind == "count" else rng.randrange(5, 400)))
-            day = 1 + n % 28
-            cells = [f"2023-11-{day:02d}T19:{n % 60:02d}:00.000-05:00", f"2023-11-{day:02d}T19:{n % 60:02d}:30.000-05:00",
-                     f"2023-11-{day:02d}", f"collect:dev{n % 40}", st["name"], rng.choice(zones), f"Participant {n % 300}",
-                     f"{lat:.6f} {lon:.6f} 30 8", f"{lat:.6f}", f"{lon:.6f}", "30", "8", *answers, "",
-                     str(n + 1), str(uuid.UUID(int=rng.getrandbits(128))), f"2023-11-{day:02d}T23:00:00", "", "",
-                     "submitted_via_web", "", "v1", "", str(n + 1)]
-            out.write(";".join(f'"{c}"' for c in cells) + "\r\n")
+# command, target (ratio to the baseline, or seconds), and how it is shown
+TARGETS: dict[str, tuple[str, float]] = {
+    "import": ("ratio", 2.0),
+    "summary": ("ratio", 0.5),
+    "recommend": ("ratio", 1.0),
+    "compare": ("ratio", 1.0),
+    "export parquet": ("ratio", 1.0),
+    "report": ("seconds", 30.0),
+    "map": ("seconds", 10.0),
+    "--help": ("seconds", 0.3),
+}
+MEMORY_MIB = 1024
 
 
-def _rss_mb() -> float:
-    """Current resident memory in MB (Linux), else the peak so far."""
+@dataclass
+class Run:
+    """One measured process."""
+
+    seconds: float
+    peak_mib: float
+    ok: bool = True
+    note: str = ""
+
+
+@dataclass
+class Size:
+    """The figures of one size."""
+
+    audits: int
+    runs: dict[str, Run] = field(default_factory=dict)
+
+
+def measure(cmd: list[str], cwd: Path, *, env: dict[str, str] | None = None) -> Run:
+    """Run ``cmd``; its wall time and its own peak RSS (``wait4``, not the harness's)."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as null:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=null, stderr=subprocess.PIPE, env=env)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - t0
+    peak = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
+    note = "" if proc.returncode == 0 else err.decode("utf-8", "replace").strip().splitlines()[-1:][0][:200]
+    return Run(seconds, peak, proc.returncode == 0, note)
+
+
+def split_halves(src: Path, first: Path, second: Path) -> None:
+    """The CSV's header and first half of its rows, and the header and the second half."""
+    lines = src.read_bytes().split(b"\r\n")
+    header, rows = lines[0], [r for r in lines[1:] if r]
+    half = len(rows) // 2
+    first.write_bytes(b"\r\n".join([header, *rows[:half]]) + b"\r\n")
+    second.write_bytes(b"\r\n".join([header, *rows[half:]]) + b"\r\n")
+
+
+def bench_size(n: int, work: Path, walktool: list[str]) -> Size:
+    """Every measured command at ``n`` stop audits."""
+    py = sys.executable
+    size = Size(n)
+    sheet = work / f"audits-{n}.csv"
+    subprocess.run([py, str(BASELINE), "generate", str(n), str(sheet)], check=True)
+    size.runs["baseline"] = measure([py, str(BASELINE), "run", str(sheet), str(work / "baseline.xlsx")], work)
+    project = work / f"project-{n}"
+    subprocess.run([*walktool, "init", str(project)], check=True, capture_output=True)
+    size.runs["import"] = measure([*walktool, "import", str(sheet), "--json"], project)
+    size.runs["summary"] = measure([*walktool, "summary", "--json"], project)
+    size.runs["recommend"] = measure([*walktool, "recommend", "--json"], project)
+    size.runs["export parquet"] = measure([*walktool, "export", "--format", "parquet", "--out", "reports/obs.parquet"], project)
+    size.runs["report"] = measure([*walktool, "report", "--out", "reports/report.xlsx"], project)
+    size.runs["map"] = measure([*walktool, "map", "--out", "reports/map.html"], project)
+    shutil.rmtree(project, ignore_errors=True)
+    # compare: the same audits as two campaigns of half the file each
+    two = work / f"two-{n}"
+    subprocess.run([*walktool, "init", str(two)], check=True, capture_output=True)
+    first, second = work / "first.csv", work / "second.csv"
+    split_halves(sheet, first, second)
+    subprocess.run([*walktool, "import", str(first), "--campaign", "before"], cwd=two, check=True, capture_output=True)
+    subprocess.run([*walktool, "import", str(second), "--campaign", "after"], cwd=two, check=True, capture_output=True)
+    size.runs["compare"] = measure([*walktool, "compare", "--before", "before", "--after", "after", "--json"], two)
+    shutil.rmtree(two, ignore_errors=True)
+    helps = [measure([*walktool, "--help"], work) for _ in range(5)]
+    size.runs["--help"] = sorted(helps, key=lambda r: r.seconds)[len(helps) // 2]
+    for p in (sheet, first, second):
+        p.unlink(missing_ok=True)
+    return size
+
+
+def verdict(name: str, run: Run, base: Run) -> str:
+    kind, limit = TARGETS[name]
+    if not run.ok:
+        return "failed"
+    value = run.seconds / base.seconds if kind == "ratio" else run.seconds
+    ok = value <= limit and run.peak_mib <= MEMORY_MIB
+    return "met" if ok else "not met"
+
+
+def table(sizes: list[Size]) -> str:
+    """The markdown table: wall time, peak memory and ratio per command and size."""
+    head = "| command | target |" + "".join(f" {s.audits // 1000} k: s | MiB | × baseline |" for s in sizes)
+    head += " at the largest size |"
+    rule = "|---|---|" + "---:|---:|---:|" * len(sizes) + "---|"
+    lines = [head, rule]
+    for name in ("baseline", *TARGETS):
+        kind, limit = TARGETS.get(name, ("", 0.0))
+        target = "" if not kind else (f"≤ {limit:g}× baseline" if kind == "ratio" else f"≤ {limit:g} s")
+        cells = []
+        for s in sizes:
+            run, base = s.runs[name], s.runs["baseline"]
+            ratio = run.seconds / base.seconds
+            cells.append(f" {run.seconds:.2f} | {run.peak_mib:.0f} | {ratio:.2f} |" if run.ok else " failed | | |")
+        last = sizes[-1]
+        status = verdict(name, last.runs[name], last.runs["baseline"]) if kind else ""
+        lines.append(f"| {name} | {target} |{''.join(cells)} {status} |")
+    return "\n".join(lines)
+
+
+def linearity(sizes: list[Size]) -> str:
+    """Seconds per 1,000 stop audits at each size: flat means linear."""
+    if len(sizes) < 2:
+        return ""
+    head = "| command |" + "".join(f" {s.audits // 1000} k |" for s in sizes)
+    lines = [head, "|---|" + "---:|" * len(sizes)]
+    for name in ("baseline", "import", "summary", "recommend", "compare", "export parquet", "report", "map"):
+        lines.append(f"| {name} |" + "".join(f" {1000 * s.runs[name].seconds / s.audits:.3f} |" for s in sizes))
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    """The machine, as the README describes it."""
+    cpu = platform.processor() or platform.machine()
     try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
     except OSError:
         pass
-    return _peak_mb()
+    mem = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kib / 1024 / 1024:.0f} GiB of memory"
+    except (OSError, ValueError, IndexError):
+        pass
+    return f"{os.cpu_count()} cores ({cpu}){mem}, shared with other work; Python {platform.python_version()}"
 
 
-def _peak_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+def write_readme(sizes: list[Size], path: Path, load: tuple[float, float]) -> None:
+    text = README.format(
+        machine=machine(),
+        load_before=f"{load[0]:.2f}",
+        load_after=f"{load[1]:.2f}",
+        date=time.strftime("%Y-%m-%d"),
+        table=table(sizes),
+        linear=linearity(sizes),
+        sizes=", ".join(f"{s.audits:,} ({s.audits * ANSWERS_PER_AUDIT / 1e6:.2f} M answers)" for s in sizes),
+    )
+    path.write_text(text, encoding="utf-8")
 
 
-def child(sheet: Path, project_dir: Path, dry_run: bool) -> None:
-    """Import ``sheet`` into a new project; print one JSON line of figures."""
-    import walktool
-    from walktool.ingest import import_files
+README = """# Benchmarks
 
-    project = walktool.init_project(project_dir)
-    project.protocol()
-    import pandas  # noqa: F401  (loaded before measuring: the baseline includes the libraries)
+`make bench` (= `python benchmarks/run.py`) measures every command at archive scale against the
+yardstick, ../shared/bench/baseline.py: a careful analyst's pandas/geopandas script (read the Kobo
+CSV, melt, nearest-station join, station × principle means, write them to Excel).  Each figure is
+one fresh process: wall time, and its own peak resident memory.  Ratios are walktool / baseline on
+the same file in the same run; the baseline stores nothing and checks nothing.
+`python benchmarks/run.py --large` adds 200,000 stop audits.
 
-    steps: list[str] = []
+Sizes (stop audits): {sizes}.  `compare` compares the file's two halves imported as two
+campaigns; every other command reads the store holding the whole file.
 
-    def progress(step: str, done: int, total: int) -> None:
-        steps.append(step)
+Machine: {machine}.  Load average (1 min) {load_before} before the run, {load_after} after it
+(other engineers' tests share the machine).  Measured {date}.
 
-    before = _rss_mb()
-    t0 = time.perf_counter()
-    result = import_files(project, [sheet], dry_run=dry_run, progress=progress)
-    elapsed = time.perf_counter() - t0
-    peak = _peak_mb()
-    figures = {
-        "accepted": result.accepted,
-        "rejected": result.rejected,
-        "observations": project.store.count("observations"),
-        "seconds": elapsed,
-        "rss_before_mb": before,
-        "rss_peak_mb": peak,
-        "progress_updates": len(steps),
-    }
-    project.close()
-    print(json.dumps(figures))
+{table}
+
+Targets (at the largest size): import ≤ 2× the baseline; summary ≤ 0.5×; recommend, compare and
+export parquet ≤ 1×; report ≤ 30 s; map ≤ 10 s; peak memory ≤ 1 GiB each; `walktool --help`
+≤ 0.3 s.  "met" means both the time and the memory target.
+
+Seconds per 1,000 stop audits (flat = linear cost):
+
+{linear}
+
+Other benchmarks: `benchmarks/import_bench.py` (the import alone, memory growth),
+`benchmarks/map_bench.py` (the map in headless Chromium: time to draw, JS heap),
+`benchmarks/report_bench.py` (the workbook, streaming vs in-memory).
+"""
 
 
 def main() -> None:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    if "--child" in sys.argv:
-        child(Path(args[0]), Path(args[1]), "--dry-run" in sys.argv)
-        return
-    rows = int(args[0]) if args else 20_000
-    dry_run = "--dry-run" in sys.argv
-    with tempfile.TemporaryDirectory() as tmp:
-        sheet = Path(tmp) / "kobo_export.csv"
-        write_kobo_csv(sheet, rows)
-        size_mb = sheet.stat().st_size / 1e6
-        cmd = [sys.executable, __file__, "--child", str(sheet), str(Path(tmp) / "bench"), *(["--dry-run"] if dry_run else [])]
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
-        fig = json.loads(done.stdout.strip().splitlines()[-1])
-    seconds = fig["seconds"]
-    print(f"rows={rows} accepted={fig['accepted']} rejected={fig['rejected']} observations stored={fig['observations']}"
-          f"{' (dry run)' if dry_run else ''}")
-    print(f"import: {seconds:.1f} s ({rows / seconds:,.0f} rows/s), file {size_mb:.1f} MB,"
-          f" {fig['progress_updates']} progress updates")
-    print(f"RSS: before import {fig['rss_before_mb']:.0f} MB, peak {fig['rss_peak_mb']:.0f} MB"
-          f" (+{fig['rss_peak_mb'] - fig['rss_before_mb']:.0f} MB for the import)")
+    sizes = [int(a) for a in args] or [*SIZES, *([LARGE] if "--large" in sys.argv else [])]
+    exe = shutil.which("walktool", path=str(Path(sys.executable).parent)) or "walktool"
+    walktool = [exe]
+    load_before = os.getloadavg()[0]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="walktool-bench-") as tmp:
+        for n in sizes:
+            t0 = time.perf_counter()
+            size = bench_size(n, Path(tmp), walktool)
+            results.append(size)
+            print(f"{n:,} stop audits ({time.perf_counter() - t0:.0f} s):", flush=True)
+            for name, run in size.runs.items():
+                print(f"  {name:15s} {run.seconds:7.2f} s {run.peak_mib:7.0f} MiB" + (f"  FAILED {run.note}" if not run.ok else ""), flush=True)
+    load_after = os.getloadavg()[0]
+    print(table(results))
+    if "--no-write" not in sys.argv:
+        write_readme(results, HERE / "README.md", (load_before, load_after))
+        print(f"written {HERE / 'README.md'}")
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ def test_round_trip(project: Project, report: Path, tmp_path: Path) -> None:
     assert stored.loc[c, "due_date"] == "2024-02-15" and stored.loc[ids[3], "status"] == "proposed"
     history = status_history(project)
     assert [(h["rec_id"], h["status"], h["changed_at"]) for h in sorted(history, key=lambda h: h["rec_id"])] == sorted(
-        [(a, "accepted", "2024-01-10T15:30:00+00:00"), (b, "in_progress", "2024-01-10T15:30:00+00:00"), (c, "done", "2024-01-10T15:30:00+00:00")]
+        [(a, "accepted", "2024-01-10T15:30:00Z"), (b, "in_progress", "2024-01-10T15:30:00Z"), (c, "done", "2024-01-10T15:30:00Z")]
     )
     assert all(h["source"].startswith("followup rendu.xlsx, Recommandations!A") for h in history)
 

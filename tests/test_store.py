@@ -111,7 +111,7 @@ def test_failed_write_inside_transaction_rolls_back(store: GeoPackageStore) -> N
     assert store.read("stations")["station_id"].tolist() == ["A"]
     assert store.get_meta("marker") is None
     # and a constraint failure from SQLite itself rolls back too
-    with pytest.raises(sqlite3.IntegrityError), store.transaction():
+    with pytest.raises(StoreError, match="NOT NULL"), store.transaction():
         store.upsert("walks", pd.DataFrame([{"walk_id": "w1"}]))
         store.upsert("walks", pd.DataFrame([{"walk_id": None}]))  # NOT NULL
     assert store.count("walks") == 0

@@ -128,21 +128,25 @@ def rescore(observations: pd.DataFrame, protocol: Protocol) -> pd.DataFrame:
     polarity): the stored ``answer`` values are run through the protocol again.
     Explicit findings (rows with no answer) keep their stored score.
     """
+    import numpy as np
     import pandas as pd
 
     obs = observations.copy()
     has_answer = obs["answer"].notna() & obs["item"].notna()
-    pairs = obs.loc[has_answer, ["item", "answer"]].drop_duplicates()
-    table: dict[tuple[str, str], tuple[float | None, bool]] = {}
-    for item, answer in pairs.itertuples(index=False):  # one call per distinct answer, not per row
-        parsed = protocol.parse_answer(item, answer) if protocol.has_item(item) else None
-        table[(item, answer)] = (parsed.score, parsed.na) if parsed else (None, False)
-    keys = list(zip(obs.loc[has_answer, "item"], obs.loc[has_answer, "answer"], strict=True))
     answered = obs.index[has_answer]
+    # one protocol call per distinct (item, answer), spread back to the rows by code
+    codes, pairs = pd.MultiIndex.from_arrays([obs.loc[has_answer, "item"], obs.loc[has_answer, "answer"]]).factorize()
+    pair_score = np.full(len(pairs), np.nan)
+    pair_na = np.zeros(len(pairs), dtype=bool)
+    for n, (item, answer) in enumerate(pairs):
+        parsed = protocol.parse_answer(item, answer) if protocol.has_item(item) else None
+        if parsed:
+            pair_score[n] = np.nan if parsed.score is None else parsed.score
+            pair_na[n] = parsed.na
     obs["score"] = pd.to_numeric(obs["score"], errors="coerce").astype(float)
     obs["is_na"] = obs["is_na"].fillna(False).astype(bool)
-    obs.loc[answered, "score"] = pd.Series([table[k][0] for k in keys], index=answered, dtype=float)
-    obs.loc[answered, "is_na"] = pd.Series([table[k][1] for k in keys], index=answered, dtype=bool)
+    obs.loc[answered, "score"] = pair_score[codes]
+    obs.loc[answered, "is_na"] = pair_na[codes]
     scored_items = {i.key for i in protocol.items if i.scored}
     below = obs["score"].lt(protocol.problem_below) & obs["item"].isin(scored_items)
     obs["is_problem"] = (below | (obs["is_problem"].astype(bool) & ~has_answer)).astype(bool)

@@ -392,8 +392,8 @@ class _LineDict(dict[str, Any]):
     key_lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe YAML loader keeping line numbers and reporting repeated keys."""
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe YAML loader keeping line numbers and reporting repeated keys (libyaml's parser when present)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)

@@ -54,7 +54,7 @@ class PhotoIndex:
             self._stored = {}
             store = self.project.store
             if self.use_store and store.count("observations"):
-                stored = store.read("observations")
+                stored = store.read("observations", columns=["photo", "format", *PHOTO_CONTEXT])
                 stored = stored.loc[stored["photo"].notna() & stored["format"].ne("photos"), ["photo", *PHOTO_CONTEXT]]
                 self._stored = {}
                 for rec in stored.to_dict("records"):

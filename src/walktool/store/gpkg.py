@@ -1,0 +1,541 @@
+"""The GeoPackage store: one SQLite file that QGIS, GDAL and walktool read alike.
+
+Reads and writes are column-wise, through the ADBC SQLite driver (Arrow in and
+out, no Python object per cell): a frame to write is converted to typed Arrow
+columns, bulk-loaded into a temporary table, and merged into its table by one
+``INSERT … SELECT … ON CONFLICT DO UPDATE``; a read is one query returned as Arrow.
+
+GIS tools read the file as a proper GeoPackage: every geometry layer has its rtree
+spatial index (``gpkg_extensions``), its extent in ``gpkg_contents``, DATETIME /
+DATE / BOOLEAN columns, and every observation has a point (its GPS fix, else its
+station's, as ``location_source`` says).  The rtree triggers are GDAL's: they call
+ST_* functions that only GDAL and SpatiaLite provide, so while walktool writes a
+layer it drops them, keeps the index itself from the bounds it writes, and puts
+them back before the transaction commits.
+
+The observations are kept as *stops* and *answers* (:mod:`walktool.store.gpkg_ddl`);
+callers read and write the tidy ``observations`` table as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from walktool.errors import StoreError
+from walktool.store import gpkg_ddl as ddl
+from walktool.store.base import Where, check_columns, table
+from walktool.store.frames import to_arrow, to_frame, typed
+from walktool.store.schema import SCHEMA_VERSION, Column
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+STAGE = "_walktool_stage"
+BATCH_ROWS = "1000000000"  # one result batch: the driver infers each column's type from all its values
+CACHE_KIB = 262144  # page cache up to 256 MiB (the archive's indexes stay in memory while importing)
+BUSY_MS = 10000
+_STOP_NAMES = {c.name for c in ddl.STOPS.columns}
+
+
+def connect(path: Path) -> Any:
+    """The one place a store connection is opened and set up (pragmas, busy timeout, batch size)."""
+    import adbc_driver_sqlite.dbapi as dbapi
+
+    con = dbapi.connect(str(path), autocommit=True)
+    cur = con.cursor()
+    cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": BATCH_ROWS})
+    for pragma in ("foreign_keys = ON", f"cache_size = -{CACHE_KIB}", "temp_store = MEMORY", f"busy_timeout = {BUSY_MS}"):
+        cur.execute(f"PRAGMA {pragma}")
+        with suppress(Exception):
+            cur.fetchall()
+    return con, cur
+
+
+class GeoPackageStore:
+    """The default :class:`~walktool.store.base.Store`: a GeoPackage file.
+
+    Parameters
+    ----------
+    path
+        The ``walktool.gpkg`` file.
+    create
+        Create the file (and its tables) when it does not exist.
+    """
+
+    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+        from adbc_driver_manager import dbapi
+
+        self.path = Path(path)
+        if not self.path.exists() and not create:
+            msg = f"{self.path}: the project store is missing; run `walktool init` in the project folder"
+            raise StoreError(msg)
+        self._depth = 0
+        self._dirty: set[str] = set()
+        self._untriggered: set[str] = set()
+        self._con: Any = None
+        try:
+            self._con, self._cur = connect(self.path)
+            app_id = self._one("PRAGMA application_id")
+            if app_id == 0:
+                if self._one("SELECT COUNT(*) FROM sqlite_master"):
+                    msg = f"{self.path}: an SQLite database that is not a walktool project store; it was left untouched"
+                    raise StoreError(msg)
+                self._initialise()
+            elif app_id != ddl.GPKG_APPLICATION_ID:
+                msg = f"{self.path}: not a GeoPackage made by walktool"
+                raise StoreError(msg)
+            self._migrate()
+        except dbapi.Error as exc:
+            self._close_quietly()
+            msg = f"{self.path}: cannot open the project store ({_reason(exc)}); is it a walktool.gpkg file?"
+            raise StoreError(msg) from exc
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    # -- low level ----------------------------------------------------------------------
+    def _execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
+        if params:
+            self._cur.execute(sql, tuple(params))
+        else:
+            self._cur.execute(sql)
+        return self._cur
+
+    def _one(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
+        row = self._execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        return list(self._execute(sql, params).fetchall())
+
+    def _arrow(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> pa.Table:
+        return self._execute(sql, params).fetch_arrow_table()
+
+    def _stage(self, data: pa.Table, name: str = STAGE) -> None:
+        """Bulk-load ``data`` into the temporary table ``name`` (replacing it)."""
+        self._execute(f'DROP TABLE IF EXISTS temp."{name}"')
+        self._cur.adbc_ingest(name, data, mode="create", temporary=True)
+
+    def _close_quietly(self) -> None:
+        if self._con is not None:
+            with suppress(Exception):
+                self._cur.close()
+                self._con.close()
+            self._con = None
+
+    # -- schema -------------------------------------------------------------------------
+    def _initialise(self) -> None:
+        with self.transaction():
+            ddl.create_core(self._execute)
+            for name in ddl.CREATE_ORDER:
+                ddl.create_table(self._execute, ddl.PHYSICAL[name])
+            self.set_meta("schema_version", str(SCHEMA_VERSION))
+
+    def _migrate(self) -> None:
+        from walktool.store.migrations import migrate
+
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            msg = (
+                f"{self.path}: this store has schema version {version}, newer than this walktool"
+                f" understands ({SCHEMA_VERSION}); upgrade walktool"
+            )
+            raise StoreError(msg)
+        if version < SCHEMA_VERSION:
+            migrate(self, version)
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of this store."""
+        return int(self.get_meta("schema_version") or 0)
+
+    # -- transactions ---------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[GeoPackageStore]:
+        """Run the block in one transaction (nested blocks join the outer one)."""
+        from adbc_driver_manager import dbapi
+
+        outer = self._depth == 0
+        if outer:
+            self._execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield self
+            if outer:
+                self._before_commit()
+        except BaseException as exc:
+            self._depth -= 1
+            if outer:
+                self._dirty.clear()
+                self._untriggered.clear()
+                with suppress(dbapi.Error):
+                    self._execute("ROLLBACK")
+                if isinstance(exc, dbapi.Error):
+                    raise StoreError(f"{self.path}: the store refused a write ({_reason(exc)}); nothing was stored") from exc
+            raise
+        self._depth -= 1
+        if outer:
+            self._execute("COMMIT")
+
+    def _before_commit(self) -> None:
+        """Put the rtree triggers back, drop stops left without answers, update gpkg_contents."""
+        for name in sorted(self._untriggered):
+            ddl.create_write_triggers(self._execute, name)
+        self._untriggered.clear()
+        if "observations" in self._dirty:
+            self._execute(
+                'DELETE FROM "stops" WHERE NOT EXISTS (SELECT 1 FROM "observations" o WHERE o."stop_fid" = "stops"."fid")'
+            )
+            self._dirty.add("stops")
+        for name in sorted(self._dirty):
+            phys = ddl.PHYSICAL[name]
+            if phys.geometry:
+                self._execute(
+                    "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now'),"
+                    f' min_x = b.x0, min_y = b.y0, max_x = b.x1, max_y = b.y1 FROM (SELECT MIN(minx) AS x0,'
+                    f' MIN(miny) AS y0, MAX(maxx) AS x1, MAX(maxy) AS y1 FROM "rtree_{name}_geom") AS b'
+                    " WHERE table_name = ?",
+                    (name,),
+                )
+            else:
+                self._execute(
+                    "UPDATE gpkg_contents SET last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
+                    (name,),
+                )
+        self._dirty.clear()
+
+    def _untrigger(self, name: str) -> None:
+        if name not in self._untriggered:
+            ddl.drop_write_triggers(self._execute, name)
+            self._untriggered.add(name)
+
+    # -- metadata -------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        """Return a project metadata value, or None."""
+        from adbc_driver_manager import dbapi
+
+        try:
+            value = self._one("SELECT value FROM walktool_meta WHERE key = ?", (key,))
+        except dbapi.Error:
+            return None
+        return None if value is None else str(value)
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Set a project metadata value."""
+        with self.transaction():
+            self._execute(
+                "INSERT INTO walktool_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- writing --------------------------------------------------------------------------
+    def upsert(self, table_name: str, frame: pd.DataFrame) -> int:
+        """Insert rows, or update those whose key already exists.
+
+        Parameters
+        ----------
+        table_name
+            A name from :data:`~walktool.store.schema.TABLES`.
+        frame
+            Rows to write; columns not in the table are ignored, missing ones are NULL.
+
+        Returns
+        -------
+        int
+            Number of rows written.
+        """
+        t = table(table_name)
+        missing = [k for k in t.key if k not in frame.columns]
+        if missing:
+            msg = f"cannot write {t.name}: missing key column(s) {missing}"
+            raise StoreError(msg)
+        if frame.empty:
+            return 0
+        with self.transaction():
+            if t.name == "observations":
+                return self._upsert_observations(frame)
+            phys = ddl.PHYSICAL[t.name]
+            self._merge(phys, self._with_geometry(phys, to_arrow(frame, phys.columns, t.name)))
+        return len(frame)
+
+    def _with_geometry(self, phys: ddl.Physical, data: pa.Table) -> pa.Table:
+        """Add the GeoPackage geometry blob and its bounds (``_minx`` …) to rows of a layer."""
+        import numpy as np
+        import pyarrow as pa
+
+        if phys.geometry is None:
+            return data
+        if phys.geometry == "POINT":
+            x = data.column("lon").to_numpy(zero_copy_only=False).astype("float64")
+            y = data.column("lat").to_numpy(zero_copy_only=False).astype("float64")
+            blobs = ddl.point_blobs(x, y)
+            box = [x, x, y, y]
+        else:
+            import json
+
+            coords = [json.loads(c) if c else None for c in data.column("coords").to_pylist()]
+            blobs, bounds = ddl.line_blobs(coords)
+            box = [np.array([b[i] if b else np.nan for b in bounds], dtype="float64") for i in range(4)]
+        data = data.append_column("geom", pa.array(blobs, type=pa.binary()))
+        for name, values in zip(("_minx", "_maxx", "_miny", "_maxy"), box, strict=True):
+            data = data.append_column(name, pa.array(values, type=pa.float64(), from_pandas=True))
+        return data
+
+    def _merge(self, phys: ddl.Physical, data: pa.Table, select: str | None = None) -> None:
+        """Stage ``data`` and merge it into ``phys`` by key (the rtree kept alongside)."""
+        self._stage(data)
+        names = [*(["geom"] if phys.geometry else []), *phys.column_names]
+        cols = ddl.quoted(names)
+        updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n not in phys.key)
+        if phys.geometry:
+            self._untrigger(phys.name)
+        source = select or f'SELECT {cols} FROM temp."{STAGE}"'
+        self._execute(
+            f'INSERT INTO "{phys.name}" ({cols}) {source} WHERE true ON CONFLICT({ddl.quoted(phys.key)})'
+            f" DO UPDATE SET {updates}"
+        )
+        if phys.geometry:
+            on = " AND ".join(f't."{k}" = s."{k}"' for k in phys.key)
+            rtree = f'"rtree_{phys.name}_geom"'
+            self._execute(f'DELETE FROM {rtree} WHERE id IN (SELECT t.fid FROM "{phys.name}" t JOIN temp."{STAGE}" s ON {on})')
+            self._execute(
+                f'INSERT OR REPLACE INTO {rtree} SELECT t.fid, s._minx, s._maxx, s._miny, s._maxy FROM "{phys.name}" t'
+                f' JOIN temp."{STAGE}" s ON {on} WHERE s.geom IS NOT NULL'
+            )
+        self._execute(f'DROP TABLE temp."{STAGE}"')
+        self._dirty.add(phys.name)
+
+    def _upsert_observations(self, frame: pd.DataFrame) -> int:
+        """Tidy observations → their stops (one per distinct context) and their answers."""
+        import pandas as pd
+        import pyarrow as pa
+
+        stop_cols = [c for c in ddl.STOPS.columns if c.name != "stop_id"]
+        context = frame.reindex(columns=[c.name for c in stop_cols])
+        key = pd.util.hash_pandas_object(context, index=False).to_numpy()
+        stop_id = pa.array([f"{k:016x}" for k in key.tolist()], type=pa.string())
+        first = pd.Series(range(len(key))).groupby(key, sort=False).first().to_numpy()
+        stops = to_arrow(context.iloc[first], stop_cols, "observations")
+        stops = stops.add_column(0, "stop_id", stop_id.take(pa.array(first)))
+        unique = self._with_geometry(ddl.STOPS, stops)
+        # no GPS fix: the stop is placed at its station's point (location_source says so)
+        self._stage(unique)
+        names = ["geom", *ddl.STOPS.column_names]
+        self._execute(
+            f'UPDATE temp."{STAGE}" AS s SET geom = st.geom, _minx = st.lon, _maxx = st.lon, _miny = st.lat,'
+            " _maxy = st.lat, location_source = COALESCE(s.location_source, 'station')"
+            ' FROM "stations" st WHERE s.geom IS NULL AND st.station_id = s.station_id'
+        )
+        staged = self._arrow(f'SELECT {ddl.quoted([*names, "_minx", "_maxx", "_miny", "_maxy"])} FROM temp."{STAGE}"')
+        self._merge(ddl.STOPS, staged)
+        answers = to_arrow(frame, [c for c in ddl.ANSWERS.columns if c.name != "stop_fid"], "observations")
+        self._stage(answers.append_column("stop_id", stop_id))
+        cols = ddl.ANSWERS.column_names
+        select = (
+            f'SELECT p.fid, {", ".join(f"s.{chr(34)}{c}{chr(34)}" for c in cols[1:])} FROM temp."{STAGE}" s'
+            ' JOIN "stops" p ON p.stop_id = s.stop_id'
+        )
+        updates = ", ".join(f'"{n}" = excluded."{n}"' for n in cols if n != "obs_id")
+        self._execute(
+            f'INSERT INTO "observations" ({ddl.quoted(cols)}) {select} WHERE true ON CONFLICT("obs_id") DO UPDATE SET {updates}'
+        )
+        self._execute(f'DROP TABLE temp."{STAGE}"')
+        self._dirty.add("observations")
+        return len(frame)
+
+    def replace(self, table_name: str, frame: pd.DataFrame, where: Where = None) -> int:
+        """Delete rows matching ``where`` (all rows when None), then insert ``frame``."""
+        with self.transaction():
+            self.delete(table_name, where or {})
+            return self.upsert(table_name, frame)
+
+    def delete(self, table_name: str, where: dict[str, Any]) -> int:
+        """Delete rows matching ``where`` (every row when empty); return how many."""
+        t = table(table_name)
+        check_columns(t, list(where))
+        with self.transaction():
+            if t.name != "observations":
+                clause, params = self._where(where)
+                n = self._one(f'SELECT COUNT(*) FROM "{t.name}"{clause}', params)
+                self._execute(f'DELETE FROM "{t.name}"{clause}', params)
+                self._dirty.add(t.name)
+                return int(n)
+            n = self.count("observations", where)
+            stop_where = {k: v for k, v in where.items() if k in _STOP_NAMES}
+            if len(stop_where) == len(where):  # whole stops: their answers go with them (ON DELETE CASCADE)
+                clause, params = self._where(stop_where)
+                self._execute(f'DELETE FROM "stops"{clause}', params)
+                self._dirty.update(("stops", "observations"))
+            else:
+                frm, clause, params = self._observations_from(where)
+                self._execute(f'DELETE FROM "observations" WHERE fid IN (SELECT o.fid {frm}{clause})', params)
+                self._dirty.add("observations")
+            return n
+
+    # -- reading --------------------------------------------------------------------------
+    def read(self, table_name: str, where: Where = None, columns: list[str] | None = None) -> pd.DataFrame:
+        """Read a table as a DataFrame (without fid and geometry).
+
+        Observations come in the order they were stored, other tables in key order.
+        """
+        t = table(table_name)
+        wanted = [t.column(n) for n in (columns or t.column_names)] if columns else list(t.columns)
+        check_columns(t, [c.name for c in wanted])
+        if t.name == "observations":
+            return self._read_observations(where or {}, wanted)
+        return to_frame(self.read_arrow(table_name, where, [c.name for c in wanted]), wanted)
+
+    def read_arrow(self, table_name: str, where: Where = None, columns: list[str] | None = None) -> pa.Table:
+        """Read a table as a typed Arrow table (see :meth:`read`)."""
+        import pyarrow as pa
+
+        t = table(table_name)
+        wanted = [t.column(n) for n in columns] if columns else list(t.columns)
+        check_columns(t, list(where or {}))
+        if t.name == "observations":
+            frame = self._read_observations(where or {}, wanted)
+            return pa.Table.from_pandas(frame, preserve_index=False)
+        clause, params = self._where(where or {})
+        order = ddl.quoted(t.key)
+        data = self._arrow(f'SELECT {ddl.quoted([c.name for c in wanted])} FROM "{t.name}"{clause} ORDER BY {order}', params)
+        return typed(data, wanted)
+
+    def _read_observations(self, where: dict[str, Any], wanted: list[Column]) -> pd.DataFrame:
+        """Stops and answers read apart (each stop's values once), joined by position."""
+        import numpy as np
+        import pandas as pd
+
+        stop_where = {k: v for k, v in where.items() if k in _STOP_NAMES}
+        answer_where = {k: v for k, v in where.items() if k not in _STOP_NAMES}
+        stop_cols = [c for c in wanted if c.name in _STOP_NAMES]
+        answer_cols = [c for c in wanted if c.name not in _STOP_NAMES]
+        clause, params = self._where(stop_where)
+        stops = self._arrow(f'SELECT fid, {ddl.quoted([c.name for c in stop_cols] or ["stop_id"])} FROM "stops"{clause} ORDER BY fid', params)
+        conditions, a_params = self._conditions(answer_where, "o")
+        if stop_where:
+            inner, s_params = self._conditions(stop_where, "s")
+            conditions.append(f'o.stop_fid IN (SELECT s.fid FROM "stops" s WHERE {" AND ".join(inner)})')
+            a_params += s_params
+        a_clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        selected = ", ".join(["o.stop_fid", *(f'o."{c.name}"' for c in answer_cols)])
+        answers = self._arrow(f'SELECT {selected} FROM "observations" o{a_clause} ORDER BY o.fid', a_params)
+        stop_fids = stops.column("fid").to_numpy(zero_copy_only=False).astype("int64")
+        at = np.searchsorted(stop_fids, answers.column("stop_fid").to_numpy(zero_copy_only=False).astype("int64"))
+        stop_frame = to_frame(typed(stops, stop_cols), stop_cols) if stop_cols else None
+        answer_frame = to_frame(typed(answers, answer_cols), answer_cols)
+        data: dict[str, Any] = {}
+        for col in wanted:
+            if stop_frame is not None and col.name in _STOP_NAMES:
+                values = stop_frame[col.name]
+                taken = values.to_numpy().take(at) if len(values) else values.to_numpy()[:0]
+                data[col.name] = pd.Series(taken, dtype=values.dtype, copy=False)
+            else:
+                data[col.name] = answer_frame[col.name]
+        return pd.DataFrame(data, index=pd.RangeIndex(answers.num_rows), copy=False)
+
+    def count(self, table_name: str, where: Where = None) -> int:
+        """Count the rows of a table matching ``where``."""
+        t = table(table_name)
+        check_columns(t, list(where or {}))
+        if t.name == "observations":
+            frm, clause, params = self._observations_from(where or {})
+            return int(self._one(f"SELECT COUNT(*) {frm}{clause}", params))
+        clause, params = self._where(where or {})
+        return int(self._one(f'SELECT COUNT(*) FROM "{t.name}"{clause}', params))
+
+    def distinct(self, table_name: str, column: str) -> list[Any]:
+        """Sorted distinct non-null values of a column."""
+        t = table(table_name)
+        check_columns(t, [column])
+        if t.name == "observations":
+            frm, alias = self._column_source(column)
+            rows = self._rows(f'SELECT DISTINCT {alias}."{column}" {frm} WHERE {alias}."{column}" IS NOT NULL ORDER BY 1')
+        else:
+            rows = self._rows(f'SELECT DISTINCT "{column}" FROM "{t.name}" WHERE "{column}" IS NOT NULL ORDER BY 1')
+        return [r[0] for r in rows]
+
+    def first_values(self, table_name: str, group: str, column: str) -> dict[Any, Any]:
+        """``MIN(column)`` per value of ``group`` (nulls grouped as None), computed in SQL."""
+        t = table(table_name)
+        check_columns(t, [group, column])
+        if t.name == "observations" and {group, column} <= _STOP_NAMES:
+            rows = self._rows(
+                f'SELECT s."{group}", MIN(s."{column}") FROM "stops" s WHERE EXISTS'
+                ' (SELECT 1 FROM "observations" o WHERE o.stop_fid = s.fid) GROUP BY 1'
+            )
+        elif t.name == "observations":
+            frm, _, _ = self._observations_from({})
+            rows = self._rows(f'SELECT {_alias(group)}."{group}", MIN({_alias(column)}."{column}") {frm} GROUP BY 1')
+        else:
+            rows = self._rows(f'SELECT "{group}", MIN("{column}") FROM "{t.name}" GROUP BY 1')
+        return {r[0]: r[1] for r in rows}
+
+    def _column_source(self, column: str) -> tuple[str, str]:
+        if column in _STOP_NAMES:
+            return 'FROM "stops" s', "s"
+        return 'FROM "observations" o', "o"
+
+    def _observations_from(self, where: dict[str, Any]) -> tuple[str, str, list[Any]]:
+        conditions, params = self._conditions(where, None)
+        clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        return 'FROM "observations" o JOIN "stops" s ON s.fid = o.stop_fid', clause, params
+
+    # -- filters --------------------------------------------------------------------------
+    def _where(self, where: dict[str, Any]) -> tuple[str, list[Any]]:
+        conditions, params = self._conditions(where, "")
+        return (f" WHERE {' AND '.join(conditions)}" if conditions else ""), params
+
+    def _conditions(self, where: dict[str, Any], alias: str | None) -> tuple[list[str], list[Any]]:
+        """SQL conditions for equality filters (long lists go through a temporary table)."""
+        import pyarrow as pa
+
+        parts: list[str] = []
+        params: list[Any] = []
+        for n, (k, v) in enumerate(where.items()):
+            a = _alias(k) if alias is None else alias
+            col = f'{a}."{k}"' if a else f'"{k}"'
+            if v is None:
+                parts.append(f"{col} IS NULL")
+            elif isinstance(v, list | tuple | set):
+                values = [_param(x) for x in v]
+                if len(values) <= 200:
+                    parts.append(f"{col} IN ({', '.join('?' for _ in values)})" if values else "0")
+                    params += values
+                else:
+                    name = f"_walktool_in_{n}"
+                    self._stage(pa.table({"v": pa.array([str(x) for x in values], type=pa.string())}), name)
+                    parts.append(f'{col} IN (SELECT v FROM temp."{name}")')
+            else:
+                parts.append(f"{col} = ?")
+                params.append(_param(v))
+        return parts, params
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._close_quietly()
+
+    def __enter__(self) -> GeoPackageStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _alias(column: str) -> str:
+    return "s" if column in _STOP_NAMES else "o"
+
+
+def _param(value: Any) -> Any:
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        with suppress(ValueError, AttributeError):
+            value = value.item()
+    return int(value) if isinstance(value, bool) else value
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text.removeprefix("[SQLite] ")
