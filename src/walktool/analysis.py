@@ -86,8 +86,20 @@ def resolve_campaign(project: Project, campaign: str | None) -> str | None:
     return names[-1] if names else None
 
 
-def load_observations(project: Project, campaign: str | None = None, *, rescored: bool = True) -> pd.DataFrame:
+# the columns the scores, feelings, findings and profiles of a summary read
+SUMMARY_COLUMNS = [
+    "obs_id", "campaign", "walk_id", "participant", "station_id", "station_name", "zone", "period", "observed_at",
+    "local_time", "principle", "item", "answer", "score", "is_na", "is_problem", "severity",
+]
+
+
+def load_observations(
+    project: Project, campaign: str | None = None, *, rescored: bool = True, columns: list[str] | None = None
+) -> pd.DataFrame:
     """The stored observations of one campaign (or all when ``campaign`` is None), typed.
+
+    ``columns`` reads only those columns (all by default): less to read and to hold
+    for an archive of millions of answers.
 
     With ``rescored`` (the default) every stored answer is scored again with the
     project's current protocol (:func:`rescore`), so a changed scoring rule applies
@@ -98,7 +110,7 @@ def load_observations(project: Project, campaign: str | None = None, *, rescored
     """
     import pandas as pd
 
-    obs = project.store.read("observations", {"campaign": campaign} if campaign else None)
+    obs = project.store.read("observations", {"campaign": campaign} if campaign else None, columns=columns)
     if campaign is None and not obs.empty:
         obs["campaign"] = obs["campaign"].fillna("default")
     obs = _typed(obs if not obs.empty else pd.DataFrame(columns=obs.columns))
@@ -110,7 +122,7 @@ def load_observations(project: Project, campaign: str | None = None, *, rescored
 def _typed(obs: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
-    obs = obs.copy()
+    obs = obs.copy(deep=False)  # copy-on-write: the columns set below are new, the others shared
     for col in ("score", "lat", "lon", "accuracy_m", "station_confidence"):
         if col in obs:
             obs[col] = pd.to_numeric(obs[col], errors="coerce")
@@ -131,11 +143,14 @@ def rescore(observations: pd.DataFrame, protocol: Protocol) -> pd.DataFrame:
     import numpy as np
     import pandas as pd
 
-    obs = observations.copy()
+    obs = observations.copy(deep=False)  # copy-on-write: only the rescored columns are new
     has_answer = obs["answer"].notna() & obs["item"].notna()
     answered = obs.index[has_answer]
     # one protocol call per distinct (item, answer), spread back to the rows by code
-    codes, pairs = pd.MultiIndex.from_arrays([obs.loc[has_answer, "item"], obs.loc[has_answer, "answer"]]).factorize()
+    item_codes, items = pd.factorize(obs.loc[has_answer, "item"])
+    answer_codes, answers = pd.factorize(obs.loc[has_answer, "answer"])
+    pair_keys, codes = np.unique(item_codes.astype("int64") * max(len(answers), 1) + answer_codes, return_inverse=True)
+    pairs = [(items[k // max(len(answers), 1)], answers[k % max(len(answers), 1)]) for k in pair_keys.tolist()]
     pair_score = np.full(len(pairs), np.nan)
     pair_na = np.zeros(len(pairs), dtype=bool)
     for n, (item, answer) in enumerate(pairs):
@@ -508,7 +523,7 @@ def summarize(
     protocol = project.protocol()
     if observations is None:
         campaign = resolve_campaign(project, campaign)
-        obs = load_observations(project, campaign)
+        obs = load_observations(project, campaign, columns=SUMMARY_COLUMNS)
     else:
         obs = _typed(observations) if "walk_key" not in observations else observations
     obs = obs.dropna(subset=["station_id"]) if len(obs) else obs
