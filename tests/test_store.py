@@ -191,3 +191,85 @@ def test_other_sqlite_database_is_left_untouched(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not a walktool project store"):
         open_store(path, create=True)
     assert path.read_bytes() == before
+
+
+def _observations(n: int, campaign: str = "2024", lat: float | None = 45.5) -> pd.DataFrame:
+    """``n`` answers of one stop audit per 4 rows (the stop's context repeated on each of its answers)."""
+    return pd.DataFrame(
+        [
+            {
+                "obs_id": f"{campaign}-{i}", "submission_id": f"{campaign}-s{i // 4}", "campaign": campaign,
+                "participant": f"P-{i // 8}", "station_id": "A", "station_name": "Atwater", "zone": "hall",
+                "observed_at": "2024-05-01T22:30:00+00:00", "item": f"item{i % 4}", "answer": "yes" if i % 3 else "no",
+                "score": 1.0 if i % 3 else 0.0, "is_na": False, "is_problem": not i % 3, "source_row": i // 4 + 2,
+                "lat": lat, "lon": None if lat is None else -73.58, "location_source": "gps" if lat is not None else "station",
+                "source_file": f"{campaign}.csv",
+            }
+            for i in range(n)
+        ]
+    )
+
+
+def test_observations_round_trip_as_tidy_rows(store: GeoPackageStore) -> None:
+    store.upsert("stations", _stations(("A", "Atwater", 45.4898, -73.5864)))
+    store.upsert("observations", pd.concat([_observations(12), _observations(8, "2025", lat=None)]))
+    frame = store.read("observations")
+    assert frame.columns.tolist() == TABLES["observations"].column_names
+    assert len(frame) == 20 and store.count("observations") == 20
+    row = frame.set_index("obs_id").loc["2024-5"]
+    assert row["submission_id"] == "2024-s1" and row["item"] == "item1" and row["answer"] == "yes"
+    assert row["observed_at"] == "2024-05-01T22:30:00Z"  # a GeoPackage DATETIME
+    assert row["source_row"] == 3 and not row["is_problem"] and row["score"] == 1.0
+    assert frame["comment"].map(lambda v: v is None).all()  # missing text is None
+    # stop-level and answer-level filters, and a column subset
+    assert store.count("observations", {"campaign": "2025"}) == 8
+    assert store.count("observations", {"campaign": "2024", "item": "item0"}) == 3
+    sub = store.read("observations", {"campaign": "2024", "item": ["item0", "item1"]}, columns=["obs_id", "station_id", "score"])
+    assert sub.columns.tolist() == ["obs_id", "station_id", "score"] and len(sub) == 6
+    assert store.distinct("observations", "campaign") == ["2024", "2025"]
+    assert store.first_values("observations", "campaign", "observed_at") == {"2024": "2024-05-01T22:30:00Z", "2025": "2024-05-01T22:30:00Z"}
+    # a long list of values (more than SQL parameters)
+    many = [f"2024-{i}" for i in range(-500, 6)]
+    assert store.count("observations", {"obs_id": many}) == 6
+    assert len(store.read("observations", {"obs_id": many})) == 6
+    # one stop per distinct context: 3 + 2 stop audits
+    con = sqlite3.connect(store.path)
+    try:
+        assert con.execute("SELECT COUNT(*) FROM stops").fetchone()[0] == 5
+    finally:
+        con.close()
+
+
+def test_deleting_observations_deletes_their_stops(store: GeoPackageStore) -> None:
+    store.upsert("observations", pd.concat([_observations(12), _observations(8, "2025")]))
+    assert store.delete("observations", {"submission_id": ["2024-s0", "2024-s1"]}) == 8
+    assert store.delete("observations", {"obs_id": "2024-8"}) == 1
+    assert store.count("observations") == 11
+    with store.transaction():
+        store.delete("observations", {"campaign": "2025"})
+        # inside the transaction the uncommitted state is what is read
+        assert store.count("observations") == 3
+        assert len(store.read("observations")) == 3
+    con = sqlite3.connect(store.path)
+    try:
+        assert con.execute("SELECT COUNT(*) FROM stops").fetchone()[0] == 1
+        assert con.execute("SELECT COUNT(*) FROM rtree_stops_geom").fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def test_reimporting_the_same_rows_changes_nothing(store: GeoPackageStore) -> None:
+    store.upsert("observations", _observations(12))
+    before = store.read("observations")
+    store.upsert("observations", _observations(12))
+    pd.testing.assert_frame_equal(store.read("observations"), before)
+    changed = _observations(12)
+    changed.loc[changed["submission_id"] == "2024-s0", "zone"] = "platform"  # a corrected sheet
+    store.upsert("observations", changed)
+    after = store.read("observations").set_index("obs_id")
+    assert after.loc["2024-0", "zone"] == "platform" and after.loc["2024-4", "zone"] == "hall"
+    con = sqlite3.connect(store.path)
+    try:
+        assert con.execute("SELECT COUNT(*) FROM stops").fetchone()[0] == 3  # the old context is gone
+    finally:
+        con.close()

@@ -141,7 +141,8 @@ def _iso(text: pd.Series, *, date_only: bool) -> pd.Series:
     else:
         parsed = pd.to_datetime(values, errors="coerce", utc=True, format="ISO8601")
         whole = parsed.dt.microsecond.eq(0) & parsed.dt.nanosecond.eq(0)
-        out = parsed.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(whole, parsed.dt.strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+        millis = parsed.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str.slice(0, 23) + "Z"  # GeoPackage: milliseconds
+        out = parsed.dt.strftime("%Y-%m-%dT%H:%M:%SZ").where(whole, millis)
     result = text.astype(object).copy()
     result[present] = out.where(parsed.notna(), values).to_numpy(dtype=object)
     return result

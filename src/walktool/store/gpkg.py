@@ -311,16 +311,23 @@ class GeoPackageStore:
 
     def _upsert_observations(self, frame: pd.DataFrame) -> int:
         """Tidy observations → their stops (one per distinct context) and their answers."""
+        import numpy as np
         import pandas as pd
         import pyarrow as pa
 
         stop_cols = [c for c in ddl.STOPS.columns if c.name != "stop_id"]
         context = frame.reindex(columns=[c.name for c in stop_cols])
-        key = pd.util.hash_pandas_object(context, index=False).to_numpy()
-        stop_id = pa.array([f"{k:016x}" for k in key.tolist()], type=pa.string())
-        first = pd.Series(range(len(key))).groupby(key, sort=False).first().to_numpy()
-        stops = to_arrow(context.iloc[first], stop_cols, "observations")
-        stops = stops.add_column(0, "stop_id", stop_id.take(pa.array(first)))
+        # rows with the same context share a stop: group them column by column (codes, not strings) ...
+        group = np.zeros(len(context), dtype="int64")
+        for name in context.columns:
+            codes, uniques = pd.factorize(context[name])
+            group = pd.factorize(group * (len(uniques) + 1) + (codes + 1))[0]
+        _, first = np.unique(group, return_index=True)
+        # ... and a stop's id is the hash of its content (the same context gets the same stop on re-import)
+        key = pd.util.hash_pandas_object(context.iloc[first], index=False).to_numpy()
+        ids = pa.array([f"{k:016x}" for k in key.tolist()], type=pa.string())
+        stop_id = ids.take(pa.array(group))
+        stops = to_arrow(context.iloc[first], stop_cols, "observations").add_column(0, "stop_id", ids)
         unique = self._with_geometry(ddl.STOPS, stops)
         # no GPS fix: the stop is placed at its station's point (location_source says so)
         self._stage(unique)
@@ -413,16 +420,10 @@ class GeoPackageStore:
         answer_where = {k: v for k, v in where.items() if k not in _STOP_NAMES}
         stop_cols = [c for c in wanted if c.name in _STOP_NAMES]
         answer_cols = [c for c in wanted if c.name not in _STOP_NAMES]
-        clause, params = self._where(stop_where)
-        stops = self._arrow(f'SELECT fid, {ddl.quoted([c.name for c in stop_cols] or ["stop_id"])} FROM "stops"{clause} ORDER BY fid', params)
-        conditions, a_params = self._conditions(answer_where, "o")
-        if stop_where:
-            inner, s_params = self._conditions(stop_where, "s")
-            conditions.append(f'o.stop_fid IN (SELECT s.fid FROM "stops" s WHERE {" AND ".join(inner)})')
-            a_params += s_params
-        a_clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        selected = ", ".join(["o.stop_fid", *(f'o."{c.name}"' for c in answer_cols)])
-        answers = self._arrow(f'SELECT {selected} FROM "observations" o{a_clause} ORDER BY o.fid', a_params)
+        if self._depth == 0 and sum(len(v) for v in where.values() if isinstance(v, list | tuple | set)) < 5000:
+            stops, answers = self._read_parts_gdal(stop_where, answer_where, stop_cols, answer_cols)
+        else:  # inside a transaction: this connection sees what it has not committed yet
+            stops, answers = self._read_parts(stop_where, answer_where, stop_cols, answer_cols)
         stop_fids = stops.column("fid").to_numpy(zero_copy_only=False).astype("int64")
         at = np.searchsorted(stop_fids, answers.column("stop_fid").to_numpy(zero_copy_only=False).astype("int64"))
         stop_frame = to_frame(typed(stops, stop_cols), stop_cols) if stop_cols else None
@@ -436,6 +437,47 @@ class GeoPackageStore:
             else:
                 data[col.name] = answer_frame[col.name]
         return pd.DataFrame(data, index=pd.RangeIndex(answers.num_rows), copy=False)
+
+    def _read_parts_gdal(
+        self, stop_where: dict[str, Any], answer_where: dict[str, Any], stop_cols: list[Column], answer_cols: list[Column]
+    ) -> tuple[pa.Table, pa.Table]:
+        """Stops and answers through GDAL's Arrow reader (the fastest column-wise path; outside transactions)."""
+        import pyarrow.compute as pc
+        import pyogrio
+
+        stop_sql = " AND ".join(_literal_condition(k, v) for k, v in stop_where.items())
+        _, stops = pyogrio.read_arrow(
+            self.path, layer="stops", columns=[c.name for c in stop_cols], read_geometry=False,
+            where=stop_sql or None, datetime_as_string=True, return_fids=True,
+        )
+        conditions = [_literal_condition(k, v) for k, v in answer_where.items()]
+        if stop_sql:
+            conditions.append(f'"stop_fid" IN (SELECT fid FROM "stops" WHERE {stop_sql})')
+        _, answers = pyogrio.read_arrow(
+            self.path, layer="observations", columns=["stop_fid", *(c.name for c in answer_cols)], read_geometry=False,
+            where=" AND ".join(conditions) or None, return_fids=True,
+        )
+        if len(stops) > 1 and not pc.all(pc.greater(stops["fid"][1:], stops["fid"][:-1])).as_py():
+            stops = stops.sort_by("fid")
+        if len(answers) > 1 and not pc.all(pc.greater(answers["fid"][1:], answers["fid"][:-1])).as_py():
+            answers = answers.sort_by("fid")
+        return stops, answers
+
+    def _read_parts(
+        self, stop_where: dict[str, Any], answer_where: dict[str, Any], stop_cols: list[Column], answer_cols: list[Column]
+    ) -> tuple[pa.Table, pa.Table]:
+        """Stops and answers through this connection (ADBC)."""
+        clause, params = self._where(stop_where)
+        stops = self._arrow(f'SELECT fid, {ddl.quoted([c.name for c in stop_cols] or ["stop_id"])} FROM "stops"{clause} ORDER BY fid', params)
+        conditions, a_params = self._conditions(answer_where, "o")
+        if stop_where:
+            inner, s_params = self._conditions(stop_where, "s")
+            conditions.append(f'o.stop_fid IN (SELECT s.fid FROM "stops" s WHERE {" AND ".join(inner)})')
+            a_params += s_params
+        a_clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        selected = ", ".join(["o.stop_fid", *(f'o."{c.name}"' for c in answer_cols)])
+        answers = self._arrow(f'SELECT {selected} FROM "observations" o{a_clause} ORDER BY o.fid', a_params)
+        return stops, answers
 
     def count(self, table_name: str, where: Where = None) -> int:
         """Count the rows of a table matching ``where``."""
@@ -527,6 +569,25 @@ class GeoPackageStore:
 
 def _alias(column: str) -> str:
     return "s" if column in _STOP_NAMES else "o"
+
+
+def _literal_condition(column: str, value: Any) -> str:
+    """An SQL condition with its values written as literals (for GDAL, which takes no parameters)."""
+    if value is None:
+        return f'"{column}" IS NULL'
+    if isinstance(value, list | tuple | set):
+        values = [_literal(v) for v in value]
+        return f'"{column}" IN ({", ".join(values)})' if values else "0"
+    return f'"{column}" = {_literal(value)}'
+
+
+def _literal(value: Any) -> str:
+    value = _param(value)
+    if value is None:
+        return "NULL"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def _param(value: Any) -> Any:
