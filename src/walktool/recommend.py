@@ -117,10 +117,12 @@ def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campai
         n_participants=("_who", "nunique"),
         n_walks=("walk_key", "nunique"),
         night=("_night", "sum"),
-        evidence=("obs_id", lambda s: json.dumps(sorted(s))),
-        photos=("photo", lambda s: json.dumps(sorted({str(p) for p in s.dropna() if str(p)}))),
-        comments=("comment", lambda s: json.dumps(sorted({str(c).strip() for c in s.dropna() if str(c).strip()})[:10], ensure_ascii=False)),
     ).reset_index()
+    # the evidence, photos and comments of each recommendation: lists built by one groupby each
+    index = pd.MultiIndex.from_frame(agg[keys])
+    agg["evidence"] = [json.dumps(sorted(v)) for v in _lists(found, keys, "obs_id", index, unique=False)]
+    agg["photos"] = [json.dumps(v) for v in _lists(found, keys, "photo", index)]
+    agg["comments"] = [json.dumps(v[:10], ensure_ascii=False) for v in _lists(found, keys, "comment", index, strip=True)]
     weights = protocol.severity_weights
     agg["severity"] = [SEVERITIES[i] for i in agg["sev"]]
     agg["priority"] = [
@@ -152,6 +154,23 @@ def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campai
     agg["rank"] = range(1, len(agg) + 1)
     agg["fast_track"] = agg["fast_track"].astype(int)
     return agg[columns]
+
+
+def _lists(frame: pd.DataFrame, keys: list[str], column: str, index: pd.MultiIndex, *, unique: bool = True, strip: bool = False) -> list[list[str]]:
+    """Per group of ``keys`` (in ``index`` order): the sorted non-empty text values of ``column``."""
+    import numpy as np
+
+    values = frame.loc[frame[column].notna(), keys].assign(_v=frame[column].dropna().astype(str))
+    if strip:
+        values["_v"] = values["_v"].str.strip()
+    values = values[values["_v"] != ""]
+    if unique:
+        values = values.drop_duplicates()
+    values = values.sort_values([*keys, "_v"], kind="stable")
+    sizes = values.groupby(keys, sort=False).size()
+    chunks = np.split(values["_v"].to_numpy(dtype=object), np.cumsum(sizes.to_numpy())[:-1]) if len(values) else []
+    found = dict(zip(sizes.index, chunks, strict=True))
+    return [found[k].tolist() if k in found else [] for k in index]
 
 
 def _recommendation_for(protocol: Protocol, item: Any, principle: Any) -> Recommendation | None:
