@@ -54,6 +54,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "--help": ("seconds", 0.3),
 }
 MEMORY_MIB = 1024
+SLOW_LIMIT = 120.0  # seconds: report and map are stopped past this (and shown as such), to keep the run short
 
 
 @dataclass
@@ -74,19 +75,31 @@ class Size:
     runs: dict[str, Run] = field(default_factory=dict)
 
 
-def measure(cmd: list[str], cwd: Path, *, env: dict[str, str] | None = None) -> Run:
-    """Run ``cmd``; its wall time and its own peak RSS (``wait4``, not the harness's)."""
+def measure(cmd: list[str], cwd: Path, *, limit: float | None = None) -> Run:
+    """Run ``cmd``; its wall time and its own peak RSS (``wait4``, not the harness's).
+
+    A command still running after ``limit`` seconds is stopped and recorded as such.
+    """
+    import signal
+    import threading
+
     t0 = time.perf_counter()
-    with open(os.devnull, "wb") as null:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=null, stderr=subprocess.PIPE, env=env)
-        assert proc.stderr is not None
-        err = proc.stderr.read()
+    with tempfile.TemporaryFile() as err, open(os.devnull, "wb") as null:
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=null, stderr=err)
+        timer = threading.Timer(limit, lambda: os.kill(proc.pid, signal.SIGKILL)) if limit else None
+        if timer:
+            timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - t0
+        if timer:
+            timer.cancel()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - t0
+        err.seek(0)
+        lines = err.read().decode("utf-8", "replace").strip().splitlines()
     peak = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
-    note = "" if proc.returncode == 0 else err.decode("utf-8", "replace").strip().splitlines()[-1:][0][:200]
-    return Run(seconds, peak, proc.returncode == 0, note)
+    if limit and seconds >= limit and proc.returncode != 0:
+        return Run(seconds, peak, False, f"stopped after {limit:.0f} s")
+    return Run(seconds, peak, proc.returncode == 0, "" if proc.returncode == 0 else (lines[-1][:200] if lines else "failed"))
 
 
 def split_halves(src: Path, first: Path, second: Path) -> None:
@@ -111,8 +124,8 @@ def bench_size(n: int, work: Path, walktool: list[str]) -> Size:
     size.runs["summary"] = measure([*walktool, "summary", "--json"], project)
     size.runs["recommend"] = measure([*walktool, "recommend", "--json"], project)
     size.runs["export parquet"] = measure([*walktool, "export", "--format", "parquet", "--out", "reports/obs.parquet"], project)
-    size.runs["report"] = measure([*walktool, "report", "--out", "reports/report.xlsx"], project)
-    size.runs["map"] = measure([*walktool, "map", "--out", "reports/map.html"], project)
+    size.runs["report"] = measure([*walktool, "report", "--out", "reports/report.xlsx"], project, limit=SLOW_LIMIT)
+    size.runs["map"] = measure([*walktool, "map", "--out", "reports/map.html"], project, limit=SLOW_LIMIT)
     shutil.rmtree(project, ignore_errors=True)
     # compare: the same audits as two campaigns of half the file each
     two = work / f"two-{n}"
@@ -139,6 +152,10 @@ def verdict(name: str, run: Run, base: Run) -> str:
     return "met" if ok else "not met"
 
 
+def per_audit(run: Run, n: int) -> str:
+    return f" {1000 * run.seconds / n:.3f} |" if run.ok else " (stopped) |"
+
+
 def table(sizes: list[Size]) -> str:
     """The markdown table: wall time, peak memory and ratio per command and size."""
     head = "| command | target |" + "".join(f" {s.audits // 1000} k: s | MiB | × baseline |" for s in sizes)
@@ -152,7 +169,12 @@ def table(sizes: list[Size]) -> str:
         for s in sizes:
             run, base = s.runs[name], s.runs["baseline"]
             ratio = run.seconds / base.seconds
-            cells.append(f" {run.seconds:.2f} | {run.peak_mib:.0f} | {ratio:.2f} |" if run.ok else " failed | | |")
+            if run.ok:
+                cells.append(f" {run.seconds:.2f} | {run.peak_mib:.0f} | {ratio:.2f} |")
+            elif run.note.startswith("stopped"):
+                cells.append(f" > {run.seconds:.0f} (stopped) | {run.peak_mib:.0f} | > {ratio:.1f} |")
+            else:
+                cells.append(" failed | | |")
         last = sizes[-1]
         status = verdict(name, last.runs[name], last.runs["baseline"]) if kind else ""
         lines.append(f"| {name} | {target} |{''.join(cells)} {status} |")
@@ -166,7 +188,7 @@ def linearity(sizes: list[Size]) -> str:
     head = "| command |" + "".join(f" {s.audits // 1000} k |" for s in sizes)
     lines = [head, "|---|" + "---:|" * len(sizes)]
     for name in ("baseline", "import", "summary", "recommend", "compare", "export parquet", "report", "map"):
-        lines.append(f"| {name} |" + "".join(f" {1000 * s.runs[name].seconds / s.audits:.3f} |" for s in sizes))
+        lines.append(f"| {name} |" + "".join(per_audit(s.runs[name], s.audits) for s in sizes))
     return "\n".join(lines)
 
 
