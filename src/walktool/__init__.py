@@ -20,7 +20,9 @@ and ``run_demo`` (demo).  None of them imports pandas, folium or openpyxl until 
 
 from __future__ import annotations
 
+import sys
 from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -55,6 +57,19 @@ _EXPORTS = {
     "StationLayer": "stations", "builtin_stations": "stations", "load_stations": "stations",
     "read_stations_file": "stations",
 }
+
+
+class _Package(ModuleType):
+    """The package module: a function named like its module (``recommend``) is not replaced by it."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # importing walktool.recommend sets the submodule on the package; the name stays the function's
+        if isinstance(value, ModuleType) and _EXPORTS.get(name) == name:
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
