@@ -219,10 +219,13 @@ def write_readme(sizes: list[Size], path: Path, load: tuple[float, float]) -> No
         date=time.strftime("%Y-%m-%d"),
         table=table(sizes),
         linear=linearity(sizes),
+        notes=NOTES,
         sizes=", ".join(f"{s.audits:,} ({s.audits * ANSWERS_PER_AUDIT / 1e6:.2f} M answers)" for s in sizes),
     )
     path.write_text(text, encoding="utf-8")
 
+
+NOTES = (HERE / "NOTES.md").read_text(encoding="utf-8") if (HERE / "NOTES.md").exists() else ""
 
 README = """# Benchmarks
 
@@ -249,6 +252,7 @@ Seconds per 1,000 stop audits (flat = linear cost):
 
 {linear}
 
+{notes}
 Other benchmarks: `benchmarks/import_bench.py` (the import alone, memory growth),
 `benchmarks/map_bench.py` (the map in headless Chromium: time to draw, JS heap),
 `benchmarks/report_bench.py` (the workbook, streaming vs in-memory).

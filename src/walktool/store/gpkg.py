@@ -29,6 +29,7 @@ from walktool.store import gpkg_ddl as ddl
 from walktool.store.base import Where, check_columns, table
 from walktool.store.frames import to_arrow, to_frame, typed
 from walktool.store.schema import SCHEMA_VERSION, Column
+from walktool.store.sql import literal_condition, param, reason
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +92,7 @@ class GeoPackageStore:
             self._migrate()
         except dbapi.Error as exc:
             self._close_quietly()
-            msg = f"{self.path}: cannot open the project store ({_reason(exc)}); is it a walktool.gpkg file?"
+            msg = f"{self.path}: cannot open the project store ({reason(exc)}); is it a walktool.gpkg file?"
             raise StoreError(msg) from exc
         except BaseException:
             self._close_quietly()
@@ -175,7 +176,7 @@ class GeoPackageStore:
                 with suppress(dbapi.Error):
                     self._execute("ROLLBACK")
                 if isinstance(exc, dbapi.Error):
-                    raise StoreError(f"{self.path}: the store refused a write ({_reason(exc)}); nothing was stored") from exc
+                    raise StoreError(f"{self.path}: the store refused a write ({reason(exc)}); nothing was stored") from exc
             raise
         self._depth -= 1
         if outer:
@@ -445,12 +446,12 @@ class GeoPackageStore:
         import pyarrow.compute as pc
         import pyogrio
 
-        stop_sql = " AND ".join(_literal_condition(k, v) for k, v in stop_where.items())
+        stop_sql = " AND ".join(literal_condition(k, v) for k, v in stop_where.items())
         _, stops = pyogrio.read_arrow(
             self.path, layer="stops", columns=[c.name for c in stop_cols], read_geometry=False,
             where=stop_sql or None, datetime_as_string=True, return_fids=True,
         )
-        conditions = [_literal_condition(k, v) for k, v in answer_where.items()]
+        conditions = [literal_condition(k, v) for k, v in answer_where.items()]
         if stop_sql:
             conditions.append(f'"stop_fid" IN (SELECT fid FROM "stops" WHERE {stop_sql})')
         _, answers = pyogrio.read_arrow(
@@ -543,7 +544,7 @@ class GeoPackageStore:
             if v is None:
                 parts.append(f"{col} IS NULL")
             elif isinstance(v, list | tuple | set):
-                values = [_param(x) for x in v]
+                values = [param(x) for x in v]
                 if len(values) <= 200:
                     parts.append(f"{col} IN ({', '.join('?' for _ in values)})" if values else "0")
                     params += values
@@ -553,7 +554,7 @@ class GeoPackageStore:
                     parts.append(f'{col} IN (SELECT v FROM temp."{name}")')
             else:
                 parts.append(f"{col} = ?")
-                params.append(_param(v))
+                params.append(param(v))
         return parts, params
 
     def close(self) -> None:
@@ -569,34 +570,3 @@ class GeoPackageStore:
 
 def _alias(column: str) -> str:
     return "s" if column in _STOP_NAMES else "o"
-
-
-def _literal_condition(column: str, value: Any) -> str:
-    """An SQL condition with its values written as literals (for GDAL, which takes no parameters)."""
-    if value is None:
-        return f'"{column}" IS NULL'
-    if isinstance(value, list | tuple | set):
-        values = [_literal(v) for v in value]
-        return f'"{column}" IN ({", ".join(values)})' if values else "0"
-    return f'"{column}" = {_literal(value)}'
-
-
-def _literal(value: Any) -> str:
-    value = _param(value)
-    if value is None:
-        return "NULL"
-    if isinstance(value, int | float):
-        return repr(value)
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _param(value: Any) -> Any:
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        with suppress(ValueError, AttributeError):
-            value = value.item()
-    return int(value) if isinstance(value, bool) else value
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text.removeprefix("[SQLite] ")
