@@ -145,8 +145,8 @@ def test_only_items_of_both_checklists_are_compared(project: Project, tmp_path: 
     spec["items"] = [i for i in spec["items"] if i["key"] != "sign_exits"]
     (project.protocols_dir / "stm-exploratory-walk-0.9.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
     store = project.store
-    with store.transaction():  # the 2023 walks were made with version 0.9
-        store._con.execute("UPDATE observations SET protocol = 'stm-exploratory-walk@0.9' WHERE campaign = '2023'")
+    obs = store.read("observations")  # the 2023 walks were made with version 0.9
+    store.upsert("observations", obs.assign(protocol=obs["protocol"].where(obs["campaign"].ne("2023"), "stm-exploratory-walk@0.9")))
     result = compare(project, "2023", "2024")
     left = {x["item"]: x["reason"] for x in result.items["left_out"]}
     assert left["sign_exits"] == "not-in-before-protocol"

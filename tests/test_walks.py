@@ -81,8 +81,8 @@ def test_a_date_without_a_time_joins_the_days_walk(project: Project, tmp_path: P
 def test_walk_ids_invented_by_the_previous_release_are_ignored(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
     load(project, tmp_path, write_csv, rows([("2024-06-20", h) for h in ("20h00", "20h30", "21h00", "21h30")]))
     store = project.store
-    with store.transaction():  # what walktool 0.1 stored: <local date>-<period>
-        store._con.execute("UPDATE observations SET walk_id = substr(local_time, 1, 10) || '-' || period")
+    stored = store.read("observations")  # what walktool 0.1 stored: <local date>-<period>
+    store.upsert("observations", stored.assign(walk_id=stored["local_time"].str.slice(0, 10) + "-" + stored["period"]))
     raw = store.read("observations")
     assert set(raw["walk_id"]) == {"2024-06-20-day", "2024-06-20-night"}
     obs = load_observations(project)
