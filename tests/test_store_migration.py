@@ -29,7 +29,7 @@ def migrated(tmp_path: Path) -> Path:
     shutil.copy(V2, path)
     store = open_store(path)  # opening migrates
     try:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
     finally:
         store.close()
     return path

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from walktool.project import Project
     from walktool.protocol import Protocol
+    from walktool.provenance import ScoringRules
 
 SEVERITIES = ("low", "medium", "high", "critical")
 FEELINGS = ("comfortable", "uncomfortable", "frightening")
@@ -94,16 +95,19 @@ SUMMARY_COLUMNS = [
 
 
 def load_observations(
-    project: Project, campaign: str | None = None, *, rescored: bool = True, columns: list[str] | None = None
+    project: Project, campaign: str | None = None, *, rules: str | None = None, columns: list[str] | None = None
 ) -> pd.DataFrame:
     """The stored observations of one campaign (or all when ``campaign`` is None), typed.
 
     ``columns`` reads only those columns (all by default): less to read and to hold
     for an archive of millions of answers.
 
-    With ``rescored`` (the default) every stored answer is scored again with the
-    project's current protocol (:func:`rescore`), so a changed scoring rule applies
-    at once, without re-importing.  ``walk_key`` is added: the walk the sheet named,
+    By default (``rules`` None or ``"imported"``) every answer keeps the score it was
+    given at import, under the rules of the protocol version it was imported with
+    (:mod:`walktool.provenance`), so editing a protocol never changes old figures
+    silently.  ``rules="current"`` scores every stored answer again with the
+    project's current protocol (:func:`rescore`), ``rules="ID@VERSION"`` with that
+    version, without re-importing.  ``walk_key`` is added: the walk the sheet named,
     else the group that walked together (:mod:`walktool.walks`: campaign, date and
     submissions within two hours of one another, never day / night), so findings
     tables without walk ids still count walks.
@@ -114,8 +118,10 @@ def load_observations(
     if campaign is None and not obs.empty:
         obs["campaign"] = obs["campaign"].fillna("default")
     obs = _typed(obs if not obs.empty else pd.DataFrame(columns=obs.columns))
-    if rescored and len(obs):
-        obs = rescore(obs, project.protocol())
+    if rules not in (None, "imported") and len(obs):
+        from walktool.provenance import scoring_rules
+
+        obs = rescore(obs, scoring_rules(project, campaign, rules)[0])
     return obs
 
 
@@ -436,6 +442,7 @@ class Summary:
     profiles: list[dict[str, Any]]
     hotspots: dict[str, list[dict[str, Any]]]
     network: dict[str, Any] = field(default_factory=dict)
+    rules: ScoringRules | None = None
 
     def station_records(self) -> list[dict[str, Any]]:
         """One dict per station, worst first, in the brief's JSON shape (plus sample sizes)."""
@@ -480,6 +487,7 @@ class Summary:
         doc: dict[str, Any] = {
             "campaign": self.campaign,
             "protocol": self.protocol,
+            "rules_hash": self.rules.rules_hash if self.rules else None,
             "by": self.by,
             "principles": self.principles,
             "network": self.network,
@@ -498,6 +506,7 @@ def summarize(
     by: str = "station",
     *,
     observations: pd.DataFrame | None = None,
+    rules: str | None = None,
 ) -> Summary:
     """Score every station of a campaign, with feelings, findings and profiles.
 
@@ -511,6 +520,10 @@ def summarize(
         Extra breakdown: ``station`` (none), ``zone``, ``period`` or ``principle``.
     observations
         Use these observations instead of reading the store (e.g. a filtered frame).
+    rules
+        The scoring rules (:func:`load_observations`): None for those each import was
+        scored with, ``"current"`` or ``"ID@VERSION"`` to re-score; ``rules_hash`` and
+        ``protocol`` in the result name them.
 
     Raises
     ------
@@ -520,10 +533,14 @@ def summarize(
     if by not in BY_CHOICES:
         msg = f"unknown --by {by!r}; use one of {', '.join(BY_CHOICES)}"
         raise AnalysisError(msg)
-    protocol = project.protocol()
+    from walktool.provenance import scoring_rules
+
     if observations is None:
         campaign = resolve_campaign(project, campaign)
+    protocol, provenance = scoring_rules(project, campaign, rules)
+    if observations is None:
         obs = load_observations(project, campaign, columns=SUMMARY_COLUMNS)
+        obs = rescore(obs, protocol) if provenance.rescored and len(obs) else obs
     else:
         obs = _typed(observations) if "walk_key" not in observations else observations
     obs = obs.dropna(subset=["station_id"]) if len(obs) else obs
@@ -564,7 +581,7 @@ def summarize(
     }
     return Summary(
         campaign=campaign,
-        protocol=f"{protocol.id} {protocol.version}",
+        protocol=provenance.protocol,
         by=by,
         principles=principles,
         stations=stations,
@@ -576,6 +593,7 @@ def summarize(
         profiles=profile_breakdown(obs, participants, protocol),
         hotspots=hotspots(obs, protocol) if len(obs) else {},
         network=network,
+        rules=provenance,
     )
 
 

@@ -217,6 +217,31 @@ def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _severity_without_problem(out: pd.DataFrame, severity: pd.Series, protocol: Protocol, col: Any, column: str | None) -> None:
+    """``severity-without-problem``: a severity on an answer that is not a problem, or on a comment saying nothing is wrong."""
+    from walktool.textnorm import says_nothing_wrong
+
+    given = severity.notna() & out["principle"].ne(PERCEPTION)
+    for i in out.index[given & ~out["is_problem"]]:
+        what = out.at[i, "item"] or out.at[i, "principle"]
+        col.add(
+            "severity-without-problem",
+            f"severity {severity.at[i]!r} given, but the answer {out.at[i, 'answer_raw']!r} to {what!r} is not a problem"
+            f" (it scores {protocol.problem_below:g} or more): the severity was left out; correct the answer or the severity",
+            "warning", out.at[i, "row"], out.at[i, "sheet"], column, severity.at[i],
+        )
+    comments = out["comment"] if "comment" in out else pd.Series(None, index=out.index, dtype=object)
+    flagged = given & out["is_problem"] & comments.notna()
+    for i in out.index[flagged]:
+        if says_nothing_wrong(comments.at[i]):
+            col.add(
+                "severity-without-problem",
+                f"severity {severity.at[i]!r} given, but the comment says nothing is wrong ({comments.at[i]!r}): kept as a"
+                " finding, never on the critical fast track; check the row and correct the severity or the comment",
+                "warning", out.at[i, "row"], out.at[i, "sheet"], column, severity.at[i],
+            )
+
+
 def _unique_map(values: Iterable[str], fn: Any) -> dict[str, Any]:
     return {v: fn(v) for v in set(values)}
 
@@ -689,6 +714,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     derived = out["choice_severity"].where(out["choice_severity"].notna(), default_sev).fillna("medium")
     out["severity_source"] = pd.Series(None, index=out.index, dtype=object).mask(out["is_problem"], "derived").mask(severity.notna() & out["is_problem"], "sheet")
     out["severity"] = severity.where(severity.notna(), derived).where(out["is_problem"], None)
+    _severity_without_problem(out, severity, protocol, col, by_role.get("severity"))
     n_out = len(out)
     out["protocol"] = np.full(n_out, f"{protocol.id}@{protocol.version}", dtype=object)
     out["format"] = np.full(n_out, raw.format, dtype=object)

@@ -6,20 +6,33 @@ Findings are grouped by campaign, station, zone and item (or principle, for
 findings that name only a principle), so a problem seen by eight participants on
 three walks is *one* recommendation carrying its evidence, never eight.
 
+Each recommendation says how many people saw the problem out of how many looked:
+``flagged`` (distinct participants who reported it), ``answered`` (distinct
+participants who answered the item, or an item of the principle, at that station
+zone, the flaggers included) and ``share`` = flagged / answered.
+
 Priority (docs/scoring.md)::
 
-    priority = W(severity) × (1 + log2 P) × (1 + 0.25 × (K − 1)) × N
+    priority = W(severity) × S × (1 + log2 P) × (1 + 0.25 × (K − 1)) × N
 
 * ``W`` — the weight of the group's highest severity (protocol ``severity_weights``:
   low 1, medium 2, high 4, critical 8);
+* ``S`` — the share of those who answered who flagged it (0–1);
 * ``P`` — distinct participants who flagged it (at least 1: rows with no observer
   count as one);
 * ``K`` — distinct walks (visits) on which it was flagged;
 * ``N`` — 1.5 when it was seen at night (exposure when stations are emptiest), else 1.
 
 Anything ``critical`` is on the **fast track**: timeframe ``immediate`` and ranked
-above every other recommendation, whatever its count.  Ties break on participants,
-then station, zone and item names, so the order is deterministic.
+above every other recommendation, whatever its count — unless its comment says
+nothing is wrong ("rien à signaler", "RAS"…: ``severity-without-problem``).  The
+rest is ordered exactly by the priority shown (rounded to 2 decimals); ties break on
+share, participants, then station, zone and item names, so the order is deterministic.
+
+A problem reported by one participant on one walk is ``to_verify`` (to check on
+site) and still listed.  One flagged by fewer than ``minority_below`` (a third by
+default, protocol ``scoring``) of those who answered, and neither high nor critical,
+is a **minority report**: ``minority`` true, no rank, listed after the ranked ones.
 
 Recommendations are stored (table ``recommendations``); rebuilding keeps the
 status, owner, due date and note that the follow-up loop recorded.
@@ -40,13 +53,14 @@ from walktool.analysis import (
     load_observations,
     resolve_campaign,
 )
-from walktool.textnorm import fold
+from walktool.textnorm import fold, says_nothing_wrong
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from walktool.project import Project
     from walktool.protocol import Protocol, Recommendation
+    from walktool.provenance import ScoringRules
 
 STATUSES = ("proposed", "accepted", "rejected", "in_progress", "done", "verified")
 TIMEFRAMES = ("immediate", "short", "medium", "long")
@@ -59,12 +73,46 @@ _FALLBACK = {
 }
 
 
-def priority(severity: str, participants: int, walks: int, night: bool, weights: dict[str, float]) -> float:
-    """The priority score of one recommendation (see the module docstring)."""
+def priority(
+    severity: str, participants: int, walks: int, night: bool, weights: dict[str, float], share: float = 1.0
+) -> float:
+    """The priority score of one recommendation (see the module docstring), rounded as shown.
+
+    >>> priority("medium", 6, 1, False, {"medium": 2, "high": 4}, share=1.0)
+    7.17
+    >>> priority("high", 1, 1, False, {"medium": 2, "high": 4}, share=1 / 6)
+    0.67
+    """
     w = weights.get(severity, 1.0)
     p = max(int(participants), 1)
     k = max(int(walks), 1)
-    return round(w * (1 + math.log2(p)) * (1 + WALK_FACTOR * (k - 1)) * (NIGHT_FACTOR if night else 1.0), 2)
+    s = min(max(float(share), 0.0), 1.0)
+    return round(w * s * (1 + math.log2(p)) * (1 + WALK_FACTOR * (k - 1)) * (NIGHT_FACTOR if night else 1.0), 2)
+
+
+def answered_counts(observations: pd.DataFrame) -> pd.Series:
+    """Distinct participants who answered each item (and each principle) per station zone.
+
+    Indexed by ``station_id``, ``_zone`` (``""`` when none) and ``_target`` (the item
+    key, or ``principle:KEY`` counting every item of the principle); N/A answers do
+    not count, findings written against an item do (they are answers scoring 0).
+    """
+    import pandas as pd
+
+    seen = observations.dropna(subset=["station_id"])
+    if "is_na" in seen:
+        seen = seen[~seen["is_na"].fillna(False).astype(bool)]
+    base = pd.DataFrame(
+        {
+            "station_id": seen["station_id"],
+            "_zone": seen["zone"].fillna(""),
+            "_who": seen["participant"].fillna("anonymous"),
+        }
+    )
+    items = base[seen["item"].notna()].assign(_target=seen["item"].dropna())
+    principles = base[seen["principle"].notna()].assign(_target="principle:" + seen["principle"].dropna())
+    both = pd.concat([items, principles], ignore_index=True)
+    return both.groupby(["station_id", "_zone", "_target"], sort=False)["_who"].nunique()
 
 
 def rec_id(campaign: str | None, station_id: str, zone: str | None, target: str) -> str:
@@ -73,7 +121,9 @@ def rec_id(campaign: str | None, station_id: str, zone: str | None, target: str)
     return "R-" + hashlib.sha1(text.encode()).hexdigest()[:8].upper()
 
 
-def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campaign: str | None = None) -> pd.DataFrame:
+def build_recommendations(
+    observations: pd.DataFrame, protocol: Protocol, campaign: str | None = None, *, rules: ScoringRules | None = None
+) -> pd.DataFrame:
     """Group findings into ranked recommendations (pure: reads and writes nothing).
 
     Parameters
@@ -84,12 +134,16 @@ def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campai
         The checklist holding each item's recommendation.
     campaign
         Campaign name stored with each recommendation.
+    rules
+        The protocol version and rules hash the findings come from (stored with each
+        recommendation; the protocol's own when None).
 
     Returns
     -------
     pandas.DataFrame
         Columns of the ``recommendations`` table, ranked (``rank`` 1 = most urgent).
     """
+    import numpy as np
     import pandas as pd
 
     from walktool.store import TABLES
@@ -105,7 +159,9 @@ def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campai
         _sev=found["severity"].map(order).fillna(order["medium"]).astype(int),
         _night=found["period"].eq("night"),
         _who=found["participant"].fillna("anonymous"),
+        _contradicted=found["comment"].map(says_nothing_wrong).astype(bool) if "comment" in found else False,
     )
+    found = found.assign(_fast=found["severity"].eq("critical") & ~found["_contradicted"])
     keys = ["station_id", "_zone", "_target"]
     grouped = found.sort_values("obs_id").groupby(keys, sort=True)
     agg = grouped.agg(
@@ -117,6 +173,7 @@ def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campai
         n_participants=("_who", "nunique"),
         n_walks=("walk_key", "nunique"),
         night=("_night", "sum"),
+        fast=("_fast", "any"),
     ).reset_index()
     # the evidence, photos and comments of each recommendation: lists built by one groupby each
     index = pd.MultiIndex.from_frame(agg[keys])
@@ -125,11 +182,18 @@ def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campai
     agg["comments"] = [json.dumps(v[:10], ensure_ascii=False) for v in _lists(found, keys, "comment", index, strip=True)]
     weights = protocol.severity_weights
     agg["severity"] = [SEVERITIES[i] for i in agg["sev"]]
+    answered = answered_counts(observations).reindex(index).fillna(0).astype(int).to_numpy()
+    agg["n_answered"] = np.maximum(answered, agg["n_participants"].to_numpy())
+    agg["share"] = (agg["n_participants"] / agg["n_answered"]).round(4)
     agg["priority"] = [
-        priority(s, p, k, n > 0, weights)
-        for s, p, k, n in zip(agg["severity"], agg["n_participants"], agg["n_walks"], agg["night"], strict=True)
+        priority(s, p, k, n > 0, weights, share)
+        for s, p, k, n, share in zip(agg["severity"], agg["n_participants"], agg["n_walks"], agg["night"], agg["share"], strict=True)
     ]
-    agg["fast_track"] = agg["severity"].eq("critical")
+    agg["fast_track"] = agg["fast"].astype(bool)
+    agg["to_verify"] = agg["n_participants"].eq(1) & agg["n_walks"].le(1)
+    agg["minority"] = agg["share"].lt(protocol.minority_below) & ~agg["severity"].isin(("high", "critical"))
+    agg["protocol"] = rules.protocol if rules is not None else protocol.ref
+    agg["rules_hash"] = rules.rules_hash if rules is not None else protocol.rules_hash
     recs = [_recommendation_for(protocol, item, principle) for item, principle in zip(agg["item"], agg["principle"], strict=True)]
     agg["action_fr"] = [r.action.get("fr") if r else _FALLBACK["fr"] for r in recs]
     agg["action_en"] = [r.action.get("en") if r else _FALLBACK["en"] for r in recs]
@@ -145,14 +209,17 @@ def build_recommendations(observations: pd.DataFrame, protocol: Protocol, campai
     for col in ("owner", "due_date", "note", "updated_at"):
         agg[col] = None
     agg["night"] = agg["night"].astype(int)
+    # ranked first, minority reports after; the critical fast track, then exactly the priority shown
     agg = agg.sort_values(
-        ["fast_track", "priority", "n_participants", "station_name", "zone", "_target"],
-        ascending=[False, False, False, True, True, True],
+        ["minority", "fast_track", "priority", "share", "n_participants", "station_name", "zone", "_target"],
+        ascending=[True, False, False, False, False, True, True, True],
         na_position="first",
         kind="stable",
     ).reset_index(drop=True)
-    agg["rank"] = range(1, len(agg) + 1)
-    agg["fast_track"] = agg["fast_track"].astype(int)
+    ranked = int((~agg["minority"]).sum())
+    agg["rank"] = pd.array([*range(1, ranked + 1), *([None] * (len(agg) - ranked))], dtype="Int64")
+    for col in ("fast_track", "to_verify", "minority"):
+        agg[col] = agg[col].astype(int)
     return agg[columns]
 
 
@@ -187,17 +254,23 @@ def _recommendation_for(protocol: Protocol, item: Any, principle: Any) -> Recomm
     return None
 
 
-def update_recommendations(project: Project, campaign: str | None = None) -> pd.DataFrame:
+def update_recommendations(project: Project, campaign: str | None = None, *, rules: str | None = None) -> pd.DataFrame:
     """Rebuild a campaign's recommendations from its findings and store them.
 
     Status, owner, due date and note recorded by the follow-up loop are carried
     over to the rebuilt recommendations (same id = same campaign, station, zone
-    and item).  Returns the stored, ranked frame.
+    and item).  ``rules`` as for :func:`walktool.analysis.load_observations` (the
+    imported rules by default).  Returns the stored, ranked frame.
     """
+    from walktool.analysis import rescore
+    from walktool.provenance import scoring_rules
+
     campaign = resolve_campaign(project, campaign)
+    protocol, provenance = scoring_rules(project, campaign, rules)
     obs = load_observations(project, campaign)
-    protocol = project.protocol()
-    recs = build_recommendations(obs, protocol, campaign)
+    if provenance.rescored and len(obs):
+        obs = rescore(obs, protocol)
+    recs = build_recommendations(obs, protocol, campaign, rules=provenance)
     store = project.store
     where = {"campaign": campaign} if campaign else None
     old = store.read("recommendations", where)
@@ -234,7 +307,7 @@ class Recommendations:
             out.append(
                 {
                     "id": r["rec_id"],
-                    "rank": int(r["rank"]),
+                    "rank": None if _none(r["rank"]) is None else int(r["rank"]),
                     "station": r["station_name"],
                     "station_id": r["station_id"],
                     "zone": _none(r["zone"]),
@@ -244,6 +317,14 @@ class Recommendations:
                     "severity": r["severity"],
                     "priority": float(r["priority"]),
                     "fast_track": bool(r["fast_track"]),
+                    "flagged": int(r["n_participants"]),
+                    "answered": _int(r.get("n_answered"), int(r["n_participants"])),
+                    "share": _share(r.get("share")),
+                    "walks": int(r["n_walks"]),
+                    "to_verify": bool(_int(r.get("to_verify"), 0)),
+                    "minority": bool(_int(r.get("minority"), 0)),
+                    "protocol": _none(r.get("protocol")),
+                    "rules_hash": _none(r.get("rules_hash")),
                     "action": r[f"action_{lang}"] or r["action_fr"],
                     "responsible": r[f"responsible_{lang}"] or r["responsible_fr"],
                     "timeframe": r["timeframe"],
@@ -273,6 +354,7 @@ def recommend(
     station: str | None = None,
     top: int | None = None,
     refresh: bool = True,
+    rules: str | None = None,
 ) -> Recommendations:
     """The ranked recommendations of a campaign (rebuilt and stored unless ``refresh`` is False).
 
@@ -288,6 +370,9 @@ def recommend(
         Keep the first N (after the station filter).
     refresh
         Rebuild from the observations first (default); False reads what is stored.
+    rules
+        The scoring rules: None for those each import was scored with, ``"current"`` or
+        ``"ID@VERSION"`` to re-score (:mod:`walktool.provenance`).
 
     Raises
     ------
@@ -296,10 +381,12 @@ def recommend(
     """
     campaign = resolve_campaign(project, campaign)
     if refresh:
-        frame = update_recommendations(project, campaign)
+        frame = update_recommendations(project, campaign, rules=rules)
     else:
         frame = project.store.read("recommendations", {"campaign": campaign} if campaign else None)
-        frame = frame.sort_values("rank", kind="stable").reset_index(drop=True) if len(frame) else frame
+        if len(frame):
+            frame = frame.sort_values(["rank", "priority"], ascending=[True, False], kind="stable", na_position="last")
+            frame = frame.reset_index(drop=True)
     if station is not None and len(frame):
         wanted = fold(station).replace("-", " ")
         names = frame["station_name"].fillna("").map(lambda n: fold(n).replace("-", " "))
@@ -316,9 +403,21 @@ def recommend(
     return Recommendations(campaign, frame.reset_index(drop=True))
 
 
+def _int(value: Any, default: int) -> int:
+    value = _none(value)
+    return default if value is None else int(value)
+
+
+def _share(value: Any) -> float | None:
+    value = _none(value)
+    return None if value is None else round(float(value), 3)
+
+
 def _none(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, float) and value != value:
+        return None
+    if type(value).__name__ == "NAType":  # pandas' missing integer
         return None
     return value

@@ -39,3 +39,23 @@ def fold(text: object) -> str:
 def compact(text: object) -> str:
     """Fold and drop every space: ``"Berri - UQAM"`` → ``"berriuqam"``."""
     return fold(text).replace(" ", "").replace("'", "")
+
+
+_NOTHING_WRONG = re.compile(
+    r"(?:^|[\s.])(rien a signaler|r\.?a\.?s|nothing to report|aucun probleme|pas de probleme|no problems?|nothing wrong)(?=$|[\s.])"
+)
+
+
+def says_nothing_wrong(text: object) -> bool:
+    """Whether a comment says there is nothing wrong ("rien à signaler", "RAS", "nothing to report", "aucun problème").
+
+    >>> says_nothing_wrong("Bonne visibilité, éclairage uniforme — rien à signaler")
+    True
+    >>> says_nothing_wrong("R.A.S.")
+    True
+    >>> says_nothing_wrong("Rampe cassée, pas de signalisation")
+    False
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return False
+    return bool(_NOTHING_WRONG.search(fold(text)))

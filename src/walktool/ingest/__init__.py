@@ -83,7 +83,11 @@ def import_files(
     from walktool.readers._base import Probe
     from walktool.stations import load_stations
 
+    from walktool.provenance import record_rules
+
     protocol = project.protocol()
+    if not dry_run:
+        record_rules(project, protocol)  # the exact file, archived the first time a campaign uses it
     layer = load_stations(project)
     mapping_obj = load_mapping(mapping, protocol)[0] if mapping else None
     settings = project.settings

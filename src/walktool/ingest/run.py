@@ -461,6 +461,8 @@ class ImportRun:
                             "warnings": report.warnings,
                             "observations": report.observations,
                             "walktool_version": __version__,
+                            "protocol": self.protocol.ref,
+                            "rules_hash": self.protocol.rules_hash,
                         }
                     ]
                 ),

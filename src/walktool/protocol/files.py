@@ -50,7 +50,7 @@ def default_protocol_path() -> Path:
     return Path(str(resources.files("walktool") / "data" / "protocols" / f"{DEFAULT_PROTOCOL_ID}.yaml"))
 
 
-def _version_key(version: Any) -> tuple[tuple[int, str], ...]:
+def version_key(version: Any) -> tuple[tuple[int, str], ...]:
     """Sort key of a version string: numeric parts numerically ("1.10" > "1.9")."""
     parts = str(version or "").replace("-", ".").split(".")
     return tuple((int(p), "") if p.isdigit() else (-1, p) for p in parts)
@@ -75,7 +75,7 @@ def find_protocols(folder: Path) -> dict[str, Path]:
             continue
         if isinstance(head, dict) and head.get("id"):
             pid = str(head["id"])
-            version = _version_key(head.get("version"))
+            version = version_key(head.get("version"))
             if pid not in best or version > best[pid]:
                 best[pid] = version
                 found[pid] = path

@@ -183,6 +183,23 @@ class Protocol:
         return self._principles[key]
 
     @property
+    def ref(self) -> str:
+        """``id@version``: the name of this exact version (``stm-exploratory-walk@1.0``)."""
+        return f"{self.id}@{self.version}"
+
+    @property
+    def rules_hash(self) -> str:
+        """A short content hash of the scoring rules (:func:`walktool.protocol.rules.rules_hash`)."""
+        from walktool.protocol.rules import rules_hash
+
+        return rules_hash(self)
+
+    @property
+    def minority_below(self) -> float:
+        """Recommendations flagged by a smaller share of those who answered are minority reports (default 1/3)."""
+        return float(self.scoring.get("minority_below", 1 / 3))
+
+    @property
     def principle_keys(self) -> list[str]:
         """Principle keys in protocol order."""
         return [p.key for p in self.principles]

@@ -8,6 +8,10 @@ version  what changed
 3        typed columns (DATETIME, DATE, BOOLEAN); observations kept as stops (a point layer,
          every stop placed: GPS, else its station) + answers; an rtree spatial index,
          ``gpkg_extensions`` rows and filled extents on every geometry layer
+4        provenance of the scores: the protocol (``id@version``) and the hash of its scoring
+         rules on every import; recommendations keep who answered the item there
+         (``n_answered``), the share who flagged it, ``to_verify``, ``minority`` and their
+         protocol and rules hash
 =======  =====================================================================================
 
 To add a version: bump :data:`walktool.store.schema.SCHEMA_VERSION`, declare the new
@@ -33,13 +37,30 @@ def migrate(store: GeoPackageStore, version: int) -> None:
     """Bring ``store`` from schema ``version`` to :data:`SCHEMA_VERSION`."""
     with store.transaction():
         if version < 3:
-            _to_v3(store)
+            _to_v3(store)  # rebuilds every table with the current layout, v4's columns included
+        elif version < 4:
+            _to_v4(store)
         store.set_meta("schema_version", str(SCHEMA_VERSION))
 
 
 def add_column(store: GeoPackageStore, table: str, column: Column) -> None:
     """``ALTER TABLE … ADD COLUMN`` for a column added to a table's declaration (a later migration)."""
     store._execute(f'ALTER TABLE "{table}" ADD COLUMN {column.sql}')
+
+
+V4_COLUMNS = {
+    "imports": ("protocol", "rules_hash"),
+    "recommendations": ("n_answered", "share", "to_verify", "minority", "protocol", "rules_hash"),
+}
+
+
+def _to_v4(store: GeoPackageStore) -> None:
+    """Add the provenance columns of imports and the evidence columns of recommendations."""
+    for table, names in V4_COLUMNS.items():
+        present = {r[1] for r in store._rows(f'PRAGMA table_info("{table}")')}
+        for name in names:
+            if name not in present:
+                add_column(store, table, TABLES[table].column(name))
 
 
 def _to_v3(store: GeoPackageStore) -> None:

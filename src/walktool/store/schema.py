@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Column types, as GDAL maps them for a GeoPackage: TEXT → String, INTEGER → Integer64,
 # REAL → Real, BOOLEAN → Integer(Boolean), DATETIME → DateTime (ISO 8601, UTC, "Z"),
@@ -114,13 +114,15 @@ TABLES: dict[str, Table] = {
               ("issue_id",), None, "Rejects and warnings found at import", ("file", "code")),
         Table("imports", _cols("import_id! at_utc:DATETIME user campaign walk_id file format checksum stored_as"
                                " rows:INTEGER accepted:INTEGER rejected:INTEGER warnings:INTEGER"
-                               " observations:INTEGER walktool_version"), ("import_id",), None,
+                               " observations:INTEGER walktool_version protocol rules_hash"), ("import_id",), None,
               "Import log: who imported what, when, with what result", ("file",)),
         Table("recommendations", _cols("rec_id! campaign station_id station_name zone principle item severity"
                                        " priority:REAL rank:INTEGER fast_track:BOOLEAN action_fr action_en"
                                        " responsible_fr responsible_en timeframe type status owner due_date:DATE"
                                        " note n_observations:INTEGER n_participants:INTEGER n_walks:INTEGER"
-                                       " night:INTEGER evidence photos comments updated_at:DATETIME"),
+                                       " night:INTEGER evidence photos comments updated_at:DATETIME"
+                                       " n_answered:INTEGER share:REAL to_verify:INTEGER minority:INTEGER"
+                                       " protocol rules_hash"),
               ("rec_id",), None, "Recommendations, one per campaign + station + zone + item", ("campaign",)),
         Table("recommendation_status", _cols("change_id! rec_id! status owner due_date:DATE note changed_at:DATETIME"
                                              " source"), ("change_id",), None,

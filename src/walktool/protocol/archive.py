@@ -1,0 +1,91 @@
+"""The archive of protocol files a project's campaigns were scored with (``protocols/archive/``).
+
+The first time an import uses a protocol version, the exact file is copied to
+``protocols/archive/ID@VERSION.yaml`` and never changed afterwards, so the rules
+a campaign was scored under can always be read back, whatever happens to the
+file in ``protocols/``.  When the rules of a version are edited without a new
+version number, the edited file is archived beside the first as
+``ID@VERSION~HASH.yaml`` (``HASH`` = :func:`walktool.protocol.rules.rules_hash`).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from walktool.errors import ProtocolError
+from walktool.protocol.files import load_protocol
+from walktool.protocol.model import Protocol
+
+ARCHIVE_DIR = "archive"
+_NAME = re.compile(r"^(?P<ref>[^~]+@[^~]+?)(?:~(?P<hash>[0-9a-f]+))?\.ya?ml$")
+
+
+def archive_dir(protocols_dir: str | Path) -> Path:
+    """The archive folder of a project's ``protocols/`` folder."""
+    return Path(protocols_dir) / ARCHIVE_DIR
+
+
+def archived_protocols(protocols_dir: str | Path) -> dict[tuple[str, str], Path]:
+    """Every archived file, by ``(id@version, rules hash)``.
+
+    Files that are not valid protocols are skipped (they are reported by
+    ``walktool protocol validate``).
+    """
+    folder = archive_dir(protocols_dir)
+    found: dict[tuple[str, str], Path] = {}
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.glob("*.y*ml")):
+        if not _NAME.match(path.name):
+            continue
+        try:
+            protocol = load_protocol(path)
+        except ProtocolError:
+            continue
+        found.setdefault((protocol.ref, protocol.rules_hash), path)
+    return found
+
+
+def archive_protocol(protocols_dir: str | Path, protocol: Protocol) -> Path:
+    """Copy the file of ``protocol`` into the archive unless its rules are already there.
+
+    Returns the archived file of this version and rules hash.
+
+    Raises
+    ------
+    ProtocolError
+        When the protocol was not loaded from a file.
+    """
+    if protocol.path is None:
+        msg = f"protocol {protocol.ref} was not read from a file, so it cannot be archived"
+        raise ProtocolError(msg)
+    known = archived_protocols(protocols_dir)
+    hit = known.get((protocol.ref, protocol.rules_hash))
+    if hit is not None:
+        return hit
+    folder = archive_dir(protocols_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{protocol.ref}.yaml"
+    if target.exists() or any(ref == protocol.ref for ref, _ in known):
+        target = folder / f"{protocol.ref}~{protocol.rules_hash}.yaml"
+    partial = target.with_name(target.name + ".part")
+    partial.write_bytes(Path(protocol.path).read_bytes())
+    partial.replace(target)
+    return target
+
+
+def find_archived(protocols_dir: str | Path, ref: str, rules_hash: str | None = None) -> Protocol | None:
+    """The archived protocol ``ref`` (``id@version``), with these rules when ``rules_hash`` is given.
+
+    Without a hash, the first archived file of the version (``ID@VERSION.yaml``) is returned.
+    """
+    known = archived_protocols(protocols_dir)
+    if rules_hash is not None:
+        path = known.get((ref, rules_hash))
+        return load_protocol(path) if path is not None else None
+    plain = archive_dir(protocols_dir) / f"{ref}.yaml"
+    if plain.exists() and any(p == plain for p in known.values()):
+        return load_protocol(plain)
+    first = next((p for (r, _), p in known.items() if r == ref), None)
+    return load_protocol(first) if first is not None else None
