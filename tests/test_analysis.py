@@ -160,7 +160,7 @@ def test_no_observer_identity_in_summary(project: Project, tmp_path: Path, write
         assert name not in text
 
 
-def test_a_changed_scoring_rule_applies_without_reimport(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
+def test_a_changed_scoring_rule_applies_on_request_without_reimport(project: Project, tmp_path: Path, write_csv: WriteCsv) -> None:
     worked_example(project, tmp_path, write_csv)
     before = {s["name"]: s for s in summarize(project).to_dict()["stations"]}["Papineau"]
     text = (project.protocols_dir / "stm-exploratory-walk.yaml").read_text(encoding="utf-8")
@@ -168,7 +168,15 @@ def test_a_changed_scoring_rule_applies_without_reimport(project: Project, tmp_p
     # a new version of the checklist where "poor" light scores 0.6 (no longer a problem)
     newer = text.replace('version: "1.0"', 'version: "1.1"').replace("score: 0.333", "score: 0.6", 1)
     (project.protocols_dir / "stm-exploratory-walk-1.1.yaml").write_text(newer, encoding="utf-8")
-    after = {s["name"]: s for s in summarize(project).to_dict()["stations"]}["Papineau"]
+    # by default the campaign keeps the rules it was imported with
+    kept = summarize(project).to_dict()
+    assert kept["protocol"] == "stm-exploratory-walk@1.0"
+    assert {s["name"]: s for s in kept["stations"]}["Papineau"] == before
+    # re-scored under the current rules, without re-importing
+    rescored = summarize(project, rules="current").to_dict()
+    assert rescored["protocol"] == "stm-exploratory-walk@1.1"
+    assert rescored["rules_hash"] != kept["rules_hash"]
+    after = {s["name"]: s for s in rescored["stations"]}["Papineau"]
     light = (0.6 + 0.667 + 1) / 3
     assert after["principles"]["visibility"] == pytest.approx((light + 2 / 3) / 2 * 100, abs=0.01)
     assert after["principles"]["visibility"] > before["principles"]["visibility"]

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 def quality_report(project: Project, *, level: str | None = None) -> dict[str, Any]:
     """Every stored issue, sorted by file, sheet, row and column, with counts.
 
+    The project's protocol files are checked too: ``rules-changed-same-version``
+    (:func:`walktool.provenance.rules_warnings`) comes after the stored issues.
+
     Parameters
     ----------
     project
@@ -49,6 +52,14 @@ def quality_report(project: Project, *, level: str | None = None) -> dict[str, A
         {k: (None if _missing(v) else (int(v) if k == "row" else v)) for k, v in r.items() if k in ("file", "sheet", "row", "column", "value", "code", "level", "message")}
         for r in issues.to_dict("records")
     ]
+    if level in (None, "warning"):
+        # the project's own warnings: a protocol whose rules changed under the same version
+        from walktool.provenance import rules_warnings
+
+        records += [
+            {k: v for k, v in i.to_dict().items() if k in ("file", "sheet", "row", "column", "value", "code", "level", "message")}
+            for i in rules_warnings(project)
+        ]
     by_code: dict[str, int] = {}
     for r in records:
         code = str(r["code"])

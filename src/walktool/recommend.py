@@ -291,6 +291,8 @@ class Recommendations:
 
     campaign: str | None
     frame: pd.DataFrame
+    rules: ScoringRules | None = None
+    """The protocol version and rules hash the recommendations come from."""
 
     def records(self, lang: str = "fr", protocol: Protocol | None = None) -> list[dict[str, Any]]:
         """One dict per recommendation, most urgent first, texts in ``lang``."""
@@ -400,7 +402,15 @@ def recommend(
         frame = frame[mask]
     if top is not None:
         frame = frame.head(max(top, 0))
-    return Recommendations(campaign, frame.reset_index(drop=True))
+    from walktool.provenance import ScoringRules, scoring_rules
+
+    provenance = scoring_rules(project, campaign, rules)[1]
+    if len(frame) and "rules_hash" in frame and frame["rules_hash"].notna().any():
+        # what the stored recommendations were built under (refresh=False reads them as they are)
+        stored = frame.dropna(subset=["rules_hash"]).iloc[0]
+        if not refresh and (stored["protocol"], stored["rules_hash"]) != (provenance.protocol, provenance.rules_hash):
+            provenance = ScoringRules(str(stored["protocol"]), str(stored["rules_hash"]), rescored=True, imported=provenance.imported)
+    return Recommendations(campaign, frame.reset_index(drop=True), provenance)
 
 
 def _int(value: Any, default: int) -> int:

@@ -16,6 +16,7 @@ from walktool.cli._common import (
     out_console,
     print_json,
 )
+from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice, say_rules
 
 SHORT = {"signage": "sign", "visibility": "vis", "liveliness": "live", "help": "help", "maintenance": "maint", "community": "comm"}
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
@@ -27,18 +28,25 @@ def summary(
     by: Annotated[str, typer.Option("--by", help="Breakdown: station, principle, zone or period.")] = "station",
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV to this file.")] = None,
     lang: LangOpt = None,
+    rules: RulesOpt = None,
+    protocol_version: VersionOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Scores (0 = every answer a problem, 100 = none) and findings, worst station first."""
+    """Scores (0 = every answer a problem, 100 = none) and findings, worst station first.
+
+    Scores are computed under the rules each campaign was imported with; --rules current
+    (or --protocol ID@VERSION) re-scores the stored answers under other rules.
+    """
     from walktool.analysis import BY_CHOICES, summarize
-    from walktool.project import open_project
+    from walktool.cli._rules import open_checked as open_project
 
     if by not in BY_CHOICES:
         raise typer.BadParameter(f"{by!r}; use one of {', '.join(BY_CHOICES)}", param_hint="--by")
     lang = check_lang(lang)
+    chosen = rules_choice(rules, protocol_version)
     with open_project(project) as proj:
-        result = summarize(proj, campaign, by)
+        result = summarize(proj, campaign, by, rules=chosen)
         language = lang or proj.settings.language
         protocol = proj.protocol()
     if csv is not None:
@@ -47,6 +55,8 @@ def summary(
         print_json(result.to_dict())
         return
     _render_summary(result, protocol, language)
+    if result.rules is not None:
+        out_console().print(say_rules(result.rules), style="dim", markup=False)
     if csv is not None:
         out_console().print(f"Table written to {csv}")
 
@@ -146,29 +156,38 @@ def recommend_(
     station: Annotated[str | None, typer.Option("--station", help="One station (name or id).")] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N most urgent.")] = None,
     lang: LangOpt = None,
+    rules: RulesOpt = None,
+    protocol_version: VersionOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Ranked recommendations: critical findings first, then by priority (severity, participants, walks, night)."""
-    from walktool.project import open_project
+    """Ranked recommendations: critical findings first, then by priority (severity, share who flagged it, participants, walks, night).
+
+    Minority reports (flagged by fewer than a third of those who answered, neither high
+    nor critical) are listed after the ranked ones; to_verify marks a problem seen by one
+    participant on one walk.
+    """
+    from walktool.cli._rules import open_checked as open_project
     from walktool.recommend import recommend
 
     lang = check_lang(lang)
+    chosen = rules_choice(rules, protocol_version)
     with open_project(project) as proj:
-        recs = recommend(proj, campaign, station=station, top=top)
+        recs = recommend(proj, campaign, station=station, top=top, rules=chosen)
         language = lang or proj.settings.language
         protocol = proj.protocol()
         records = recs.records(language, protocol)
     if as_json:
-        print_json({"campaign": recs.campaign, "recommendations": records})
+        print_json({"campaign": recs.campaign, **(recs.rules.to_dict() if recs.rules else {}), "recommendations": records})
         return
     _render_recommendations(recs.campaign, records, protocol, language)
+    if recs.rules is not None:
+        out_console().print(say_rules(recs.rules), style="dim", markup=False)
 
 
 def _render_recommendations(campaign: str | None, records: list[dict[str, Any]], protocol: Any, lang: str) -> None:
     from rich.markup import escape
 
-    from walktool.report import status_label
 
     console = out_console()
     if not records:
@@ -179,22 +198,44 @@ def _render_recommendations(campaign: str | None, records: list[dict[str, Any]],
     for r in records:
         by_station.setdefault(str(r["station"]), []).append(r)
     console.print(f"Recommendations, campaign {campaign or '(all)'}: most urgent first")
+    ranked = [r for r in records if not r["minority"]]
+    minority = [r for r in records if r["minority"]]
     for station, recs in by_station.items():
+        recs = [r for r in recs if not r["minority"]]
+        if not recs:
+            continue
         console.print(f"\n[bold]{escape(station)}[/bold]")
         for r in recs:
-            sev = r["severity"]
-            flag = "⚡ " if r["fast_track"] else ""
-            ev = r["evidence"]
-            what = escape(str(r["finding"] or r["item"] or r["principle"] or ""))
-            zone = protocol.zones.label(r["zone"], lang) if r["zone"] else "–"
-            console.print(
-                f" {r['rank']:>3}. {flag}[{colours.get(sev, 'white')}]{protocol.severities.label(sev, lang)}[/] · {escape(zone)} · {what}"
-                f"  [dim](priority {r['priority']:.1f}; {ev['participants']} participant(s), {ev['walks']} walk(s)"
-                f"{', night' if ev['night'] else ''}; {status_label(r['status'], lang)})[/dim]"
-            )
-            console.print(f"      → {escape(r['action'])}")
-            console.print(f"      [dim]{escape(r['responsible'] or '')} · {r['timeframe']} · {r['type']}[/dim]")
-    console.print(f"\n{len(records)} recommendation(s); ⚡ = critical, on the immediate fast track.")
+            _render_one(console, r, protocol, lang, colours)
+    if minority:
+        console.print("\n[bold]Minority reports[/bold] (flagged by few of those who answered; not ranked)")
+        for r in minority:
+            _render_one(console, r, protocol, lang, colours, station=True)
+    console.print(
+        f"\n{len(ranked)} ranked recommendation(s), {len(minority)} minority report(s); ⚡ = critical, on the immediate"
+        " fast track; to verify = seen by one participant on one walk."
+    )
+
+
+def _render_one(console: Any, r: dict[str, Any], protocol: Any, lang: str, colours: dict[str, str], *, station: bool = False) -> None:
+    from rich.markup import escape
+
+    from walktool.report import status_label
+
+    sev = r["severity"]
+    flag = "⚡ " if r["fast_track"] else ""
+    what = escape(str(r["finding"] or r["item"] or r["principle"] or ""))
+    zone = protocol.zones.label(r["zone"], lang) if r["zone"] else "–"
+    where = f"{escape(str(r['station']))} · " if station else ""
+    rank = f"{r['rank']:>3}." if r["rank"] is not None else "   ·"
+    verify = "; [bold]to verify[/bold]" if r["to_verify"] else ""
+    console.print(
+        f" {rank} {flag}[{colours.get(sev, 'white')}]{protocol.severities.label(sev, lang)}[/] · {where}{escape(zone)} · {what}"
+        f"  [dim](priority {r['priority']:.2f}; flagged by {r['flagged']} of {r['answered']} ({r['share']:.0%}), {r['walks']} walk(s)"
+        f"{', night' if r['evidence']['night'] else ''}; {status_label(r['status'], lang)}{verify})[/dim]"
+    )
+    console.print(f"      → {escape(r['action'])}")
+    console.print(f"      [dim]{escape(r['responsible'] or '')} · {r['timeframe']} · {r['type']}[/dim]")
 
 
 def register(app: typer.Typer) -> None:

@@ -28,8 +28,8 @@ def import_(
     as_json: JsonOpt = False,
 ) -> None:
     """Import field sheets: detect their format, normalise them, place them in stations and zones, store them."""
+    from walktool.cli._rules import open_checked as open_project
     from walktool.ingest import import_files
-    from walktool.project import open_project
     from walktool.readers import FORMAT_NAMES
 
     if fmt != "auto" and fmt not in FORMAT_NAMES:

@@ -26,8 +26,8 @@ def map_(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Write the walk map: stations by score, findings by severity and principle, popups with recommendations."""
+    from walktool.cli._rules import open_checked as open_project
     from walktool.maps import write_map
-    from walktool.project import open_project
 
     lang = check_lang(lang)
     with open_project(project) as proj:

@@ -67,7 +67,7 @@ def report(
     as_json: JsonOpt = False,
 ) -> None:
     """Write the Excel report (summary, a sheet per station, recommendations to follow up) or PDF station briefs."""
-    from walktool.project import open_project
+    from walktool.cli._rules import open_checked as open_project
 
     lang = check_lang(lang)
     if fmt is ReportFormat.pdf:
@@ -118,8 +118,8 @@ def followup_import(
     as_json: JsonOpt = False,
 ) -> None:
     """Read the status / owner / due date / note columns back and record what changed, with its date."""
+    from walktool.cli._rules import open_checked as open_project
     from walktool.followup import import_followup
-    from walktool.project import open_project
 
     with open_project(project) as proj:
         result = import_followup(proj, file)

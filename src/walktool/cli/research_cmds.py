@@ -36,6 +36,7 @@ def compare_(
     Each change comes with its 95 % interval and a permutation test on whole walks (or
     stop visits), corrected across stations; "cannot tell" when there are too few walks.
     """
+    from walktool.cli._rules import open_checked as open_project
     from walktool.compare import (
         ADJUST_METHODS,
         UNITS,
@@ -43,7 +44,6 @@ def compare_(
         write_compare_map,
         write_compare_workbook,
     )
-    from walktool.project import open_project
 
     lang = check_lang(lang)
     if unit not in UNITS:
@@ -150,7 +150,7 @@ def agreement_(
     Fleiss' κ for nominal items; per principle ICC(2,1); overall the median item α.
     """
     from walktool.agreement import agreement
-    from walktool.project import open_project
+    from walktool.cli._rules import open_checked as open_project
 
     with open_project(project) as proj:
         result = agreement(proj, campaign)
@@ -207,8 +207,8 @@ def export_(
     project: ProjectOpt = Path("."),
 ) -> None:
     """Tidy data for QGIS, R and pandas: every observation, with station scores and recommendations."""
+    from walktool.cli._rules import open_checked as open_project
     from walktool.export import EXPORT_FORMATS, export
-    from walktool.project import open_project
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"{fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")

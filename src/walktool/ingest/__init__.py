@@ -79,11 +79,10 @@ def import_files(
     from walktool.columns import load_mapping
     from walktool.errors import SheetFormatError
     from walktool.normalize import Context
+    from walktool.provenance import record_rules
     from walktool.readers import RepeatFileError, detect_format, get_format
     from walktool.readers._base import Probe
     from walktool.stations import load_stations
-
-    from walktool.provenance import record_rules
 
     protocol = project.protocol()
     if not dry_run:

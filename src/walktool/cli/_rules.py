@@ -1,0 +1,65 @@
+"""Command-line pieces of score provenance: ``--rules`` / ``--protocol`` and the rules warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from walktool.cli._common import err
+
+if TYPE_CHECKING:
+    from walktool.project import Project
+    from walktool.provenance import ScoringRules
+
+RulesOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--rules",
+        help="Scoring rules: 'imported' (default: those each campaign was imported with) or 'current' (re-score"
+        " the stored answers under the project's current protocol).",
+        show_default=False,
+    ),
+]
+VersionOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--protocol",
+        help="Re-score under this protocol version, ID@VERSION (from protocols/ or protocols/archive/).",
+        show_default=False,
+    ),
+]
+
+
+def rules_choice(rules: str | None, protocol: str | None) -> str | None:
+    """The ``rules`` argument of the library from ``--rules`` and ``--protocol`` (None: as imported)."""
+    if rules is not None and protocol is not None:
+        raise typer.BadParameter("give --rules or --protocol, not both", param_hint="--protocol")
+    if rules is not None and rules not in ("imported", "current"):
+        raise typer.BadParameter(f"{rules!r}: use imported or current (or --protocol ID@VERSION)", param_hint="--rules")
+    if protocol is not None and "@" not in protocol:
+        raise typer.BadParameter(f"{protocol!r}: name a version as ID@VERSION, e.g. stm-exploratory-walk@1.0", param_hint="--protocol")
+    return protocol if protocol is not None else (None if rules == "imported" else rules)
+
+
+def open_checked(path: Path) -> Project:
+    """Open a project and print its ``rules-changed-same-version`` warnings on stderr."""
+    from walktool.project import open_project
+
+    project = open_project(path)
+    warn_rules(project)
+    return project
+
+
+def warn_rules(project: Project) -> None:
+    """Print the project's ``rules-changed-same-version`` warnings on stderr (stdout stays clean for --json)."""
+    from walktool.provenance import rules_warnings
+
+    for issue in rules_warnings(project):
+        err(f"Warning [{issue.code}] {issue.file}: {issue.message}")
+
+
+def say_rules(rules: ScoringRules) -> str:
+    """One line naming the rules the figures come from."""
+    return f"Scores under {rules.label()}."
