@@ -42,14 +42,22 @@ class ExportError(WalktoolError):
     """An export could not be written."""
 
 
-def observations_frame(project: Project, campaign: str | None = None, *, include_participants: bool = True) -> gpd.GeoDataFrame:
-    """The tidy observations as a GeoDataFrame in EPSG:4326, stations' positions filling GPS gaps."""
+def observations_frame(
+    project: Project, campaign: str | None = None, *, include_participants: bool = True, rules: str | None = None
+) -> gpd.GeoDataFrame:
+    """The tidy observations as a GeoDataFrame in EPSG:4326, stations' positions filling GPS gaps.
+
+    Every row says which rules scored it: ``protocol`` (``id@version``) and ``rules_hash``
+    (those of its import; those used when ``rules`` re-scores, see :mod:`walktool.provenance`).
+    """
     import geopandas as gpd
 
     from walktool.analysis import load_observations
+    from walktool.provenance import provenance_columns, scoring_rules
     from walktool.stations import load_stations
 
-    obs = load_observations(project, campaign)
+    obs = load_observations(project, campaign, rules=rules)
+    obs = obs.assign(**provenance_columns(obs, project, scoring_rules(project, campaign, rules)[1]))
     stations = load_stations(project).stations.set_index("station_id")
     st_lat = obs["station_id"].map(stations["lat"].astype(float))
     st_lon = obs["station_id"].map(stations["lon"].astype(float))
@@ -64,15 +72,18 @@ def observations_frame(project: Project, campaign: str | None = None, *, include
     return gpd.GeoDataFrame(obs, geometry=geometry, crs="EPSG:4326")
 
 
-def stations_frame(project: Project, campaign: str | None = None) -> gpd.GeoDataFrame:
-    """Stations with data, their scores, sample sizes and finding counts, as points."""
+def stations_frame(project: Project, campaign: str | None = None, *, rules: str | None = None) -> gpd.GeoDataFrame:
+    """Stations with data, their scores, sample sizes and finding counts, as points, with the rules of the scores."""
     import geopandas as gpd
 
     from walktool.analysis import summarize
     from walktool.stations import load_stations
 
-    summary = summarize(project, campaign)
+    summary = summarize(project, campaign, rules=rules)
     table = summary.stations.copy()
+    if summary.rules is not None:
+        table["protocol"] = summary.rules.protocol
+        table["rules_hash"] = summary.rules.rules_hash
     counts = [summary.station_findings.get(sid, {}) for sid in table["station_id"]]
     for sev in ("low", "medium", "high", "critical"):
         table[f"findings_{sev}"] = [c.get(sev, 0) for c in counts]
@@ -84,11 +95,11 @@ def stations_frame(project: Project, campaign: str | None = None) -> gpd.GeoData
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(lon, lat), crs="EPSG:4326")
 
 
-def recommendations_frame(project: Project, campaign: str | None = None) -> pd.DataFrame:
-    """The ranked recommendations (rebuilt from the observations first)."""
+def recommendations_frame(project: Project, campaign: str | None = None, *, rules: str | None = None) -> pd.DataFrame:
+    """The ranked recommendations (rebuilt from the observations first), minority reports after them."""
     from walktool.recommend import recommend
 
-    frame = recommend(project, campaign).frame
+    frame = recommend(project, campaign, rules=rules).frame
     return frame.drop(columns=["updated_at"], errors="ignore")
 
 
@@ -99,6 +110,7 @@ def export(
     *,
     campaign: str | None = None,
     include_participants: bool = True,
+    rules: str | None = None,
 ) -> list[Path]:
     """Write tidy data for other tools.
 
@@ -114,6 +126,9 @@ def export(
         One campaign, or None for every campaign.
     include_participants
         Keep the participants' pseudonyms (needed for rater agreement).
+    rules
+        None for the rules each import was scored with, ``"current"`` or ``"ID@VERSION"``
+        to re-score; every row carries ``protocol`` and ``rules_hash``.
 
     Returns
     -------
@@ -133,7 +148,7 @@ def export(
     out = Path(out)
     if campaign is not None:
         resolve_campaign(project, campaign)  # a clear error for an unknown campaign
-    obs = observations_frame(project, campaign, include_participants=include_participants)
+    obs = observations_frame(project, campaign, include_participants=include_participants, rules=rules)
     if obs.empty:
         msg = "nothing to export: the project has no observations yet; run `walktool import` first"
         raise ExportError(msg)
@@ -146,9 +161,9 @@ def export(
     if fmt == "csv":
         plain = obs.assign(lat=obs.geometry.y, lon=obs.geometry.x).drop(columns="geometry")
         plain.to_csv(out, index=False)
-        stations = stations_frame(project, campaign)
+        stations = stations_frame(project, campaign, rules=rules)
         stations.assign(lat=stations.geometry.y, lon=stations.geometry.x).drop(columns="geometry").to_csv(sibling("stations.csv"), index=False)
-        recommendations_frame(project, campaign).to_csv(sibling("recommendations.csv"), index=False)
+        recommendations_frame(project, campaign, rules=rules).to_csv(sibling("recommendations.csv"), index=False)
         written += [out, sibling("stations.csv"), sibling("recommendations.csv")]
     elif fmt == "geojson":
         obs[obs.geometry.notna() & ~obs.geometry.is_empty].to_file(out, driver="GeoJSON", engine="pyogrio")
@@ -157,15 +172,15 @@ def export(
         if out.exists():
             out.unlink()
         obs.to_file(out, layer="observations", driver="GPKG", engine="pyogrio")
-        stations_frame(project, campaign).to_file(out, layer="stations", driver="GPKG", engine="pyogrio", mode="a")
+        stations_frame(project, campaign, rules=rules).to_file(out, layer="stations", driver="GPKG", engine="pyogrio", mode="a")
         import pyogrio
 
-        recs = recommendations_frame(project, campaign)
+        recs = recommendations_frame(project, campaign, rules=rules)
         if len(recs):
             pyogrio.write_dataframe(recs, out, layer="recommendations", driver="GPKG", append=True)
         written.append(out)
     else:
         obs.to_parquet(out, index=False)
-        stations_frame(project, campaign).to_parquet(sibling("stations.parquet"), index=False)
+        stations_frame(project, campaign, rules=rules).to_parquet(sibling("stations.parquet"), index=False)
         written += [out, sibling("stations.parquet")]
     return written

@@ -89,7 +89,7 @@ def import_rules(project: Project) -> pd.DataFrame:
         named = stops.dropna(subset=["protocol"]).drop_duplicates("campaign").set_index("campaign")["protocol"]
         log.loc[missing, "protocol"] = log.loc[missing, "protocol"].fillna(log.loc[missing, "campaign"].map(named))
         for ref in log.loc[missing, "protocol"].dropna().unique():
-            proto = _protocol_file(project, str(ref), None)
+            proto = rules_protocol(project, str(ref), None)
             if proto is not None:
                 log.loc[missing & log["protocol"].eq(ref), "rules_hash"] = proto.rules_hash
     return log.dropna(subset=["protocol"]).reset_index(drop=True)
@@ -107,7 +107,7 @@ def imported_with(project: Project, campaign: str | None) -> list[tuple[str, str
 
 
 # -- finding protocols --------------------------------------------------------------
-def _protocol_file(project: Project, ref: str, rules_hash: str | None) -> Protocol | None:
+def rules_protocol(project: Project, ref: str, rules_hash: str | None) -> Protocol | None:
     """Version ``ref`` with these rules: from the archive, else from ``protocols/`` (None when neither has it)."""
     from walktool.protocol.archive import find_archived
 
@@ -173,7 +173,7 @@ def scoring_rules(project: Project, campaign: str | None, rules: str | None = No
         if not imported:
             current = project.protocol()
             return current, ScoringRules(current.ref, current.rules_hash)
-        protocol = _protocol_file(project, *imported[-1]) or project.protocol()
+        protocol = rules_protocol(project, *imported[-1]) or project.protocol()
         refs = list(dict.fromkeys(ref for ref, _ in imported))
         hashes = list(dict.fromkeys(h for _, h in imported))
         return protocol, ScoringRules(", ".join(refs), ", ".join(hashes), imported=imported)

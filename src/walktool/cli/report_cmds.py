@@ -18,6 +18,7 @@ from walktool.cli._common import (
     out_console,
     print_json,
 )
+from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
 
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
 
@@ -63,13 +64,20 @@ def report(
             show_default=False,
         ),
     ] = None,
+    rules: RulesOpt = None,
+    protocol_version: VersionOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Write the Excel report (summary, a sheet per station, recommendations to follow up) or PDF station briefs."""
+    """Write the Excel report (summary, a sheet per station, recommendations to follow up) or PDF station briefs.
+
+    Figures are computed under the rules each campaign was imported with (the Method sheet names the protocol
+    version and rules hash); --rules current or --protocol ID@VERSION re-scores them.
+    """
     from walktool.cli._rules import open_checked as open_project
 
     lang = check_lang(lang)
+    chosen = rules_choice(rules, protocol_version)
     if fmt is ReportFormat.pdf:
         from walktool.report.brief import write_brief
 
@@ -90,16 +98,17 @@ def report(
     from walktool.report import write_report
 
     with open_project(project) as proj:
-        result = write_report(proj, campaign, lang=lang, out=out)
+        result = write_report(proj, campaign, lang=lang, out=out, rules=chosen)
     if as_json:
         print_json(result.to_dict())
         return
     console = out_console()
     console.print(
         f"Workbook written to {result.path}: {result.stations} station sheet(s),"
-        f" {result.recommendations} recommendation(s), {result.observations:,} observation(s)"
+        f" {result.recommendations} ranked recommendation(s), {result.minority} minority report(s),"
+        f" {result.observations:,} observation(s)"
         + (f", {result.thumbnails} photo preview(s)" if result.thumbnails else "")
-        + ".",
+        + f"; scores under {result.protocol} (rules {result.rules_hash}).",
         soft_wrap=True,
     )
     console.print(

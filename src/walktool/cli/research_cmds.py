@@ -16,6 +16,7 @@ from walktool.cli._common import (
     out_console,
     print_json,
 )
+from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
 
 
 @handle_errors
@@ -133,7 +134,13 @@ def _render_compare(result: Any) -> None:
         console.print(f"cannot tell, {_REASON_WORDS.get(code, code)}: {escape(', '.join(names))}")
     left = result.items.get("left_out", [])
     if left:
-        console.print("Items left out (not in both checklists or not answered in both): " + ", ".join(f"{x['item']} ({x['reason']})" for x in left))
+        console.print("Items left out (not in both checklists, scored under other rules, or not answered in both): " + ", ".join(f"{x['item']} ({x['reason']})" for x in left))
+    if result.protocol:
+        console.print(
+            f"Scores under {result.protocol['before']} (rules {result.rules_hash['before']}) before,"
+            f" {result.protocol['after']} (rules {result.rules_hash['after']}) after; only items scored under the same rules are compared.",
+            markup=False,
+        )
     for w in result.warnings:
         console.print(f"[yellow]{escape(w['message'])}[/]")
 
@@ -204,16 +211,22 @@ def export_(
     out: Annotated[Path, typer.Option("--out", help="File to write.", show_default=False)],
     campaign: Annotated[str | None, typer.Option("--campaign", help="One campaign (default: all).")] = None,
     no_participants: Annotated[bool, typer.Option("--no-participants", help="Drop even the participants' pseudonyms.")] = False,
+    rules: RulesOpt = None,
+    protocol_version: VersionOpt = None,
     project: ProjectOpt = Path("."),
 ) -> None:
-    """Tidy data for QGIS, R and pandas: every observation, with station scores and recommendations."""
+    """Tidy data for QGIS, R and pandas: every observation, with station scores and recommendations.
+
+    Every row carries protocol (ID@VERSION) and rules_hash: the rules its score comes from.
+    """
     from walktool.cli._rules import open_checked as open_project
     from walktool.export import EXPORT_FORMATS, export
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"{fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    chosen = rules_choice(rules, protocol_version)
     with open_project(project) as proj:
-        written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants)
+        written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants, rules=chosen)
     for path in written:
         out_console().print(f"Written: {path}")
 

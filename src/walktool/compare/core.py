@@ -47,7 +47,6 @@ from walktool.compare.stats import (
     rounded,
     seed_for,
 )
-from walktool.errors import WalktoolError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,6 +69,10 @@ class Comparison:
     method: dict[str, Any] = field(default_factory=dict)
     items: dict[str, Any] = field(default_factory=dict)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    protocol: dict[str, str] = field(default_factory=dict)
+    """``{"before": "id@version", "after": ...}``: the versions each campaign's scores come from."""
+    rules_hash: dict[str, str] = field(default_factory=dict)
+    """``{"before": HASH, "after": HASH}``: the hash of the rules each campaign was scored with."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``walktool compare --json``."""
@@ -77,6 +80,8 @@ class Comparison:
         return {
             "before": self.before,
             "after": self.after,
+            "protocol": self.protocol,
+            "rules_hash": self.rules_hash,
             "method": self.method,
             "items": self.items,
             "warnings": self.warnings,
@@ -286,25 +291,42 @@ def _decide(cells: list[dict[str, Any]], method: str, alpha: float) -> int:
     return sum(p is not None for p in raw)
 
 
+def _campaign_protocols(project: Project | None, obs: pd.DataFrame) -> list[Protocol] | None:
+    """Every checklist version (with the rules it was imported with) a campaign's observations used.
+
+    None when none can be found (no project, or versions in neither ``protocols/`` nor its archive).
+    """
+    if project is None or "protocol" not in obs or not len(obs):
+        return None
+    from walktool.provenance import imported_with, rules_protocol
+
+    campaigns = set(obs["campaign"].dropna().astype(str)) if "campaign" in obs else set()
+    recorded = {pair for c in sorted(campaigns) for pair in imported_with(project, c)}
+    found: list[Protocol] = []
+    for version in sorted(set(obs["protocol"].dropna().astype(str))):
+        hashes: list[str | None] = [*sorted(h for ref, h in recorded if ref == version)] or [None]
+        for rules_hash in hashes:
+            proto = rules_protocol(project, version, rules_hash)
+            if proto is not None:
+                found.append(proto)
+    return found or None
+
+
 def comparable_items(project: Project | None, obs_b: pd.DataFrame, obs_a: pd.DataFrame, protocol: Protocol) -> tuple[list[str], list[dict[str, str]]]:
     """Scored items both campaigns can be compared on, and the others with the reason.
 
     An item is compared when every checklist version either campaign used has it
-    (versions are read from ``protocols/``; a version not found there counts as having
-    the items its campaign answered) and both campaigns answered it.
+    (versions are read from ``protocols/`` and its archive, with the rules each import
+    recorded; a version found in neither counts as having the items its campaign
+    answered), its scoring rules are the same in all of them (else ``rules-differ``:
+    scores made under other rules measure another thing), and both campaigns answered it.
     """
+    from walktool.protocol.rules import item_rules_hash
+
     scored = [i.key for i in protocol.items if i.scored]
-    versions: dict[bool, set[str] | None] = {}
-    for after, obs in ((False, obs_b), (True, obs_a)):
-        keys: set[str] | None = None
-        for version in sorted(set(obs["protocol"].dropna().astype(str))) if "protocol" in obs and len(obs) else []:
-            try:
-                found = {i.key for i in project.protocol(version).items} if project is not None else None
-            except WalktoolError:
-                found = None
-            if found is not None:
-                keys = found if keys is None else keys & found
-        versions[after] = keys
+    used = {after: _campaign_protocols(project, obs) for after, obs in ((False, obs_b), (True, obs_a))}
+    versions = {after: (set.intersection(*({i.key for i in p.items} for p in found)) if found else None) for after, found in used.items()}
+    every = [*(used[False] or []), *(used[True] or [])]
     answered_b = set(obs_b["item"].dropna()) if len(obs_b) else set()
     answered_a = set(obs_a["item"].dropna()) if len(obs_a) else set()
     kept: list[str] = []
@@ -315,6 +337,8 @@ def comparable_items(project: Project | None, obs_b: pd.DataFrame, obs_a: pd.Dat
             why = "not-in-before-protocol"
         elif in_after is not None and key not in in_after:
             why = "not-in-after-protocol"
+        elif len({item_rules_hash(p, key) for p in every if p.has_item(key)}) > 1:
+            why = "rules-differ"
         elif key not in answered_b:
             why = "not-answered-before"
         elif key not in answered_a:
@@ -368,9 +392,12 @@ def compare(
     if before == after:
         msg = f"--before and --after are the same campaign ({before!r}); name two campaigns"
         raise AnalysisError(msg)
+    from walktool.provenance import scoring_rules
+
     protocol = project.protocol()
     obs_b = load_observations(project, before)
     obs_a = load_observations(project, after)
+    provenance = {"before": scoring_rules(project, before)[1], "after": scoring_rules(project, after)[1]}
     kept, left_out = comparable_items(project, obs_b, obs_a, protocol)
     keep = set(kept)
     obs_b = obs_b[obs_b["item"].isin(keep) | obs_b["item"].isna()]
@@ -378,7 +405,10 @@ def compare(
     stations, method = station_changes(obs_b, obs_a, protocol, unit=unit, adjust_method=adjust, permutations=permutations, resamples=resamples, seed=seed)
     stations.sort(key=lambda s: (s["delta"] is None, s["delta"] if s["delta"] is not None else 0.0, str(s["name"])))
     warnings = _warnings(stations, kept, method)
-    return Comparison(before, after, stations, findings_change(obs_b, obs_a, protocol), method, {"compared": kept, "left_out": left_out}, warnings)
+    return Comparison(
+        before, after, stations, findings_change(obs_b, obs_a, protocol), method, {"compared": kept, "left_out": left_out}, warnings,
+        protocol={k: v.protocol for k, v in provenance.items()}, rules_hash={k: v.rules_hash for k, v in provenance.items()},
+    )
 
 
 def _warnings(stations: list[dict[str, Any]], kept: list[str], method: dict[str, Any]) -> list[dict[str, str]]:

@@ -53,6 +53,7 @@ _REASONS: dict[str, tuple[str, str]] = {
 _ITEM_REASONS: dict[str, tuple[str, str]] = {
     "not-in-before-protocol": ("absent de la grille de la première campagne", "not in the first campaign's checklist"),
     "not-in-after-protocol": ("absent de la grille de la seconde campagne", "not in the second campaign's checklist"),
+    "rules-differ": ("règles de notation différentes d'une version à l'autre", "scored under different rules in the two versions"),
     "not-answered-before": ("sans réponse lors de la première campagne", "not answered in the first campaign"),
     "not-answered-after": ("sans réponse lors de la seconde campagne", "not answered in the second campaign"),
 }

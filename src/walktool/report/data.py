@@ -39,6 +39,11 @@ class ReportData:
         Station id → its findings (a frame of observations).
     recs_by_station
         Station id → its ranked recommendations (records in ``lang``).
+    minority
+        The minority reports (flagged by few of those who answered): in no station's
+        ranked list, on their own sheet.
+    rules
+        The protocol version and rules hash the figures come from.
     """
 
     project: Project
@@ -52,6 +57,8 @@ class ReportData:
     found: dict[str, pd.DataFrame] = field(default_factory=dict)
     recs_by_station: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     photos: PhotoIndex | None = None
+    minority: list[dict[str, Any]] = field(default_factory=list)
+    rules: Any = None
 
     def station(self, name_or_id: str) -> dict[str, Any]:
         """The station record called ``name_or_id`` (name or id, accents and case ignored)."""
@@ -80,8 +87,13 @@ def check_language(project: Project, lang: str | None) -> str:
     return resolve_language(lang, project.settings)
 
 
-def gather(project: Project, campaign: str | None, lang: str, *, keep_observations: bool = True) -> ReportData:
+def gather(
+    project: Project, campaign: str | None, lang: str, *, keep_observations: bool = True, rules: str | None = None
+) -> ReportData:
     """Recommend (storing them), load the observations and summarize one campaign.
+
+    ``rules``: None for the rules each import was scored with, ``"current"`` or
+    ``"ID@VERSION"`` to re-score (:mod:`walktool.provenance`).
 
     Raises
     ------
@@ -97,13 +109,19 @@ def gather(project: Project, campaign: str | None, lang: str, *, keep_observatio
     if resolved is None:
         msg = f"{project.root}: no observations yet; import field sheets with `walktool import` before making a report"
         raise ReportError(msg)
-    protocol = project.protocol()
-    recs = recommend(project, resolved).records(lang, protocol)  # before loading: one frame in memory at a time
+    from walktool.analysis import rescore
+    from walktool.provenance import scoring_rules
+
+    protocol, provenance = scoring_rules(project, resolved, rules)
+    every = recommend(project, resolved, rules=rules).records(lang, protocol)  # before loading: one frame in memory at a time
+    recs = [r for r in every if not r["minority"]]
     obs = load_observations(project, resolved)
     if obs.empty:
         msg = f"campaign {resolved!r} has no observations; import its sheets with `walktool import --campaign {resolved}`"
         raise ReportError(msg)
-    summary = summarize(project, resolved, observations=obs)
+    if provenance.rescored:
+        obs = rescore(obs, protocol)
+    summary = summarize(project, resolved, observations=obs, rules=rules)
     stations = summary.station_records()
     sources: dict[str, list[str]] = {}
     if "format" in obs:
@@ -129,6 +147,8 @@ def gather(project: Project, campaign: str | None, lang: str, *, keep_observatio
         found=found,
         recs_by_station=by_station,
         photos=PhotoIndex(project.walks_dir),
+        minority=[r for r in every if r["minority"]],
+        rules=provenance,
     )
 
 

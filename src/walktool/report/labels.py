@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 SHEETS: dict[str, Msg] = {
     "summary": NC_("sheet", "Summary"),
     "recommendations": NC_("sheet", "Recommendations"),
+    "minority": NC_("sheet", "Minority reports"),
     "observations": NC_("sheet", "Observations"),
     "quality": NC_("sheet", "Data quality"),
     "method": NC_("sheet", "Method"),
@@ -71,6 +72,11 @@ REC_COLUMNS: tuple[tuple[str, Msg, float], ...] = (
     ("principle", NC_("column", "Principle"), 15),
     ("priority", NC_("column", "Priority"), 9),
     ("type", NC_("column", "Type"), 13),
+    ("flagged", NC_("column", "Flagged by"), 9),
+    ("answered", NC_("column", "Answered"), 9),
+    ("share", NC_("column", "Share"), 8),
+    ("walks", NC_("column", "Walks"), 7),
+    ("to_verify", NC_("column", "To verify"), 16),
 )
 """Key, header and width of each Recommendations column, in order (:mod:`walktool.followup` finds
 them by header).  The columns from ``principle`` on are left out of the print area."""

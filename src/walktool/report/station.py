@@ -144,8 +144,11 @@ def _recommendations(book: Book, sh: Sheet, recs: list[dict[str, Any]]) -> None:
     if not recs:
         sh.add([sh.cell(book._("No findings, so no recommendations."), font=s.italic)])
     for r in recs:
+        finding = book.item(r["item"], r["principle"]) or r["finding"]
+        if r.get("to_verify"):
+            finding = f"{finding} — {book._('to verify on site')}"
         sh.add([
-            sh.text(book.item(r["item"], r["principle"]) or r["finding"]),
+            sh.text(finding),
             sh.text(r["action"]),
             sh.text(book.zone(r["zone"])),
             sh.cell(book.severity(r["severity"]), font=s.severity.get(r["severity"])),

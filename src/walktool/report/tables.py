@@ -56,7 +56,7 @@ def recommendations_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
             "principle": sh.text(principle_label(book.protocol, r["principle"], book.lang)),
             "finding": sh.text(book.item(r["item"], r["principle"]) or r["finding"]),
             "severity": sh.cell(book.severity(r["severity"]), font=s.severity.get(r["severity"])),
-            "priority": sh.cell(r["priority"], fmt="0.0"),
+            "priority": sh.cell(r["priority"], fmt="0.00"),
             "action": sh.text(r["action"]),
             "responsible": sh.text(r["responsible"]),
             "timeframe": sh.text(timeframe_label(r["timeframe"], book.lang)),
@@ -65,6 +65,7 @@ def recommendations_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
             "owner": sh.text(r["owner"]),
             "due_date": sh.cell(parse_date(r["due_date"]) or r["due_date"], fmt="yyyy-mm-dd"),
             "note": sh.text(r["note"]),
+            **_evidence_cells(book, sh, r),
         }
         sh.add([values[k] for k in keys])
     last_row = max(len(recs) + 1, 2)  # a table needs a data row, even an empty one
@@ -223,8 +224,52 @@ def quality_sheet(book: Book) -> None:
     sh.ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(issues) + 1}"
 
 
+def _evidence_cells(book: Book, sh: Sheet, r: dict[str, Any]) -> dict[str, Any]:
+    """Flagged by, answered, share, walks and "to verify on site" of one recommendation."""
+    s = book.styles
+    return {
+        "flagged": sh.cell(r["flagged"], align=s.centre),
+        "answered": sh.cell(r["answered"], align=s.centre),
+        "share": sh.cell(r["share"], fmt="0%", align=s.centre),
+        "walks": sh.cell(r["walks"], align=s.centre),
+        "to_verify": sh.text(book._("to verify on site") if r["to_verify"] else None),
+    }
+
+
+MINORITY_COLUMNS = ("station", "zone", "finding", "severity", "flagged", "answered", "share", "walks", "to_verify",
+                    "action", "responsible", "priority", "id")
+MINORITY_WIDTHS = (18, 10, 22, 9, 9, 9, 8, 7, 16, 50, 20, 9, 12)
+
+
+def minority_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
+    """Minority reports: problems flagged by few of those who answered (neither high nor critical), not ranked."""
+    s = book.styles
+    p = book.protocol
+    sh = Sheet(book, book.names["minority"], list(MINORITY_WIDTHS), freeze="A3", title_rows="1:2")
+    sh.add([sh.cell(book._(
+        "Minority reports ({n}): flagged by fewer than {share} of the participants who answered the item there, and"
+        " neither high nor critical. They are in no station's ranked list; read them before the next walk.",
+        n=len(recs), share=f"{p.minority_below:.0%}"), font=s.italic)])
+    sh.header([book.col(k) for k in MINORITY_COLUMNS])
+    if not recs:
+        sh.add([sh.cell(book._("No minority reports."), font=s.italic)])
+    for r in recs:
+        values = {
+            "station": sh.text(r["station"]),
+            "zone": sh.text(book.zone(r["zone"])),
+            "finding": sh.text(book.item(r["item"], r["principle"]) or r["finding"]),
+            "severity": sh.cell(book.severity(r["severity"]), font=s.severity.get(r["severity"])),
+            "action": sh.text(r["action"]),
+            "responsible": sh.text(r["responsible"]),
+            "priority": sh.cell(r["priority"], fmt="0.00"),
+            "id": sh.cell(r["id"]),
+            **_evidence_cells(book, sh, r),
+        }
+        sh.add([values[k] for k in MINORITY_COLUMNS])
+
+
 # -- Method -------------------------------------------------------------------------------
-def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated: bool) -> None:
+def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated: bool, minority: int = 0) -> None:
     """Protocol, scoring and priority rules, sample sizes, follow-up, privacy, imported files, credits."""
     from walktool import __version__
 
@@ -241,12 +286,26 @@ def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated
     pair(book._("Protocol"), p.title.get(lang))
     pair(book._("Protocol id"), p.id)
     pair(book._("Protocol version"), p.version)
+    rules = getattr(summary, "rules", None)
+    if rules is not None:
+        pair(book._("Scores computed under"), rules.protocol)
+        pair(book._("Rules hash"), rules.rules_hash)
+        if rules.rescored:
+            imported = ", ".join(f"{ref} ({h})" for ref, h in rules.imported) or "?"
+            pair(book._("Re-scored"), book._(
+                "The stored answers were scored again under these rules; the campaign was imported under {imported}.",
+                imported=imported))
     rule = (p.scoring.get("rule") or {}) if isinstance(p.scoring.get("rule"), dict) else {}
     pair(book._("Scoring rule"), rule.get(lang) or rule.get("fr") or rule.get("en"))
     pair(book._("Recommendation priority"), book._(
-        "priority = W(severity) × (1 + log2 P) × (1 + 0.25 × (K − 1)) × N, where W is the weight of the highest severity"
-        " (low 1, medium 2, high 4, critical 8), P the participants who flagged it, K the walks, N = 1.5 when seen at"
-        " night. Anything critical is on the fast track: immediate timeframe, ranked above everything else."))
+        "priority = W(severity) × S × (1 + log2 P) × (1 + 0.25 × (K − 1)) × N, where W is the weight of the highest"
+        " severity (low 1, medium 2, high 4, critical 8), S the share of the participants who answered the item there"
+        " who flagged it, P the participants who flagged it, K the walks, N = 1.5 when seen at night. Anything critical"
+        " is on the fast track (immediate timeframe, ranked above everything else) unless its comment says nothing is"
+        " wrong; the rest is ordered by the priority shown. Seen by one participant on one walk: to verify on site."))
+    pair(book._("Minority reports"), book._(
+        "{n} finding(s) flagged by fewer than {share} of those who answered, neither high nor critical: on the “{sheet}”"
+        " sheet, not in the ranked lists.", n=minority, share=f"{p.minority_below:.0%}", sheet=book.names["minority"]))
     pair(book._("Low-confidence threshold (participants)"), p.low_confidence_participants)
     pair(book._("Minimum profile group size"), p.min_group_size)
     sh.add()

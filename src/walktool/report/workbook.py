@@ -14,6 +14,7 @@ from walktool.report.station import station_sheet
 from walktool.report.summary import summary_sheet
 from walktool.report.tables import (
     method_sheet,
+    minority_sheet,
     observations_sheet,
     quality_sheet,
     recommendations_sheet,
@@ -35,6 +36,9 @@ class ReportResult:
     recommendations: int
     observations: int
     thumbnails: int
+    minority: int = 0
+    protocol: str | None = None
+    rules_hash: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -45,6 +49,9 @@ class ReportResult:
             "sheets": self.sheets,
             "stations": self.stations,
             "recommendations": self.recommendations,
+            "minority": self.minority,
+            "protocol": self.protocol,
+            "rules_hash": self.rules_hash,
             "observations": self.observations,
             "thumbnails": self.thumbnails,
         }
@@ -90,6 +97,7 @@ def write_report(
     *,
     lang: str | None = None,
     out: str | Path | None = None,
+    rules: str | None = None,
 ) -> ReportResult:
     """Write the station report workbook; like :func:`build_report`, with counts.
 
@@ -103,7 +111,7 @@ def write_report(
     if out_path.suffix.lower() != ".xlsx":
         msg = f"{out_path}: the report is an Excel workbook; give --out a name ending in .xlsx"
         raise ReportError(msg)
-    data = gather(project, campaign, language)
+    data = gather(project, campaign, language, rules=rules)
     out_path.parent.mkdir(parents=True, exist_ok=True)
 
     fixed = {key: sheet_label(key, language) for key in SHEETS}
@@ -126,12 +134,13 @@ def write_report(
         sid = str(rec["station_id"])
         station_sheet(book, rec, data.summary, data.found.get(sid), data.recs_by_station.get(sid, []), data.photos)
     recommendations_sheet(book, data.recs)
+    minority_sheet(book, data.minority)
     n_obs = len(data.obs)
     written = observations_sheet(book, data.obs)
     data.obs = None
     data.found = {}
     quality_sheet(book)
-    method_sheet(book, data.summary, len(data.recs), written, truncated=written < n_obs)
+    method_sheet(book, data.summary, len(data.recs), written, truncated=written < n_obs, minority=len(data.minority))
 
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     try:
@@ -144,9 +153,12 @@ def write_report(
         path=out_path,
         campaign=data.campaign,
         lang=language,
-        sheets=[fixed["summary"], *station_titles, fixed["recommendations"], fixed["observations"], fixed["quality"], fixed["method"]],
+        sheets=[fixed["summary"], *station_titles, fixed["recommendations"], fixed["minority"], fixed["observations"], fixed["quality"], fixed["method"]],
         stations=len(stations),
         recommendations=len(data.recs),
+        minority=len(data.minority),
+        protocol=data.rules.protocol,
+        rules_hash=data.rules.rules_hash,
         observations=written,
         thumbnails=book.thumbnails,
     )
