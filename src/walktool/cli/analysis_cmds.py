@@ -56,7 +56,7 @@ def summary(
         return
     _render_summary(result, protocol, language)
     if result.rules is not None:
-        out_console().print(say_rules(result.rules), style="dim", markup=False)
+        out_console().print(say_rules(result.rules), style="dim", markup=False, soft_wrap=True)
     if csv is not None:
         out_console().print(f"Table written to {csv}")
 
@@ -182,7 +182,7 @@ def recommend_(
         return
     _render_recommendations(recs.campaign, records, protocol, language)
     if recs.rules is not None:
-        out_console().print(say_rules(recs.rules), style="dim", markup=False)
+        out_console().print(say_rules(recs.rules), style="dim", markup=False, soft_wrap=True)
 
 
 def _render_recommendations(campaign: str | None, records: list[dict[str, Any]], protocol: Any, lang: str) -> None:

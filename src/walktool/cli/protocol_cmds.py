@@ -157,13 +157,24 @@ def _item_table(console: object, table_cls: type, p: object, title: str, items: 
 @handle_errors
 def validate(
     file: Annotated[Path, typer.Argument(help="Protocol YAML file to check.")],
+    project: Annotated[
+        Path | None,
+        typer.Option("--project", "-p", help="Project whose campaigns to check the rules against (default: the"
+                     " project the file is in, else the current folder).", show_default=False),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a protocol file and explain every problem (with its line); exit 1 if any is an error."""
+    """Check a protocol file and explain every problem (with its line); exit 1 if any is an error.
+
+    In a project, a file whose scoring rules differ from those its version was imported with is
+    reported as rules-changed-same-version, naming the campaigns scored under the earlier rules.
+    """
     from walktool.cli._common import err
     from walktool.protocol import validate_protocol
 
     protocol, issues = validate_protocol(file)
+    if protocol is not None:
+        issues = [*issues, *_rules_issues(file, project, protocol)]
     errors = [i for i in issues if i.level == "error"]
     if as_json:
         print_json({"file": str(file), "valid": protocol is not None, "issues": [i.to_dict() for i in issues]})
@@ -173,13 +184,31 @@ def validate(
             err(f"{issue.file}: {line}{issue.level} [{issue.code}] {issue.message}")
         if protocol is not None:
             typer.echo(
-                f"{file}: valid — {protocol.id} {protocol.version}, {len(protocol.principles)} principles,"
-                f" {len(protocol.items)} items" + (f", {len(issues)} warning(s)" if issues else "")
+                f"{file}: valid — {protocol.id} {protocol.version} (rules {protocol.rules_hash}), {len(protocol.principles)}"
+                f" principles, {len(protocol.items)} items" + (f", {len(issues)} warning(s)" if issues else "")
             )
         else:
             err(f"{file}: {len(errors)} error(s); fix them and run `walktool protocol validate {file}` again")
     if errors:
         raise typer.Exit(1)
+
+
+def _rules_issues(file: Path, project: Path | None, protocol: Any) -> list[Any]:
+    """``rules-changed-same-version`` of ``protocol`` against the project's imports (none outside a project)."""
+    from walktool.errors import WalktoolError
+    from walktool.project import find_project_root, open_project
+    from walktool.provenance import rules_warnings
+
+    folder = file.resolve().parent
+    candidates = [project] if project is not None else [folder.parent if folder.name == "protocols" else folder, Path(".")]
+    root = next((r for r in (find_project_root(c.resolve()) for c in candidates) if r is not None), None)
+    if root is None:
+        return []
+    try:
+        with open_project(root) as proj:
+            return rules_warnings(proj, protocol)
+    except WalktoolError:  # a folder with walktool.toml but no usable store: nothing imported to check against
+        return []
 
 
 class ExportFormat(StrEnum):
