@@ -122,3 +122,44 @@ def test_the_analyses_read_the_migrated_store(migrated: Path, tmp_path: Path) ->
         assert walktool.recommend(project, "autumn-2023").frame["rec_id"].tolist()
     finally:
         project.close()
+
+
+def test_a_v3_store_gets_the_provenance_columns(tmp_path: Path) -> None:
+    from walktool.store.migrations import V4_COLUMNS
+
+    path = tmp_path / "walktool.gpkg"
+    open_store(path, create=True).close()
+    con = sqlite3.connect(path)
+    try:  # the v3 layout: without the columns v4 added
+        for table, names in V4_COLUMNS.items():
+            for name in names:
+                con.execute(f'ALTER TABLE "{table}" DROP COLUMN "{name}"')
+        con.execute("UPDATE walktool_meta SET value = '3' WHERE key = 'schema_version'")
+        con.commit()
+    finally:
+        con.close()
+    store = open_store(path)
+    try:
+        assert store.schema_version == SCHEMA_VERSION == 4
+        for table, names in V4_COLUMNS.items():
+            assert set(names) <= {r[1] for r in store._rows(f'PRAGMA table_info("{table}")')}, table
+        assert store.read("imports").columns.tolist() == TABLES["imports"].column_names
+    finally:
+        store.close()
+
+
+def test_imports_of_the_previous_release_name_their_rules(migrated: Path, tmp_path: Path) -> None:
+    import walktool
+    from walktool.provenance import imported_with
+
+    project = walktool.init_project(tmp_path / "p")
+    project.close()
+    shutil.copy(migrated, project.store_path)
+    project = walktool.open_project(tmp_path / "p")
+    try:  # no rules recorded then: the version named on the observations, hashed from protocols/
+        summary = walktool.summarize(project, "autumn-2023").to_dict()
+        assert summary["protocol"] == "stm-exploratory-walk@1.0"
+        assert summary["rules_hash"] == project.protocol().rules_hash
+        assert imported_with(project, "autumn-2023") == [("stm-exploratory-walk@1.0", project.protocol().rules_hash)]
+    finally:
+        project.close()
