@@ -70,7 +70,7 @@ def test_sheets_and_default_path(workbook_path: Path, project: Project) -> None:
     assert workbook_path == project.reports_dir / "report.xlsx"
     wb = load_workbook(workbook_path)
     stations = ["Atwater", "Beaudry", "Berri-UQAM", "Longueuil–Université-de-Sherbro", "Monk", "Papineau", "Square-Victoria–OACI"]
-    assert wb.sheetnames == ["Synthèse", *stations, "Recommandations", "Observations", "Qualité des données", "Méthode"]
+    assert wb.sheetnames == ["Synthèse", *stations, "Recommandations", "Signalements minoritaires", "Observations", "Qualité des données", "Méthode"]
     for ws in wb.worksheets:
         assert len(ws.title) <= 31
         assert ws.page_setup.orientation == "landscape"
@@ -231,9 +231,10 @@ def test_recommendations_table_and_status_validation(workbook_path: Path) -> Non
     ws = wb["Recommandations"]
     header = rows_of(ws)[0]
     assert header == ("Rang", "Id", "Station", "Zone", "Constat", "Gravité", "Action", "Responsable", "Délai visé",
-                      "Statut", "Porteur du dossier", "Date d'échéance", "Note", "Principe", "Priorité", "Type")
+                      "Statut", "Porteur du dossier", "Date d'échéance", "Note", "Principe", "Priorité", "Type",
+                      "Relevé par", "Ont répondu", "Part", "Marches", "À vérifier")
     table = ws.tables["Recommendations"]
-    assert table.ref == "A1:P12" and table.autoFilter.ref == "A1:P12"
+    assert table.ref == "A1:U12" and table.autoFilter.ref == "A1:U12"
     assert [c.name for c in table.tableColumns] == list(header)
     ids = [r[1] for r in rows_of(ws)[1:]]
     assert len(ids) == 11 and len(set(ids)) == 11 and all(i.startswith("R-") for i in ids)
@@ -284,7 +285,7 @@ def test_english_report(project: Project, tmp_path: Path, write_csv: WriteCsv) -
     assert result.path == tmp_path / "out" / "en.xlsx" and result.stations == 7 and result.recommendations == 11
     assert result.thumbnails == 0 and result.observations == 12
     wb = load_workbook(result.path)
-    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-4:] == ["Recommendations", "Observations", "Data quality", "Method"]
+    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-5:] == ["Recommendations", "Minority reports", "Observations", "Data quality", "Method"]
     rec = wb["Recommendations"]
     assert rec["J1"].value == "Status" and rec["K1"].value == "Owner" and rec["L1"].value == "Due date"
     assert rec["I1"].value == "Target timeframe"

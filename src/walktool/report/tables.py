@@ -245,11 +245,12 @@ def minority_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
     """Minority reports: problems flagged by few of those who answered (neither high nor critical), not ranked."""
     s = book.styles
     p = book.protocol
+    share = f"{p.minority_below:.0%}"
     sh = Sheet(book, book.names["minority"], list(MINORITY_WIDTHS), freeze="A3", title_rows="1:2")
     sh.add([sh.cell(book._(
         "Minority reports ({n}): flagged by fewer than {share} of the participants who answered the item there, and"
         " neither high nor critical. They are in no station's ranked list; read them before the next walk.",
-        n=len(recs), share=f"{p.minority_below:.0%}"), font=s.italic)])
+        n=len(recs), share=share), font=s.italic)])
     sh.header([book.col(k) for k in MINORITY_COLUMNS])
     if not recs:
         sh.add([sh.cell(book._("No minority reports."), font=s.italic)])
@@ -303,9 +304,10 @@ def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated
         " who flagged it, P the participants who flagged it, K the walks, N = 1.5 when seen at night. Anything critical"
         " is on the fast track (immediate timeframe, ranked above everything else) unless its comment says nothing is"
         " wrong; the rest is ordered by the priority shown. Seen by one participant on one walk: to verify on site."))
+    share = f"{p.minority_below:.0%}"
     pair(book._("Minority reports"), book._(
         "{n} finding(s) flagged by fewer than {share} of those who answered, neither high nor critical: on the “{sheet}”"
-        " sheet, not in the ranked lists.", n=minority, share=f"{p.minority_below:.0%}", sheet=book.names["minority"]))
+        " sheet, not in the ranked lists.", n=minority, share=share, sheet=book.names["minority"]))
     pair(book._("Low-confidence threshold (participants)"), p.low_confidence_participants)
     pair(book._("Minimum profile group size"), p.min_group_size)
     sh.add()
