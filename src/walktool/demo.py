@@ -30,6 +30,8 @@ class DemoResult:
     warnings: int = 0
     stations: dict[str, int] = field(default_factory=dict)
     recommendations: dict[str, int] = field(default_factory=dict)
+    minority: dict[str, int] = field(default_factory=dict)
+    """Per campaign, the minority reports (kept apart from the ranked ``recommendations``)."""
     maps: dict[str, Path] = field(default_factory=dict)
     reports: dict[str, Path] = field(default_factory=dict)
     compare_workbook: Path | None = None
@@ -50,6 +52,7 @@ class DemoResult:
             "warnings": self.warnings,
             "stations": self.stations,
             "recommendations": self.recommendations,
+            "minority": self.minority,
             "maps": {k: str(v) for k, v in self.maps.items()},
             "reports": {k: str(v) for k, v in self.reports.items()},
             "compare": {"workbook": str(self.compare_workbook) if self.compare_workbook else None, "map": str(self.compare_map) if self.compare_map else None},
@@ -119,7 +122,9 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
             say(f"summary, recommend, map and report: {name}")
             summary = summarize(project, name)
             result.stations[name] = len(summary.stations)
-            result.recommendations[name] = len(recommend(project, name).frame)
+            frame = recommend(project, name).frame
+            result.minority[name] = int(frame["minority"].fillna(0).astype(bool).sum()) if len(frame) else 0
+            result.recommendations[name] = len(frame) - result.minority[name]
             # offline: the demo's maps open anywhere, with no internet (everything embedded, no basemap)
             result.maps[name] = write_map(project, reports / f"map-{name}.html", campaign=name, lang=lang, offline=True)
             result.reports[name] = build_report(project, name, lang=lang, out=reports / f"report-{name}.xlsx")

@@ -63,6 +63,8 @@ def summary(
 
 def _write_csv(result: Any, path: Path) -> None:
     frame = result.groups if result.groups is not None else result.stations
+    if result.rules is not None:  # the rules every figure of the table comes from
+        frame = frame.assign(protocol=result.rules.protocol, rules_hash=result.rules.rules_hash)
     if result.groups is None:
         counts = [result.station_findings.get(sid, {}) for sid in frame["station_id"]]
         frame = frame.assign(**{f"findings_{s}": [c.get(s, 0) for c in counts] for s in ("low", "medium", "high", "critical")})

@@ -43,7 +43,10 @@ def demo(
     for name, counts in result.imported.items():
         console.print(f"  {name}: {counts['files']} files, {counts['rows']} rows, {counts['accepted']} accepted, {counts['rejected']} rejected (deliberate: see `walktool check`)", soft_wrap=True)
     for name in result.maps:
-        console.print(f"  {name}: {result.stations[name]} stations, {result.recommendations[name]} recommendations")
+        console.print(
+            f"  {name}: {result.stations[name]} stations, {result.recommendations[name]} ranked recommendations,"
+            f" {result.minority.get(name, 0)} minority reports"
+        )
     rows = [(f"map ({name}, offline)", path) for name, path in result.maps.items()]
     rows += [(f"workbook ({name})", path) for name, path in result.reports.items()]
     if result.compare_workbook:
