@@ -162,8 +162,8 @@ def test_recommend_json_and_workbook_keep_minority_reports_apart(
     assert (made.recommendations, made.minority) == (3, 1)
     wb = load_workbook(made.path)
     assert "Minority reports" in wb.sheetnames
-    minority = [[c for c in row] for row in wb["Minority reports"].iter_rows(values_only=True)]
-    assert any("Offensive graffiti" in str(v) or "graffiti" in str(v).lower() for row in minority for v in row)
+    minority = [list(row) for row in wb["Minority reports"].iter_rows(values_only=True)]
+    assert any("graffiti" in str(v).lower() for row in minority for v in row)
     rows = [[str(v) for v in row if v is not None] for row in wb["Papineau"].iter_rows(values_only=True)]
     start = next(n for n, r in enumerate(rows) if r and r[0].startswith("Recommendations ("))
     end = next(n for n, r in enumerate(rows) if r and r[0].startswith("Findings ("))
