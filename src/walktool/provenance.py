@@ -71,11 +71,12 @@ def record_rules(project: Project, protocol: Protocol) -> Path:
     return archive_protocol(project.protocols_dir, protocol)
 
 
-def import_rules(project: Project) -> pd.DataFrame:
+def import_rules(project: Project, *, legacy: bool = True) -> pd.DataFrame:
     """One row per import that stored observations: ``campaign``, ``protocol``, ``rules_hash``, ``import_id``.
 
-    Imports made before walktool recorded rules take the protocol named on their
-    observations and the hash of that version's file (archived, else in ``protocols/``).
+    With ``legacy``, imports made before walktool recorded rules take the protocol named
+    on their observations and the hash of that version's file (archived, else in
+    ``protocols/``); without, they are left out (nothing recorded to check against).
     """
     import pandas as pd
 
@@ -83,6 +84,8 @@ def import_rules(project: Project) -> pd.DataFrame:
     log = log[pd.to_numeric(log["observations"], errors="coerce").fillna(0) > 0].copy()
     log["campaign"] = log["campaign"].fillna("default")
     missing = log["protocol"].isna() | log["rules_hash"].isna()
+    if not legacy:
+        return log[~missing].reset_index(drop=True)
     if missing.any():
         stops = project.store.read("observations", columns=["campaign", "protocol"])
         stops["campaign"] = stops["campaign"].fillna("default")
@@ -192,7 +195,7 @@ def rules_warnings(project: Project, protocol: Protocol | None = None) -> list[I
     from walktool.protocol.files import find_protocols, load_protocol
 
     try:
-        log = import_rules(project)
+        log = import_rules(project, legacy=False)  # only what imports recorded: no read of the observations
     except WalktoolError:
         return []
     if log.empty:

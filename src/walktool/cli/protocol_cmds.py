@@ -184,8 +184,8 @@ def validate(
             err(f"{issue.file}: {line}{issue.level} [{issue.code}] {issue.message}")
         if protocol is not None:
             typer.echo(
-                f"{file}: valid — {protocol.id} {protocol.version} (rules {protocol.rules_hash}), {len(protocol.principles)}"
-                f" principles, {len(protocol.items)} items" + (f", {len(issues)} warning(s)" if issues else "")
+                f"{file}: valid — {protocol.id} {protocol.version}, {len(protocol.principles)} principles,"
+                f" {len(protocol.items)} items (rules {protocol.rules_hash})" + (f", {len(issues)} warning(s)" if issues else "")
             )
         else:
             err(f"{file}: {len(errors)} error(s); fix them and run `walktool protocol validate {file}` again")

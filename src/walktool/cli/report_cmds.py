@@ -82,7 +82,7 @@ def report(
         from walktool.report.brief import write_brief
 
         with open_project(project) as proj:
-            brief = write_brief(proj, campaign, lang=lang, station=station, out=out)
+            brief = write_brief(proj, campaign, lang=lang, station=station, out=out, rules=chosen)
         if as_json:
             print_json(brief.to_dict())
             return

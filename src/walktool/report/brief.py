@@ -77,6 +77,7 @@ def write_brief(
     lang: str | None = None,
     station: str | None = None,
     out: str | Path | None = None,
+    rules: str | None = None,
 ) -> BriefResult:
     """Write the PDF station brief(s) of a campaign.
 
@@ -93,6 +94,9 @@ def write_brief(
     out
         A ``.pdf`` file (every station in it, each on new pages) or a folder (one
         ``<station>.pdf`` each); default ``reports/briefs/`` in the project.
+    rules
+        None for the rules each import was scored with, ``"current"`` or ``"ID@VERSION"``
+        to re-score (:mod:`walktool.provenance`).
 
     Returns
     -------
@@ -111,7 +115,7 @@ def write_brief(
     if target.suffix and not single:
         msg = f"{target}: the brief is a PDF; give --out a folder or a file name ending in .pdf"
         raise ReportError(msg)
-    data = gather(project, campaign, language)
+    data = gather(project, campaign, language, rules=rules)
     chosen = [data.station(station)] if station else sorted(data.stations, key=lambda r: fold(r["name"] or r["station_id"]))
     from walktool.stations import load_stations
 
