@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 import walktool
 from walktool.project import Project
 
+from _postgis import SKIP_REASON, Cluster, fresh_database, start_cluster, stop_cluster
+
 DATA_DIR = Path(__file__).parent / "data"
 
 
@@ -73,10 +75,39 @@ def write_csv() -> Callable[..., Path]:
 
 
 _NOTES: list[str] = []
+_POSTGIS_SKIPPED: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL + PostGIS cluster for this test process (skips, loudly, where there is none)."""
+    cluster, why = start_cluster()
+    if cluster is None:
+        pytest.skip(why)
+    try:
+        yield cluster
+    finally:
+        stop_cluster(cluster)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """The URL of a fresh, empty database with PostGIS, dropped after the test."""
+    yield from fresh_database(pg_cluster)
+
+
+@pytest.fixture(params=["gpkg", "postgis"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a store of each backend goes: a GeoPackage file, then a PostGIS database."""
+    if request.param == "gpkg":
+        return tmp_path / "test.gpkg"
+    return str(request.getfixturevalue("pg_url"))
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Collect the figures tests record with ``record_property("note", lines)`` (also from xdist workers)."""
+    if report.skipped and SKIP_REASON in str(report.longrepr):
+        _POSTGIS_SKIPPED.append(report.nodeid)
     if report.when == "call":
         for name, value in report.user_properties:
             if name == "note":
@@ -85,6 +116,11 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the figures tests measured (e.g. the calibration of compare) in the closing note."""
+    if _POSTGIS_SKIPPED:
+        terminalreporter.write_sep(
+            "!", f"{len(_POSTGIS_SKIPPED)} POSTGIS TESTS SKIPPED: PostgreSQL + PostGIS could not be installed or started",
+            red=True, bold=True,
+        )
     if _NOTES:
         terminalreporter.section("measured by the tests")
         for line in _NOTES:

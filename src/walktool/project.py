@@ -29,6 +29,12 @@ stations
 credit
     The credit line of the stations data, shown on every map and report (set from
     the GTFS feed's agency.txt / feed_info.txt on import; empty: the layer's own).
+store
+    Where the project store is: empty for ``walktool.gpkg`` in the project folder,
+    another GeoPackage path, or a shared PostGIS archive as a libpq URL
+    (``postgresql://user@host:5432/walks``; the password comes from ``PGPASSWORD``,
+    ``~/.pgpass`` or a service file, never from this file).  ``WALKTOOL_STORE`` and
+    ``walktool --store URL`` override it.
 station_radius_m
     Observations within this distance (metres) of a station or one of its
     entrances are placed at that station when the sheet names none (default 250).
@@ -71,10 +77,17 @@ from walktool.errors import ProjectError
 if TYPE_CHECKING:
     from walktool.protocol import Protocol
     from walktool.stations import StationsImport
-    from walktool.store import GeoPackageStore
+    from walktool.store import Store
 
 SETTINGS_FILE = "walktool.toml"
 STORE_FILE = "walktool.gpkg"
+STORE_ENV = "WALKTOOL_STORE"
+_store_override: list[str | None] = [None]
+
+
+def use_store(location: str | None) -> None:
+    """Open every project's store at ``location`` (``walktool --store``), or stop doing so (None)."""
+    _store_override[0] = location or None
 MONTREAL_BOUNDS = (-73.97, 45.40, -73.47, 45.72)
 DEFAULT_TILES = "OpenStreetMap.Mapnik"
 REFERRER_POLICIES = (
@@ -101,6 +114,7 @@ class Settings:
     protocol: str = "stm-exploratory-walk"
     stations: str = "stm"
     credit: str = ""
+    store: str = ""
     station_radius_m: float = 250.0
     study_area: tuple[float, float, float, float] = field(default=MONTREAL_BOUNDS)
     map_tiles: str = DEFAULT_TILES
@@ -123,6 +137,13 @@ class Settings:
             problems.append(
                 "study_area must have min_lon < max_lon and min_lat < max_lat in degrees"
                 f" (got {self.study_area})"
+            )
+        from walktool.store.location import has_password, is_database_url, mask
+
+        if is_database_url(self.store) and has_password(self.store):
+            problems.append(
+                f"store {mask(self.store)!r} holds a password: remove it and give it in PGPASSWORD,"
+                " ~/.pgpass or a libpq service file (walktool never keeps passwords in the project)"
             )
         problems += _map_problems(self)
         if problems:
@@ -149,6 +170,9 @@ protocol = {_toml_str(self.protocol)}
 stations = {_toml_str(self.stations)}
 # Credit line of the stations data, shown on every map and report.
 credit = {_toml_str(self.credit)}
+# The project store: empty for walktool.gpkg here, or a shared PostGIS archive, "postgresql://user@host/db"
+# (its password goes in PGPASSWORD, ~/.pgpass or a service file, never here).
+store = {_toml_str(self.store)}
 # Observations within this many metres of a station or its entrances are placed at that station.
 station_radius_m = {self.station_radius_m:g}
 
@@ -225,7 +249,7 @@ def read_settings(path: Path) -> Settings:
         msg = f"{path}: unknown setting(s) {', '.join(found)} in [map]; known: {', '.join(sorted(_MAP_KEYS))}"
         raise ProjectError(msg)
     defaults = Settings()
-    known = {"name", "city", "timezone", "language", "protocol", "stations", "credit", "station_radius_m"}
+    known = {"name", "city", "timezone", "language", "protocol", "stations", "credit", "store", "station_radius_m"}
     unknown = sorted(set(proj) - known)
     if unknown:
         msg = f"{path}: unknown setting(s) {', '.join(unknown)} in [project]; known: {', '.join(sorted(known))}"
@@ -283,16 +307,38 @@ class Project:
         return self.root / "reports"
 
     @property
+    def store_location(self) -> str | Path:
+        """Where the store is: ``--store``, else ``WALKTOOL_STORE``, else the ``store`` setting, else walktool.gpkg."""
+        import os
+
+        from walktool.store.location import is_database_url
+
+        location = _store_override[0] or os.environ.get(STORE_ENV) or self.settings.store or ""
+        if not location.strip():
+            return self.root / STORE_FILE
+        if is_database_url(location):
+            return location.strip()
+        return self.root / Path(location).expanduser()
+
+    @property
+    def store_shown(self) -> str:
+        """The store's location fit to print (a URL's password masked)."""
+        from walktool.store.location import mask
+
+        return mask(self.store_location)
+
+    @property
     def store_path(self) -> Path:
-        """The project store."""
-        return self.root / STORE_FILE
+        """The project store's file (for an archive, the URL with its password masked)."""
+        location = self.store_location
+        return location if isinstance(location, Path) else Path(self.store_shown)
 
     @cached_property
-    def store(self) -> GeoPackageStore:
+    def store(self) -> Store:
         """The project store, opened on first use."""
         from walktool.store import open_store
 
-        return open_store(self.store_path)
+        return open_store(self.store_location)
 
     def close(self) -> None:
         """Close the store if it was opened."""
@@ -360,7 +406,7 @@ def open_project(path: str | Path = ".") -> Project:
         )
         raise ProjectError(msg)
     project = Project(root, read_settings(root / SETTINGS_FILE))
-    if not project.store_path.exists():
+    if isinstance(project.store_location, Path) and not project.store_location.exists():
         msg = f"{project.store_path}: the project store is missing; run `walktool init {path}` to recreate it"
         raise ProjectError(msg)
     return project
@@ -436,10 +482,13 @@ def init_project(
     target = root / "protocols" / default.name
     if not target.exists():
         shutil.copyfile(default, target)
-    fresh = not (root / STORE_FILE).exists()
-    store = open_store(root / STORE_FILE, create=True)
-    store.close()
     project = Project(root, settings)
+    location = project.store_location
+    fresh = not Path(location).exists() if isinstance(location, Path) else True
+    store = open_store(location, create=True)
+    if not isinstance(location, Path):
+        fresh = store.count("stations") == 0
+    store.close()
     if layer is not None and stations is not None:
         from walktool.stations import import_stations
 

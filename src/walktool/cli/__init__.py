@@ -40,9 +40,45 @@ def _root(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
     ] = False,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="Use this store instead of the project's: a .gpkg file or a PostGIS archive"
+            " (postgresql://user@host/db; the password from PGPASSWORD, ~/.pgpass or a service file)."
+            " Also accepted after the command name; WALKTOOL_STORE sets it too.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Fieldwork data toolkit for exploratory safety walks (marches exploratoires)."""
+    from walktool.project import use_store
+
     state.debug = debug
+    use_store(store)
+
+
+def store_first(args: list[str]) -> list[str]:
+    """``--store URL`` given anywhere on the line, moved before the command (where the global option is read)."""
+    out: list[str] = []
+    moved: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out += args[i:]
+            break
+        if arg == "--store" and i + 1 < len(args):
+            moved = ["--store", args[i + 1]]
+            i += 2
+            continue
+        if arg.startswith("--store="):
+            moved = [arg]
+            i += 1
+            continue
+        out.append(arg)
+        i += 1
+    return moved + out
 
 
 def _register() -> None:
@@ -56,6 +92,7 @@ def _register() -> None:
         report_cmds,
         research_cmds,
         stations_cmds,
+        store_cmds,
     )
 
     # in the order of a campaign: set up, import, analyse, show, follow up, research
@@ -68,6 +105,8 @@ def _register() -> None:
     demo_cmds.register(app)
     app.add_typer(protocol_cmds.app, name="protocol")
     app.add_typer(stations_cmds.app, name="stations")
+    store_cmds.register(app)
+    app.add_typer(store_cmds.app, name="store")
 
 
 _register()
@@ -75,7 +114,9 @@ _register()
 
 def main() -> None:
     """Entry point of the ``walktool`` console script."""
-    app(prog_name="walktool")
+    import sys
+
+    app(args=store_first(sys.argv[1:]), prog_name="walktool")
 
 
-__all__ = ["_common", "app", "main"]
+__all__ = ["_common", "app", "main", "store_first"]

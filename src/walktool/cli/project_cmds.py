@@ -38,7 +38,8 @@ def init(
     typer.echo(f"{verb} walk project {project.settings.name!r} in {project.root}")
     typer.echo(f"  settings   {project.settings_path.name}")
     typer.echo(f"  protocols  protocols/{project.settings.protocol}.yaml")
-    typer.echo(f"  store      {project.store_path.name} ({n} stations)")
+    shown = project.store_path.name if project.store_shown == str(project.store_path) else project.store_shown
+    typer.echo(f"  store      {shown} ({n} stations)")
     if project.stations_import is not None:
         render_import(project.stations_import)
     typer.echo("Next: export a field form with `walktool protocol export`, then `walktool import SHEETS...`.")

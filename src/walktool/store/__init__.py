@@ -10,6 +10,8 @@ implementation of it.
 
 * :mod:`.schema`: tables, typed columns, keys, indexes, :data:`SCHEMA_VERSION`;
 * :mod:`.base`: the :class:`Store` protocol;
+* :mod:`.postgis`: the PostGIS backend, one shared archive (psycopg 3, COPY; :mod:`.pg_ddl`);
+* :mod:`.location`: a store's location (file or URL), passwords masked;
 * :mod:`.gpkg`: the GeoPackage backend (column-wise reads and writes through ADBC);
 * :mod:`.gpkg_ddl`: GeoPackage tables, the rtree index, geometry blobs;
 * :mod:`.frames`: frames to typed Arrow columns and back;
@@ -23,12 +25,17 @@ from pathlib import Path
 from walktool.store.base import Store
 from walktool.store.gpkg import GeoPackageStore
 from walktool.store.gpkg_ddl import GPKG_APPLICATION_ID, PHYSICAL, WGS84
+from walktool.store.location import is_database_url, mask
 from walktool.store.schema import SCHEMA_VERSION, TABLES, Column, Table
 
 
-def open_store(path: str | Path, *, create: bool = False) -> GeoPackageStore:
-    """Open (or create) the project store at ``path``."""
-    return GeoPackageStore(path, create=create)
+def open_store(location: str | Path, *, create: bool = False) -> Store:
+    """Open (or create) the project store at ``location``: a GeoPackage path or a ``postgresql://`` URL."""
+    if is_database_url(location):
+        from walktool.store.postgis import PostGISStore
+
+        return PostGISStore(str(location), create=create)
+    return GeoPackageStore(location, create=create)
 
 
 __all__ = [
@@ -41,5 +48,7 @@ __all__ = [
     "GeoPackageStore",
     "Store",
     "Table",
+    "is_database_url",
+    "mask",
     "open_store",
 ]

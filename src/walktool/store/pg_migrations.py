@@ -1,0 +1,33 @@
+"""Versioned migrations of the PostGIS archive: the same version numbers as the GeoPackage store.
+
+An archive is created at the current :data:`~walktool.store.schema.SCHEMA_VERSION`
+(3: typed columns, stops + answers, spatial indexes; versions 1 and 2 were GeoPackage
+only).  A later version adds its step here as it adds one to
+:mod:`walktool.store.migrations`: ``if version < N: store._execute(add_column_sql("table", column))``
+(:func:`walktool.store.pg_ddl.add_column_sql`).  Migrations run when the archive is
+opened, in one transaction under the archive's advisory lock.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from walktool.errors import StoreError
+from walktool.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from walktool.store.postgis import PostGISStore
+
+FIRST_VERSION = 3  # the first schema a PostGIS archive had
+
+
+def migrate(store: PostGISStore, version: int) -> None:
+    """Bring ``store`` from schema ``version`` to :data:`SCHEMA_VERSION`."""
+    if version < FIRST_VERSION:
+        msg = f"{store.location}: schema version {version} is not a walktool archive version (the first is {FIRST_VERSION})"
+        raise StoreError(msg)
+    with store.transaction():
+        # re-read under the lock: another process may have migrated it meanwhile
+        if int(store.get_meta("schema_version") or 0) >= SCHEMA_VERSION:
+            return
+        store.set_meta("schema_version", str(SCHEMA_VERSION))
