@@ -10,7 +10,7 @@ DEMO_OUT ?=
 # the suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test venv lint typecheck pytest browser office clean bench bench-more docs catalogs catalogs-check
+.PHONY: demo test venv lint typecheck pytest browser office postgis clean bench bench-more docs catalogs catalogs-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
-pytest: $(STAMP) browser office catalogs-check
+pytest: $(STAMP) browser office postgis catalogs-check
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 test: lint typecheck pytest
@@ -55,6 +55,17 @@ browser:
 		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null \
 		|| echo "warning: could not install chromium; the browser test will fail"; \
+	fi
+
+# PostgreSQL 15 + PostGIS 3 from Debian packages, for the PostGIS store tests: each pytest process
+# starts its own throwaway cluster on a loopback port in a temporary folder (tests/_postgis.py; as
+# root, initdb and pg_ctl run as the packages' postgres user) and removes it afterwards.
+postgis:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1; then \
+		echo "Installing postgresql-15 and postgresql-15-postgis-3 (needed by the PostGIS store tests)..."; \
+		if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-15 postgresql-15-postgis-3 >/dev/null \
+		|| echo "warning: could not install PostgreSQL + PostGIS; the PostGIS tests will be SKIPPED"; \
 	fi
 
 # LibreOffice (headless PDF of the workbook, for the print-layout tests) and poppler's

@@ -260,7 +260,8 @@ def update_recommendations(project: Project, campaign: str | None = None, *, rul
     Status, owner, due date and note recorded by the follow-up loop are carried
     over to the rebuilt recommendations (same id = same campaign, station, zone
     and item).  ``rules`` as for :func:`walktool.analysis.load_observations` (the
-    imported rules by default).  Returns the stored, ranked frame.
+    imported rules by default).  Returns the stored, ranked frame.  A role that may only
+    read a shared archive gets the rebuilt frame without storing it (staff reading a report).
     """
     from walktool.analysis import rescore
     from walktool.provenance import scoring_rules
@@ -280,6 +281,8 @@ def update_recommendations(project: Project, campaign: str | None = None, *, rul
         for col in (*FOLLOW_UP_COLUMNS, "updated_at"):
             recs.loc[hit, col] = recs.loc[hit, "rec_id"].map(kept[col])
         recs["status"] = recs["status"].fillna("proposed")
+    if not getattr(store, "writable", lambda: True)():
+        return recs
     with store.transaction():
         store.replace("recommendations", recs, where)
     return recs

