@@ -189,3 +189,29 @@ def test_migrate_round_trip_and_merging_two_laptops(runner: CliRunner, tmp_path:
     with walktool.open_project(back) as project:
         assert project.store.count("observations") == len(union)
     assert _summary(runner, back) == _summary(runner, laptops[0], "--store", pg_url)
+
+
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_station_scores_in_sql_equal_the_python_path(runner: CliRunner, tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
+    from walktool.analysis import load_observations, scores
+    from walktool.station_scores import station_scores
+
+    root = tmp_path / "proj"
+    extra = [] if backend == "gpkg" else ["--store", request.getfixturevalue("pg_url")]
+    assert _cli(runner, *extra, "init", str(root)).exit_code == 0
+    files = [str(f) for f in WALKS[:3]]
+    assert _cli(runner, "import", *files[:2], "--campaign", "2023", "-p", str(root), *extra).exit_code == 0
+    assert _cli(runner, "import", files[2], "--campaign", "2024", "-p", str(root), *extra).exit_code == 0
+    walktool.project.use_store(extra[1] if extra else None)
+    try:
+        with walktool.open_project(root) as project:
+            for campaign in ("2023", "2024", None):
+                obs = load_observations(project, campaign).dropna(subset=["station_id"])
+                expected = scores(obs, project.protocol(), "station")
+                got = station_scores(project, campaign)
+                assert len(got) >= 1 and got["observations"].sum() == len(obs)
+                import pandas as pd
+
+                pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    finally:
+        walktool.project.use_store(None)

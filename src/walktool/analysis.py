@@ -545,7 +545,12 @@ def summarize(
         obs = _typed(observations) if "walk_key" not in observations else observations
     obs = obs.dropna(subset=["station_id"]) if len(obs) else obs
     principles = protocol.principle_keys
-    stations = scores(obs, protocol, "station")
+    if observations is None:  # station × principle scores by the store's SQL engine (walktool.station_scores)
+        from walktool.station_scores import station_scores
+
+        stations = station_scores(project, campaign, protocol)
+    else:
+        stations = scores(obs, protocol, "station")
     groups = None
     if by in ("zone", "period"):
         groups = scores(obs, protocol, by)

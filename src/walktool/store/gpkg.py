@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from walktool.errors import StoreError
 from walktool.store import gpkg_ddl as ddl
+from walktool.store.aggregates import SQLAggregates
 from walktool.store.base import Where, check_columns, table
 from walktool.store.frames import to_arrow, to_frame, typed
 from walktool.store.schema import SCHEMA_VERSION, Column
@@ -56,7 +57,7 @@ def connect(path: Path) -> Any:
     return con, cur
 
 
-class GeoPackageStore:
+class GeoPackageStore(SQLAggregates):
     """The default :class:`~walktool.store.base.Store`: a GeoPackage file.
 
     Parameters

@@ -104,6 +104,9 @@ class PostGISStore(SQLAggregates):
         return self.location
 
     # -- low level ----------------------------------------------------------------------
+    def _time_text(self, alias: str, name: str) -> str:
+        return ddl.read_expression(Column(name, "DATETIME"), alias)
+
     def _execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
         return self._con.execute(sql, tuple(params) if params else None)
 
