@@ -82,8 +82,9 @@ office:
 # stop audits against ../shared/bench/baseline.py, written to benchmarks/README.md;
 # `make bench LARGE=1` adds 200,000.  `make bench-more`: the import alone, the map in headless
 # Chromium at 100,000 findings, the workbook at 100,000 observations.
-bench: $(STAMP)
+bench: $(STAMP) postgis
 	$(PY) benchmarks/run.py $(if $(LARGE),--large,)
+	$(PY) benchmarks/postgis_bench.py
 
 bench-more: $(STAMP) browser
 	$(PY) benchmarks/import_bench.py 20000

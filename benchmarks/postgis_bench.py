@@ -31,8 +31,9 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(HERE))
 
-from _postgis import fresh_database, start_cluster, stop_cluster  # noqa: E402
 from run import BASELINE, Run, measure  # noqa: E402
+
+from _postgis import fresh_database, start_cluster, stop_cluster  # noqa: E402
 
 OUT = HERE / "POSTGIS.md"
 

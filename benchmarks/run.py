@@ -226,6 +226,7 @@ def write_readme(sizes: list[Size], path: Path, load: tuple[float, float]) -> No
 
 
 NOTES = (HERE / "NOTES.md").read_text(encoding="utf-8") if (HERE / "NOTES.md").exists() else ""
+NOTES += ("\n" + (HERE / "POSTGIS.md").read_text(encoding="utf-8")) if (HERE / "POSTGIS.md").exists() else ""
 
 README = """# Benchmarks
 

@@ -14,9 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 import walktool
-from walktool.project import Project
-
 from _postgis import SKIP_REASON, Cluster, fresh_database, start_cluster, stop_cluster
+from walktool.project import Project
 
 DATA_DIR = Path(__file__).parent / "data"
 

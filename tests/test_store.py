@@ -15,7 +15,14 @@ import pandas as pd
 import pytest
 
 from walktool.errors import StoreError
-from walktool.store import GPKG_APPLICATION_ID, SCHEMA_VERSION, TABLES, GeoPackageStore, Store, open_store
+from walktool.store import (
+    GPKG_APPLICATION_ID,
+    SCHEMA_VERSION,
+    TABLES,
+    GeoPackageStore,
+    Store,
+    open_store,
+)
 
 
 @pytest.fixture
@@ -132,7 +139,7 @@ def test_failed_write_inside_transaction_rolls_back(store: Store) -> None:
     assert store.read("stations")["station_id"].tolist() == ["A"]
     assert store.get_meta("marker") is None
     # and a constraint failure from the database itself rolls back too
-    with pytest.raises(StoreError, match="(?i)NOT NULL|null value"), store.transaction():
+    with pytest.raises(StoreError, match=r"(?i)NOT NULL|null value"), store.transaction():
         store.upsert("walks", pd.DataFrame([{"walk_id": "w1"}]))
         store.upsert("walks", pd.DataFrame([{"walk_id": None}]))  # NOT NULL
     assert store.count("walks") == 0

@@ -24,7 +24,9 @@ class Store(Protocol):
     together; every write method opens one when called outside.
     """
 
-    path: Path
+    @property
+    def path(self) -> Path:
+        """Where the store is (for an archive, its URL with the password masked), for messages."""
 
     @property
     def schema_version(self) -> int:
