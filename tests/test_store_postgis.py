@@ -215,3 +215,29 @@ def test_station_scores_in_sql_equal_the_python_path(runner: CliRunner, tmp_path
                 pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     finally:
         walktool.project.use_store(None)
+
+
+@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
+def test_the_summary_from_sql_aggregates_equals_the_row_by_row_summary(
+    runner: CliRunner, tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    from walktool.analysis import SUMMARY_COLUMNS, load_observations, summarize
+
+    root = tmp_path / "proj"
+    extra = [] if backend == "gpkg" else ["--store", request.getfixturevalue("pg_url")]
+    assert _cli(runner, *extra, "init", str(root)).exit_code == 0
+    files = [str(f) for f in WALKS[:3]]
+    assert _cli(runner, "import", *files, "--campaign", "2023", "-p", str(root), *extra).exit_code == 0
+    walktool.project.use_store(extra[1] if extra else None)
+    try:
+        with walktool.open_project(root) as project:
+            for by in ("station", "zone", "period", "principle"):
+                for rules in (None, "current"):  # the imported scores, then re-scored by the current protocol
+                    in_store = summarize(project, "2023", by, rules=rules).to_dict()
+                    obs = load_observations(project, "2023", rules=rules, columns=SUMMARY_COLUMNS)
+                    assert in_store == summarize(project, "2023", by, rules=rules, observations=obs).to_dict()
+            assert in_store["network"]["observations"] == len(obs) > 1000
+            assert any(not p["suppressed"] for p in in_store["profiles"])  # profiles shown, computed in SQL too
+            assert in_store["feeling_drivers"] and in_store["stations"][0]["hotspots"]
+    finally:
+        walktool.project.use_store(None)

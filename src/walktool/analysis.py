@@ -262,11 +262,19 @@ def scores(observations: pd.DataFrame, protocol: Protocol, by: str = "station") 
     if keys is None:
         msg = f"unknown grouping {by!r}; use one of {', '.join(_PLACE_KEYS)}"
         raise AnalysisError(msg)
-    sizes = sample_sizes(observations, keys)
-    table = sizes.join(principle_scores(observations, protocol, keys), how="left")
-    table = table.reset_index() if keys else table.reset_index(drop=True)
+    names = None
     if "station_id" in keys:
         names = observations.dropna(subset=["station_id"]).drop_duplicates("station_id").set_index("station_id")["station_name"]
+    return score_table(sample_sizes(observations, keys), principle_scores(observations, protocol, keys), keys, names, protocol)
+
+
+def score_table(
+    sizes: pd.DataFrame, principles: pd.DataFrame, keys: list[str], names: pd.Series | None, protocol: Protocol
+) -> pd.DataFrame:
+    """The table of :func:`scores` from its parts: sample sizes and principle scores by ``keys``, station names."""
+    table = sizes.join(principles, how="left")
+    table = table.reset_index() if keys else table.reset_index(drop=True)
+    if names is not None:
         table.insert(1, "name", table["station_id"].map(names))
     table["low_confidence"] = table["participants"] < protocol.low_confidence_participants
     for col in ("observations", "participants", "walks"):
@@ -326,7 +334,11 @@ def feeling_drivers(observations: pd.DataFrame, protocol: Protocol, *, min_stops
     keys = ["station_id", "zone"]
     feel = observations[(observations["item"] == "feeling") & observations["score"].notna()]
     feeling = feel.groupby(keys, dropna=False)["score"].mean().rename("feeling")
-    table = principle_scores(observations, protocol, keys).join(feeling, how="inner")
+    return drivers_of(principle_scores(observations, protocol, keys).join(feeling, how="inner"), protocol, min_stops=min_stops)
+
+
+def drivers_of(table: pd.DataFrame, protocol: Protocol, *, min_stops: int = 4) -> list[dict[str, Any]]:
+    """:func:`feeling_drivers` from a table of principle scores and mean ``feeling`` per stop."""
     out = []
     for key in protocol.principle_keys:
         pair = table[[key, "feeling"]].dropna().astype(float) if key in table else table.iloc[0:0]
@@ -524,6 +536,8 @@ def summarize(
         The scoring rules (:func:`load_observations`): None for those each import was
         scored with, ``"current"`` or ``"ID@VERSION"`` to re-score; ``rules_hash`` and
         ``protocol`` in the result name them.
+        Without ``observations``, every figure is computed from the store's SQL
+        aggregates (:mod:`walktool.summary_sql`): the answers are not read into Python.
 
     Raises
     ------
@@ -539,18 +553,18 @@ def summarize(
         campaign = resolve_campaign(project, campaign)
     protocol, provenance = scoring_rules(project, campaign, rules)
     if observations is None:
+        from walktool.summary_sql import summarize_in_store
+
+        in_store = summarize_in_store(project, campaign, by, protocol, provenance)  # the answers stay in the store
+        if in_store is not None:
+            return in_store
         obs = load_observations(project, campaign, columns=SUMMARY_COLUMNS)
         obs = rescore(obs, protocol) if provenance.rescored and len(obs) else obs
     else:
         obs = _typed(observations) if "walk_key" not in observations else observations
     obs = obs.dropna(subset=["station_id"]) if len(obs) else obs
     principles = protocol.principle_keys
-    if observations is None:  # station × principle scores by the store's SQL engine (walktool.station_scores)
-        from walktool.station_scores import station_scores
-
-        stations = station_scores(project, campaign, protocol)
-    else:
-        stations = scores(obs, protocol, "station")
+    stations = scores(obs, protocol, "station")
     groups = None
     if by in ("zone", "period"):
         groups = scores(obs, protocol, by)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from walktool.project import Project
     from walktool.protocol import Protocol
 
-_STOP_COLUMNS = ["station_id", "station_name", "campaign", "walk_id", "participant", "observed_at", "local_time", "period", "answers"]
+_STOP_COLUMNS = ["station_id", "station_name", "campaign", "walk_id", "participant", "zone", "observed_at", "local_time", "period", "answers"]
 
 
 def scoring_rules(pairs: list[tuple[str, str]], protocol: Protocol) -> list[tuple[str, str, float | None, bool]]:
@@ -33,7 +33,9 @@ def scoring_rules(pairs: list[tuple[str, str]], protocol: Protocol) -> list[tupl
     return rules
 
 
-def station_scores(project: Project, campaign: str | None, protocol: Protocol | None = None) -> pd.DataFrame:
+def station_scores(
+    project: Project, campaign: str | None, protocol: Protocol | None = None, *, rescored: bool = False
+) -> pd.DataFrame:
     """The station table of a campaign (all when None), as :func:`walktool.analysis.scores` gives it, from SQL.
 
     Parameters
@@ -43,7 +45,10 @@ def station_scores(project: Project, campaign: str | None, protocol: Protocol | 
     campaign
         The campaign, or None for every campaign.
     protocol
-        The checklist to score with (default: the project's).
+        The checklist whose scored items count (default: the project's).
+    rescored
+        Score every answer again by ``protocol``; by default each keeps the score it
+        was imported with (as :func:`walktool.analysis.load_observations`).
 
     Returns
     -------
@@ -58,9 +63,9 @@ def station_scores(project: Project, campaign: str | None, protocol: Protocol | 
     protocol = protocol or project.protocol()
     store: Any = project.store
     principles = protocol.principle_keys
-    rules = scoring_rules(store.answer_pairs(campaign), protocol)
+    rules = scoring_rules(store.answer_pairs(campaign), protocol) if rescored else []
     scored = [i.key for i in protocol.items if i.scored]
-    sums = pd.DataFrame(store.item_sums(rules, scored, campaign, ["station_id"]),
+    sums = pd.DataFrame(store.item_sums(rules, scored, campaign, ["station_id"], rescore=rescored),
                         columns=["station_id", "principle", "item", "n", "total"])
     stops = pd.DataFrame(store.station_stops(campaign), columns=_STOP_COLUMNS)
     if campaign is None and len(stops):

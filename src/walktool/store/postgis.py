@@ -104,6 +104,9 @@ class PostGISStore(SQLAggregates):
         return self.location
 
     # -- low level ----------------------------------------------------------------------
+    def _bind(self, value: Any) -> Any:
+        return value
+
     def _time_text(self, alias: str, name: str) -> str:
         return ddl.read_expression(Column(name, "DATETIME"), alias)
 
