@@ -56,7 +56,7 @@ class SQLAggregates:
         answers without an answer text (findings) keep their stored score.  Only
         answers at a station count, as in a summary.
         """
-        items = [(i, True, None) for i in scored_items]
+        items: list[tuple[str, bool, str | None]] = [(i, True, None) for i in scored_items]
         with self.scoring(rules, items, problem_below=0.0, rescore=rescore):
             return self.cube(keys, campaign, "scores")
 
