@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from walktool.project import Project
     from walktool.protocol import Protocol
 
-_STOP_COLUMNS = ["station_id", "station_name", "campaign", "walk_id", "participant", "zone", "observed_at", "local_time", "period", "answers"]
+_STOP_COLUMNS = ["station_id", "station_name", "campaign", "walk_id", "participant", "zone", "observed_at", "local_time", "period", "answers", "fid"]
 
 
 def scoring_rules(pairs: list[tuple[str, str]], protocol: Protocol) -> list[tuple[str, str, float | None, bool]]:

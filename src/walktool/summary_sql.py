@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from walktool.protocol import Protocol
     from walktool.provenance import ScoringRules
 
-_STOPS = ["station_id", "station_name", "campaign", "walk_id", "participant", "zone", "observed_at", "local_time", "period", "answers"]
+_STOPS = ["station_id", "station_name", "campaign", "walk_id", "participant", "zone", "observed_at", "local_time", "period", "answers", "fid"]
 
 
 @dataclass
@@ -321,3 +321,4 @@ def summarize_in_store(
         network=network,
         rules=provenance,
     )
+

@@ -127,7 +127,7 @@ def gather(project: Project, campaign: str | None, lang: str) -> MapData:
         where = f"campaign {name!r}" if name else "this project"
         msg = f"{project.root}: no observations in {where} yet, so nothing to map; import sheets with `walktool import` first"
         raise MapError(msg)
-    summary = summarize(project, name, observations=obs)
+    summary = summarize(project, name)  # the station figures from the store's SQL aggregates
     protocol = project.protocol()
     layer = load_stations(project)
     found = findings(obs)

@@ -121,7 +121,7 @@ def gather(
         raise ReportError(msg)
     if provenance.rescored:
         obs = rescore(obs, protocol)
-    summary = summarize(project, resolved, observations=obs, rules=rules)
+    summary = summarize(project, resolved, rules=rules)  # the station figures from the store's SQL aggregates
     stations = summary.station_records()
     sources: dict[str, list[str]] = {}
     if "format" in obs:

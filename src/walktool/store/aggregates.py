@@ -104,7 +104,7 @@ class SQLAggregates:
         else:  # the rules each answer was imported with
             score, na, problem, severity = 'o."score"', 'COALESCE(o."is_na", FALSE)', 'COALESCE(o."is_problem", FALSE)', 'o."severity"'
         return (
-            f'SELECT o.stop_fid, o."principle" AS principle, o."item" AS item, o."answer" AS answer, {score} AS score,'
+            f'SELECT o.fid, o.stop_fid, o."principle" AS principle, o."item" AS item, o."answer" AS answer, {score} AS score,'
             f' {na} AS na, {scored} AS scored, {problem} AS problem, {severity} AS severity'
             f' FROM "observations" o LEFT JOIN {RULES} r ON r.item = o."item" AND r.answer = o."answer"'
             f' LEFT JOIN {ITEMS} i ON i.item = o."item"'
@@ -138,13 +138,13 @@ class SQLAggregates:
     def station_stops(self, campaign: str | None) -> list[tuple[Any, ...]]:
         """One row per stop at a station, in the order of their first answer, with its answer count.
 
-        ``(station_id, station_name, campaign, walk_id, participant, zone, observed_at, local_time, period, answers)``:
+        ``(station_id, station_name, campaign, walk_id, participant, zone, observed_at, local_time, period, answers, fid)``:
         what sample sizes (participants, walks) are counted from.
         """
         where, params = self._campaign(campaign)
         return self._rows(
             f'SELECT s."station_id", s."station_name", s."campaign", s."walk_id", s."participant", s."zone",'
-            f' {self._time_text("s", "observed_at")}, s."local_time", s."period", n.answers'
+            f' {self._time_text("s", "observed_at")}, s."local_time", s."period", n.answers, s.fid'
             f' FROM "stops" s JOIN (SELECT stop_fid, COUNT(*) AS answers, MIN(fid) AS first FROM "observations"'
             f' GROUP BY stop_fid) n ON n.stop_fid = s.fid WHERE s."station_id" IS NOT NULL{where} ORDER BY n.first',
             params,
