@@ -24,6 +24,22 @@ ROOT = Path(__file__).resolve().parents[1]
 WALKS = sorted((ROOT / "walks").glob("2023-11-*/kobo-export-*.csv"))
 
 
+def _small(folder: Path, count: int, rows: int = 6) -> list[str]:
+    """The first ``count`` sample walks cut to their first ``rows`` submissions (quicker imports)."""
+    import csv
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for source in WALKS[:count]:
+        with source.open(encoding="utf-8", newline="") as f:
+            table = list(csv.reader(f, delimiter=";"))
+        target = folder / source.name
+        with target.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f, delimiter=";").writerows(table[: rows + 1])
+        out.append(str(target))
+    return out
+
+
 def _cli(runner: CliRunner, *args: str) -> Any:
     result = runner.invoke(app, store_first(list(args)))
     return result
@@ -36,7 +52,7 @@ def _summary(runner: CliRunner, project: Path, *extra: str) -> dict[str, Any]:
 
 
 def test_every_command_works_on_an_archive_and_agrees_with_the_geopackage(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
-    files = [str(f) for f in WALKS[:2]]
+    files = _small(tmp_path / "sheets", 2, rows=12)
     local, shared = tmp_path / "local", tmp_path / "shared"
     walktool.init_project(local).close()
     assert _cli(runner, "--store", pg_url, "init", str(shared)).exit_code == 0
@@ -45,10 +61,8 @@ def test_every_command_works_on_an_archive_and_agrees_with_the_geopackage(runner
         assert result.exit_code == 0, result.stderr
     assert not (shared / "walktool.gpkg").exists()  # everything went to the archive
     a, b = _summary(runner, local), _summary(runner, shared, "--store", pg_url)
-    assert a["network"]["observations"] > 1000
+    assert a["network"]["observations"] > 500
     assert a == b
-    for by in ("zone", "principle"):
-        assert _summary(runner, local, "--by", by) == _summary(runner, shared, "--store", pg_url, "--by", by)
     for command in (["recommend", "--json"], ["report"], ["map", "--offline"], ["check"]):
         result = _cli(runner, *command, "-p", str(shared), "--store", pg_url)
         assert result.exit_code == 0, (command, result.stderr)
@@ -58,7 +72,7 @@ def test_every_command_works_on_an_archive_and_agrees_with_the_geopackage(runner
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
     assert doc["backend"] == "postgis" and doc["schema_version"] == walktool.store.SCHEMA_VERSION
-    assert doc["tables"]["observations"] == a["network"]["observations"] + 0 or doc["tables"]["observations"] > 0
+    assert doc["tables"]["observations"] == a["network"]["observations"]
 
 
 def test_passwords_are_masked_and_never_kept_in_the_project(tmp_path: Path, pg_url: str) -> None:
@@ -96,7 +110,7 @@ main()
 
 
 def test_four_facilitators_importing_at_once_lose_and_duplicate_nothing(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
-    files = [str(f) for f in WALKS[:4]]
+    files = _small(tmp_path / "sheets", 4)
     # what the four files hold, imported one by one into a GeoPackage
     local = tmp_path / "local"
     walktool.init_project(local).close()
@@ -118,7 +132,7 @@ def test_four_facilitators_importing_at_once_lose_and_duplicate_nothing(runner: 
     store = open_store(pg_url)
     try:
         got = store.read("observations", columns=["obs_id", "submission_id", "item", "answer"])
-        assert len(got) == len(expected) > 1000  # counts exact
+        assert len(got) == len(expected) > 500  # counts exact
         assert not got["obs_id"].duplicated().any()  # no duplicates
         key = ["obs_id", "submission_id", "item", "answer"]
         assert got.sort_values("obs_id")[key].reset_index(drop=True).equals(expected.sort_values("obs_id")[key].reset_index(drop=True))
@@ -130,31 +144,33 @@ def test_four_facilitators_importing_at_once_lose_and_duplicate_nothing(runner: 
 
 
 def test_a_read_only_role_reads_but_may_not_import(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
+    files = _small(tmp_path / "sheets", 2)
     shared = tmp_path / "shared"
     assert _cli(runner, "--store", pg_url, "init", str(shared)).exit_code == 0
-    assert _cli(runner, "import", str(WALKS[0]), "--campaign", "2023", "-p", str(shared), "--store", pg_url).exit_code == 0
+    assert _cli(runner, "import", files[0], "--campaign", "2023", "-p", str(shared), "--store", pg_url).exit_code == 0
     result = _cli(runner, "store", "grant", "--read", "staff_ro", "--write", "facilitator_rw", "-p", str(shared), "--store", pg_url)
     assert result.exit_code == 0, result.stderr
     assert "staff_ro: may read" in result.stdout and "facilitator_rw: may read and write" in result.stdout
     staff = pg_url.replace("postgres@", "staff_ro@")
     before = _summary(runner, shared, "--store", staff)
-    assert before["network"]["observations"] > 100
+    assert before["network"]["observations"] > 50
     result = _cli(runner, "report", "-p", str(shared), "--store", staff)
     assert result.exit_code == 0, result.stderr
-    result = _cli(runner, "import", str(WALKS[1]), "--campaign", "2023", "-p", str(shared), "--store", staff)
+    result = _cli(runner, "import", files[1], "--campaign", "2023", "-p", str(shared), "--store", staff)
     assert result.exit_code == 1
     assert "may read this archive but not write to it" in result.stderr and "walktool store grant --write staff_ro" in result.stderr
     assert "Traceback" not in result.stderr
     assert _summary(runner, shared, "--store", staff) == before  # nothing was stored
     writer = pg_url.replace("postgres@", "facilitator_rw@")
-    result = _cli(runner, "import", str(WALKS[1]), "--campaign", "2023", "-p", str(shared), "--store", writer)
+    result = _cli(runner, "import", files[1], "--campaign", "2023", "-p", str(shared), "--store", writer)
     assert result.exit_code == 0, result.stderr
     assert _summary(runner, shared, "--store", staff)["network"]["observations"] > before["network"]["observations"]
 
 
 def test_migrate_round_trip_and_merging_two_laptops(runner: CliRunner, tmp_path: Path, pg_url: str) -> None:
     laptops = [tmp_path / "laptop1", tmp_path / "laptop2"]
-    for root, files in zip(laptops, ([WALKS[0], WALKS[1]], [WALKS[1], WALKS[2]]), strict=True):
+    sheets = _small(tmp_path / "sheets", 3)
+    for root, files in zip(laptops, ([sheets[0], sheets[1]], [sheets[1], sheets[2]]), strict=True):
         walktool.init_project(root).close()
         assert _cli(runner, "import", *map(str, files), "--campaign", "2023", "-p", str(root)).exit_code == 0
     result = _cli(runner, "migrate", "--to", pg_url, "-p", str(laptops[0]))
@@ -192,35 +208,11 @@ def test_migrate_round_trip_and_merging_two_laptops(runner: CliRunner, tmp_path:
 
 
 @pytest.mark.parametrize("backend", ["gpkg", "postgis"])
-def test_station_scores_in_sql_equal_the_python_path(runner: CliRunner, tmp_path: Path, backend: str, request: pytest.FixtureRequest) -> None:
-    from walktool.analysis import load_observations, scores
-    from walktool.station_scores import station_scores
-
-    root = tmp_path / "proj"
-    extra = [] if backend == "gpkg" else ["--store", request.getfixturevalue("pg_url")]
-    assert _cli(runner, *extra, "init", str(root)).exit_code == 0
-    files = [str(f) for f in WALKS[:3]]
-    assert _cli(runner, "import", *files[:2], "--campaign", "2023", "-p", str(root), *extra).exit_code == 0
-    assert _cli(runner, "import", files[2], "--campaign", "2024", "-p", str(root), *extra).exit_code == 0
-    walktool.project.use_store(extra[1] if extra else None)
-    try:
-        with walktool.open_project(root) as project:
-            for campaign in ("2023", "2024", None):
-                obs = load_observations(project, campaign).dropna(subset=["station_id"])
-                expected = scores(obs, project.protocol(), "station")
-                got = station_scores(project, campaign)
-                assert len(got) >= 1 and got["observations"].sum() == len(obs)
-                import pandas as pd
-
-                pd.testing.assert_frame_equal(got, expected, check_dtype=False)
-    finally:
-        walktool.project.use_store(None)
-
-
-@pytest.mark.parametrize("backend", ["gpkg", "postgis"])
 def test_the_summary_from_sql_aggregates_equals_the_row_by_row_summary(
     runner: CliRunner, tmp_path: Path, backend: str, request: pytest.FixtureRequest
 ) -> None:
+    import pandas as pd
+
     from walktool.analysis import SUMMARY_COLUMNS, load_observations, summarize
 
     root = tmp_path / "proj"
@@ -238,6 +230,15 @@ def test_the_summary_from_sql_aggregates_equals_the_row_by_row_summary(
                     assert in_store == summarize(project, "2023", by, rules=rules, observations=obs).to_dict()
             assert in_store["network"]["observations"] == len(obs) > 1000
             assert any(not p["suppressed"] for p in in_store["profiles"])  # profiles shown, computed in SQL too
+            # the station table alone (walktool.station_scores), for every campaign and all
+            from walktool.analysis import scores
+            from walktool.station_scores import station_scores
+
+            for campaign in ("2023", None):
+                rows = load_observations(project, campaign).dropna(subset=["station_id"])
+                table = station_scores(project, campaign)
+                assert table["observations"].sum() == len(rows)
+                pd.testing.assert_frame_equal(table, scores(rows, project.protocol(), "station"), check_dtype=False)
             assert in_store["feeling_drivers"] and in_store["stations"][0]["hotspots"]
     finally:
         walktool.project.use_store(None)
