@@ -10,8 +10,8 @@ In a throwaway cluster (tests/_postgis.py: PostgreSQL 15 + PostGIS from Debian p
 * ``walktool import`` of the yardstick's Kobo CSV of N stop audits into an archive
   (``--store postgresql://…``), then ``walktool summary --json`` on it, each a fresh
   process (wall time, peak RSS), beside the same two commands on a GeoPackage;
-* the station × principle scores (:func:`walktool.station_scores.station_scores`, the SQL
-  aggregation the summary uses) over M answers generated in the database itself
+* the station × principle scores (:func:`walktool.station_scores.station_scores`, the same
+  SQL aggregation as the summary's) over M answers generated in the database itself
   (``generate_series``: 26 answers per stop audit, 68 stations, 60 campaigns' worth of
   participants), against the same scores computed in Python after reading the answers.
 """
@@ -114,9 +114,9 @@ def main() -> None:
         "|---|---:|---:|",
         *(f"| {name} | {run.seconds:.2f}{'' if run.ok else ' (failed: ' + run.note + ')'} | {run.peak_mib:.0f} |" for name, run in rows.items()),
         "",
-        "The summary on PostGIS computes the station × principle table in SQL (walktool.station_scores); its other"
-        " parts (feelings, findings, profiles) still read the answers they need.  The last row reads one row per"
-        " station × item and one per stop audit, never the answers.",
+        "Both summaries are computed from the store's SQL aggregates (walktool.summary_sql: cubes by place and by"
+        " participant, one row per stop audit), on either backend; the answers are not read into Python.  The last"
+        " row is the station × principle table (walktool.station_scores) over answers generated in the archive.",
         "",
     ]
     OUT.write_text("\n".join(lines), encoding="utf-8")
