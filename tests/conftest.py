@@ -74,7 +74,7 @@ def write_csv() -> Callable[..., Path]:
 
 
 _NOTES: list[str] = []
-_POSTGIS_SKIPPED: list[str] = []
+_POSTGIS_SKIPPED: list[pytest.TestReport] = []
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +106,7 @@ def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     """Collect the figures tests record with ``record_property("note", lines)`` (also from xdist workers)."""
     if report.skipped and SKIP_REASON in str(report.longrepr):
-        _POSTGIS_SKIPPED.append(report.nodeid)
+        _POSTGIS_SKIPPED.append(report)
     if report.when == "call":
         for name, value in report.user_properties:
             if name == "note":
@@ -120,6 +120,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             "!", f"{len(_POSTGIS_SKIPPED)} POSTGIS TESTS SKIPPED: PostgreSQL + PostGIS could not be installed or started",
             red=True, bold=True,
         )
+        # and in the closing line itself: "… passed, … skipped, 8 postgis not tested"
+        terminalreporter.stats.setdefault("postgis not tested", []).extend(_POSTGIS_SKIPPED)
     if _NOTES:
         terminalreporter.section("measured by the tests")
         for line in _NOTES:
