@@ -335,16 +335,20 @@ class PostGISStore(SQLAggregates):
         self._stage(data, types)
         names = [*(["geom"] if phys.geometry else []), *phys.column_names]
         values = [*([self._geometry_sql(phys)] if phys.geometry else []), *(ddl.write_expression(c) for c in phys.columns)]
-        self._insert(phys, names, values, f'pg_temp."{STAGE}" s')
+        self._insert(phys, names, values, f'pg_temp."{STAGE}" s', unique=_unique(data, phys.key))
         self._dirty.add(phys.name)
 
-    def _insert(self, phys: Physical, names: list[str], values: list[str], source: str) -> None:
+    def _insert(self, phys: Physical, names: list[str], values: list[str], source: str, *, unique: bool = False) -> None:
+        """``INSERT … SELECT … ON CONFLICT DO UPDATE``; a key repeated in ``source`` keeps its last row
+        (``unique``: no key repeats, so no sort is needed)."""
         keys = quoted(phys.key)
         updates = ", ".join(f'"{n}" = excluded."{n}"' for n in names if n not in phys.key)
         key_cols = ", ".join(f's."{k}"' for k in phys.key)
+        rows = source if unique else (
+            f"(SELECT DISTINCT ON ({key_cols}) s.* FROM {source} ORDER BY {key_cols}, s._n DESC) s"
+        )
         self._execute(
-            f'INSERT INTO "{phys.name}" ({quoted(names)}) SELECT {", ".join(values)} FROM'
-            f" (SELECT DISTINCT ON ({key_cols}) s.* FROM {source} ORDER BY {key_cols}, s._n DESC) s ORDER BY s._n"
+            f'INSERT INTO "{phys.name}" ({quoted(names)}) SELECT {", ".join(values)} FROM {rows} ORDER BY s._n'
             f' ON CONFLICT ({keys}) DO UPDATE SET {updates}'
         )
 
@@ -368,7 +372,7 @@ class PostGISStore(SQLAggregates):
             else:
                 values.append(ddl.write_expression(c))
         self._insert(STOPS, names, values, f'(SELECT a.*, st.geom AS _station_geom FROM pg_temp."{STAGE}" a'
-                     ' LEFT JOIN "stations" st ON st.station_id = a.station_id) s')
+                     ' LEFT JOIN "stations" st ON st.station_id = a.station_id) s', unique=True)
         answer_cols = [c for c in ANSWERS.columns if c.name != "stop_fid"]
         staged = answers.append_column("stop_id", stop_id).append_column("_n", pa.array(range(answers.num_rows), type=pa.int64()))
         self._stage(staged, {c.name: ddl.STAGE_TYPES[c.type] for c in answer_cols} | {"stop_id": "text", "_n": "bigint"})
@@ -377,6 +381,7 @@ class PostGISStore(SQLAggregates):
         self._insert(
             ANSWERS, names, values,
             f'(SELECT a.*, p.fid AS _stop_fid FROM pg_temp."{STAGE}" a JOIN "stops" p ON p.stop_id = a.stop_id) s',
+            unique=_unique(answers, ANSWERS.key),
         )
         self._dirty.add("observations")
         return len(frame)
@@ -501,6 +506,15 @@ class PostGISStore(SQLAggregates):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _unique(data: pa.Table, key: tuple[str, ...]) -> bool:
+    """True when no key value repeats in ``data`` (single-column keys; longer keys are assumed to repeat)."""
+    import pyarrow.compute as pc
+
+    if len(key) != 1:
+        return False
+    return bool(pc.count_distinct(data.column(key[0]), mode="all").as_py() == data.num_rows)
 
 
 def _reason(exc: BaseException) -> str:
