@@ -1,4 +1,4 @@
-"""The store interface every backend implements (GeoPackage today, PostGIS next)."""
+"""The store interface every backend implements (:mod:`.gpkg`: a GeoPackage file; :mod:`.postgis`: a shared archive)."""
 
 from __future__ import annotations
 
