@@ -242,3 +242,31 @@ def test_the_summary_from_sql_aggregates_equals_the_row_by_row_summary(
             assert in_store["feeling_drivers"] and in_store["stations"][0]["hotspots"]
     finally:
         walktool.project.use_store(None)
+
+
+def test_an_archive_of_an_older_schema_is_migrated_on_open(pg_url: str) -> None:
+    from walktool.store.migrations import V4_COLUMNS
+
+    store = open_store(pg_url, create=True)
+    try:
+        for table, names in V4_COLUMNS.items():  # an archive as schema version 3 made it
+            for name in names:
+                store._execute(f'ALTER TABLE "{table}" DROP COLUMN "{name}"')
+        store.set_meta("schema_version", "3")
+    finally:
+        store.close()
+    store = open_store(pg_url)
+    try:
+        assert store.schema_version == walktool.store.SCHEMA_VERSION
+        assert store.count("recommendations", {"rules_hash": None}) == 0
+        found = {r[0] for r in store._rows("SELECT column_name FROM information_schema.columns WHERE table_name = 'imports'")}
+        assert {"protocol", "rules_hash"} <= found
+    finally:
+        store.close()
+    store._con = None
+    import psycopg
+
+    with psycopg.connect(pg_url, autocommit=True) as con:
+        con.execute("UPDATE walktool_meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(walktool.errors.StoreError, match="upgrade walktool"):
+        open_store(pg_url)

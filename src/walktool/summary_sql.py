@@ -261,7 +261,15 @@ def summarize_in_store(
     ``provenance`` (:func:`walktool.provenance.scoring_rules`) says whether the answers are
     re-scored by ``protocol`` or keep the scores they were imported with.
     """
-    from walktool.analysis import _PLACE_KEYS, FEELINGS, SEVERITIES, Summary, _no_pd_na, _num, drivers_of
+    from walktool.analysis import (
+        _PLACE_KEYS,
+        FEELINGS,
+        SEVERITIES,
+        Summary,
+        _no_pd_na,
+        _num,
+        drivers_of,
+    )
 
     c = load_cubes(project, campaign, protocol, rescored=provenance.rescored)
     if c.stops.empty:

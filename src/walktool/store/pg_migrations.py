@@ -1,8 +1,9 @@
 """Versioned migrations of the PostGIS archive: the same version numbers as the GeoPackage store.
 
 An archive is created at the current :data:`~walktool.store.schema.SCHEMA_VERSION`
-(3: typed columns, stops + answers, spatial indexes; versions 1 and 2 were GeoPackage
-only).  A later version adds its step here as it adds one to
+(versions 1 and 2 were GeoPackage only; 3: typed columns, stops + answers, spatial
+indexes; 4: the provenance and evidence columns of imports and recommendations,
+:data:`walktool.store.migrations.V4_COLUMNS`).  A later version adds its step here as it adds one to
 :mod:`walktool.store.migrations`: ``if version < N: store._execute(add_column_sql("table", column))``
 (:func:`walktool.store.pg_ddl.add_column_sql`).  Migrations run when the archive is
 opened, in one transaction under the archive's advisory lock.
@@ -13,7 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from walktool.errors import StoreError
-from walktool.store.schema import SCHEMA_VERSION
+from walktool.store.migrations import V4_COLUMNS
+from walktool.store.pg_ddl import add_column_sql
+from walktool.store.schema import SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
     from walktool.store.postgis import PostGISStore
@@ -28,6 +31,11 @@ def migrate(store: PostGISStore, version: int) -> None:
         raise StoreError(msg)
     with store.transaction():
         # re-read under the lock: another process may have migrated it meanwhile
-        if int(store.get_meta("schema_version") or 0) >= SCHEMA_VERSION:
+        version = int(store.get_meta("schema_version") or 0)
+        if version >= SCHEMA_VERSION:
             return
+        if version < 4:
+            for table, names in V4_COLUMNS.items():
+                for name in names:
+                    store._execute(add_column_sql(table, TABLES[table].column(name)))
         store.set_meta("schema_version", str(SCHEMA_VERSION))
