@@ -36,7 +36,7 @@ def test_report_command(project: Project, tmp_path: Path, write_csv: WriteCsv, r
     assert path.is_file() and "report.xlsx" in result.stdout and "3 station sheet(s)" in result.stdout
     wb = load_workbook(path)
     assert wb.sheetnames == ["Synthèse", "Longueuil–Université-de-Sherbro", "Papineau", "Square-Victoria–OACI",
-                             "Recommandations", "Signalements minoritaires", "Observations", "Qualité des données", "Méthode"]
+                             "Recommandations", "Signalements minoritaires", "Observations", "Couverture", "Qualité des données", "Méthode"]
     comment = next(c for row in wb["Papineau"].iter_rows() for c in row if c.value == '=HYPERLINK("http://evil","x")')
     assert comment.data_type == "s"
 

@@ -251,9 +251,14 @@ def test_finding_rows_and_photos(walked: Project, fr_map: folium.Map, fr_html: s
     assert sorted(r[11] for r in rows) == [0, 1, 1, 1, 1, 2]
     gps = next(r for r in rows if r[11] == 0)
     assert (gps[0], gps[1]) == (45.51905, -73.5558)
-    # the photo found in walks/ gets a thumbnail linking to it, relative to reports/
-    thumb = next(p for p in doc["photos"] if "papineau.jpg" in p)
-    assert 'href="../walks/photos/papineau.jpg"' in thumb and '<img class="wt-thumb" src="../walks/photos/papineau.jpg"' in thumb
+    # the photo found in walks/ gets a thumbnail linking to its staff copy (no EXIF) in reports/photos/staff/
+    thumb = next(p for p in doc["photos"] if "papineau-" in p)
+    link = re.search(r'href="(photos/staff/papineau-[0-9a-f]{16}\.jpg)"', thumb)
+    assert link and f'<img class="wt-thumb" src="{link.group(1)}"' in thumb
+    from PIL import Image
+
+    with Image.open(walked.reports_dir / link.group(1)) as copy:
+        assert not copy.getexif() and "exif" not in copy.info
     missing = next(p for p in doc["photos"] if "absente.jpg" in p)
     assert "<img" not in missing and "photo absente du dossier du projet" in missing
 
@@ -511,7 +516,7 @@ def test_overlong_and_odd_photo_names_do_not_break_the_map(hostile: Project, tmp
     outside = next(p for p in photos if "passwd" in p)
     assert "<img" not in outside and "<a " not in outside
     # a long path whose file name is a photo of the project finds it in walks/
-    assert any("walks/photos/papineau.jpg" in p for p in photos)
+    assert any("photos/staff/papineau-" in p for p in photos)
 
 
 def test_find_photo_survives_whatever_the_cell_holds(hostile: Project) -> None:

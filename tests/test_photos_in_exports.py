@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -156,17 +157,17 @@ def test_odk_central_zip_media_kept_and_shown(project: Project, tmp_path: Path) 
     obs = project.store.read("observations")
     assert set(obs["photo"].dropna()) == {"photo.jpg", "1731976301442.jpg"}
     assert set(obs.loc[obs["photo"].eq("photo.jpg"), "station_name"]) == {"Place-des-Arts"}
-    # the map shows a thumbnail linking to the kept photo (relative to reports/)
+    # the map shows a thumbnail linking to the kept photo's copy without EXIF (relative to reports/)
     photos = walktool_doc(map_html(build_map(project, lang="fr")))["photos"]
-    href = "../walks/imported/walktool_stm-media/photo.jpg"
-    (thumb,) = [p for p in photos if "/photo.jpg" in p]
-    assert f'href="{href}"' in thumb and f'<img class="wt-thumb" src="{href}"' in thumb
+    (thumb,) = [p for p in photos if "/photo-" in p]
+    match = re.search(r'href="(photos/staff/photo-[0-9a-f]{16}\.jpg)"', thumb)
+    assert match and f'<img class="wt-thumb" src="{match.group(1)}"' in thumb
     assert not any("<small>" in p for p in photos)  # no photo reported missing
-    # the workbook links it and shows its thumbnail
+    # the workbook links the same copy and shows its thumbnail
     images, links = workbook_photos(build_report(project), "Place-des-Arts")
-    assert images >= 1 and href in links
+    assert images >= 1 and match.group(1) in links
     images, links = workbook_photos(project.reports_dir / "report.xlsx", "Lionel-Groulx")
-    assert images >= 1 and "../walks/imported/walktool_stm-media/1731976301442.jpg" in links
+    assert images >= 1 and any(re.fullmatch(r"photos/staff/1731976301442-[0-9a-f]{16}\.jpg", link or "") for link in links)
 
 
 def test_odk_central_zip_reimport_changes_nothing(project: Project, tmp_path: Path) -> None:
@@ -278,10 +279,10 @@ def test_kobo_csv_and_media_zip_in_one_import(project: Project, tmp_path: Path, 
     assert_no_escape(tmp_path)
     # the map and the workbook show the photo
     photos = walktool_doc(map_html(build_map(project, lang="fr")))["photos"]
-    href = f"../walks/imported/kobo_media/{KOBO_FOLDER}/{KOBO_PHOTO}"
-    assert photos and all(f'<img class="wt-thumb" src="{href}"' in p for p in photos)
+    match = re.search(r'src="(photos/staff/1700000000000-[0-9a-f]{16}\.jpg)"', photos[0]) if photos else None
+    assert match and all(f'<img class="wt-thumb" src="{match.group(1)}"' in p for p in photos)  # a copy without EXIF
     images, links = workbook_photos(build_report(project), "McGill")
-    assert images >= 1 and f"../walks/imported/kobo_media/{KOBO_FOLDER}/{KOBO_PHOTO}" in links
+    assert images >= 1 and match.group(1) in links
     # importing both again changes nothing
     files, obs = walks_files(project), observations(project)
     import_files(project, [sheet, media])

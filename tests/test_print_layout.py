@@ -76,7 +76,7 @@ def test_printed_workbook_has_no_overlapping_text(soffice: str, project: Project
     lines = pdf_lines(pdf)
     assert len(pages["Observations"]) == 1  # its print area is its header row
     assert len(pages["Recommandations"]) <= 3
-    stations = [n for n in names if n not in ("Synthèse", "Recommandations", "Observations", "Qualité des données", "Méthode")]
+    stations = [n for n in names if n not in ("Synthèse", "Recommandations", "Observations", "Couverture", "Incidents", "Qualité des données", "Méthode")]
     for name in [*stations, "Recommandations"]:
         for n in pages[name]:
             assert not overlaps(lines[n]), (name, n + 1, overlaps(lines[n])[:3])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -70,7 +71,7 @@ def test_sheets_and_default_path(workbook_path: Path, project: Project) -> None:
     assert workbook_path == project.reports_dir / "report.xlsx"
     wb = load_workbook(workbook_path)
     stations = ["Atwater", "Beaudry", "Berri-UQAM", "Longueuil–Université-de-Sherbro", "Monk", "Papineau", "Square-Victoria–OACI"]
-    assert wb.sheetnames == ["Synthèse", *stations, "Recommandations", "Signalements minoritaires", "Observations", "Qualité des données", "Méthode"]
+    assert wb.sheetnames == ["Synthèse", *stations, "Recommandations", "Signalements minoritaires", "Observations", "Couverture", "Qualité des données", "Méthode"]
     for ws in wb.worksheets:
         assert len(ws.title) <= 31
         assert ws.page_setup.orientation == "landscape"
@@ -146,7 +147,7 @@ def test_station_sheet(workbook_path: Path) -> None:
     assert first[0] == "Coins sombres : problème signalé" and first[1] == EVIL and first[2] == "Quai" and first[3] == "Élevée"
     assert first[5] == "pap.jpg" and first[6] == "Soir / nuit"
     photo = ws.cell(row=hdr + 1, column=6)
-    assert photo.hyperlink.target == "../walks/imported/photos/pap.jpg"
+    assert re.fullmatch(r"photos/staff/pap-[0-9a-f]{16}\.jpg", photo.hyperlink.target)  # a copy without EXIF
     assert len(ws._images) == 1  # the thumbnail
     # a station with no photo on disk: no image, and the long names have their sheets
     assert wb["Square-Victoria–OACI"]._images == []
@@ -232,9 +233,9 @@ def test_recommendations_table_and_status_validation(workbook_path: Path) -> Non
     header = rows_of(ws)[0]
     assert header == ("Rang", "Id", "Station", "Zone", "Constat", "Gravité", "Action", "Responsable", "Délai visé",
                       "Statut", "Porteur du dossier", "Date d'échéance", "Note", "Principe", "Priorité", "Type",
-                      "Relevé par", "Ont répondu", "Part", "Marches", "À vérifier")
+                      "Relevé par", "Ont répondu", "Part", "Marches", "À vérifier", "En retard")
     table = ws.tables["Recommendations"]
-    assert table.ref == "A1:U12" and table.autoFilter.ref == "A1:U12"
+    assert table.ref == "A1:V12" and table.autoFilter.ref == "A1:V12"
     assert [c.name for c in table.tableColumns] == list(header)
     ids = [r[1] for r in rows_of(ws)[1:]]
     assert len(ids) == 11 and len(set(ids)) == 11 and all(i.startswith("R-") for i in ids)
@@ -285,7 +286,7 @@ def test_english_report(project: Project, tmp_path: Path, write_csv: WriteCsv) -
     assert result.path == tmp_path / "out" / "en.xlsx" and result.stations == 7 and result.recommendations == 11
     assert result.thumbnails == 0 and result.observations == 12
     wb = load_workbook(result.path)
-    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-5:] == ["Recommendations", "Minority reports", "Observations", "Data quality", "Method"]
+    assert wb.sheetnames[0] == "Summary" and wb.sheetnames[-6:] == ["Recommendations", "Minority reports", "Observations", "Coverage", "Data quality", "Method"]
     rec = wb["Recommendations"]
     assert rec["J1"].value == "Status" and rec["K1"].value == "Owner" and rec["L1"].value == "Due date"
     assert rec["I1"].value == "Target timeframe"

@@ -12,6 +12,7 @@ import pytest
 from walktool.store import SCHEMA_VERSION, TABLES, open_store
 
 V2 = Path(__file__).parent / "data" / "store" / "v2-walktool.gpkg"
+V5_TABLES = ("incident_sources", "incidents", "comment_flags")
 
 
 def _old(table: str) -> list[dict]:
@@ -29,7 +30,7 @@ def migrated(tmp_path: Path) -> Path:
     shutil.copy(V2, path)
     store = open_store(path)  # opening migrates
     try:
-        assert store.schema_version == SCHEMA_VERSION == 4
+        assert store.schema_version == SCHEMA_VERSION == 5
     finally:
         store.close()
     return path
@@ -48,7 +49,7 @@ def test_counts_and_values_survive(migrated: Path) -> None:
     store = open_store(migrated)
     try:
         for name in TABLES:
-            assert store.count(name) == len(_old(name)), name
+            assert store.count(name) == (len(_old(name)) if name not in V5_TABLES else 0), name
         old = {r["obs_id"]: r for r in _old("observations")}
         new = store.read("observations").set_index("obs_id")
         assert set(new.index) == set(old)
@@ -140,7 +141,7 @@ def test_a_v3_store_gets_the_provenance_columns(tmp_path: Path) -> None:
         con.close()
     store = open_store(path)
     try:
-        assert store.schema_version == SCHEMA_VERSION == 4
+        assert store.schema_version == SCHEMA_VERSION == 5
         for table, names in V4_COLUMNS.items():
             assert set(names) <= {r[1] for r in store._rows(f'PRAGMA table_info("{table}")')}, table
         assert store.read("imports").columns.tolist() == TABLES["imports"].column_names
@@ -163,3 +164,26 @@ def test_imports_of_the_previous_release_name_their_rules(migrated: Path, tmp_pa
         assert imported_with(project, "autumn-2023") == [("stm-exploratory-walk@1.0", project.protocol().rules_hash)]
     finally:
         project.close()
+
+
+def test_a_v4_store_gains_the_v5_tables(tmp_path: Path) -> None:
+    path = tmp_path / "walktool.gpkg"
+    open_store(path, create=True).close()
+    con = sqlite3.connect(path)
+    for name in V5_TABLES:
+        con.execute(f'DROP TABLE "{name}"')
+        con.execute("DELETE FROM gpkg_contents WHERE table_name = ?", (name,))
+        con.execute("DELETE FROM gpkg_geometry_columns WHERE table_name = ?", (name,))
+        con.execute("DELETE FROM gpkg_extensions WHERE table_name = ?", (name,))
+    con.execute("DROP TABLE IF EXISTS rtree_incidents_geom")
+    con.execute("UPDATE walktool_meta SET value = '4' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    store = open_store(path)
+    try:
+        assert store.schema_version == 5
+        assert all(store.count(name) == 0 for name in V5_TABLES)
+    finally:
+        store.close()
+    info = pyogrio.read_info(path, layer="incidents")
+    assert info["geometry_type"] == "Point"

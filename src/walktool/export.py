@@ -18,7 +18,9 @@ Positions: an observation keeps its own GPS position when it has one; otherwise
 Privacy: observers appear only as the pseudonym given at import
 (``participant``, ``P-…``), which researchers need to compute rater agreement;
 names, e-mails and device ids are never stored, so they cannot be exported.
-``include_participants=False`` drops even the pseudonyms.
+``include_participants=False`` drops even the pseudonyms.  ``audience="public"``
+(:mod:`walktool.privacy.exports`) also rounds positions, drops unpublishable comments
+and source files; photos of every audience are copies next to the export.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ def export(
     campaign: str | None = None,
     include_participants: bool = True,
     rules: str | None = None,
+    audience: str = "staff",
 ) -> list[Path]:
     """Write tidy data for other tools.
 
@@ -129,6 +132,8 @@ def export(
     rules
         None for the rules each import was scored with, ``"current"`` or ``"ID@VERSION"``
         to re-score; every row carries ``protocol`` and ``rules_hash``.
+    audience
+        ``staff`` or ``public`` (:mod:`walktool.privacy`).
 
     Returns
     -------
@@ -148,7 +153,10 @@ def export(
     out = Path(out)
     if campaign is not None:
         resolve_campaign(project, campaign)  # a clear error for an unknown campaign
-    obs = observations_frame(project, campaign, include_participants=include_participants, rules=rules)
+    from walktool.privacy.exports import observations_for, recommendations_for
+
+    obs = observations_frame(project, campaign, include_participants=include_participants and audience == "staff", rules=rules)
+    obs = observations_for(obs, project, audience, out.parent)
     if obs.empty:
         msg = "nothing to export: the project has no observations yet; run `walktool import` first"
         raise ExportError(msg)
@@ -163,7 +171,7 @@ def export(
         plain.to_csv(out, index=False)
         stations = stations_frame(project, campaign, rules=rules)
         stations.assign(lat=stations.geometry.y, lon=stations.geometry.x).drop(columns="geometry").to_csv(sibling("stations.csv"), index=False)
-        recommendations_frame(project, campaign, rules=rules).to_csv(sibling("recommendations.csv"), index=False)
+        recommendations_for(recommendations_frame(project, campaign, rules=rules), audience).to_csv(sibling("recommendations.csv"), index=False)
         written += [out, sibling("stations.csv"), sibling("recommendations.csv")]
     elif fmt == "geojson":
         obs[obs.geometry.notna() & ~obs.geometry.is_empty].to_file(out, driver="GeoJSON", engine="pyogrio")
@@ -175,7 +183,7 @@ def export(
         stations_frame(project, campaign, rules=rules).to_file(out, layer="stations", driver="GPKG", engine="pyogrio", mode="a")
         import pyogrio
 
-        recs = recommendations_frame(project, campaign, rules=rules)
+        recs = recommendations_for(recommendations_frame(project, campaign, rules=rules), audience)
         if len(recs):
             pyogrio.write_dataframe(recs, out, layer="recommendations", driver="GPKG", append=True)
         written.append(out)

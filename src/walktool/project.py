@@ -60,6 +60,14 @@ referrer_policy
     ``Referer``, and a page opened from a file sends none: if tiles show "Access
     blocked", serve the page from a web server, choose another provider, or write
     the map with ``--offline``.
+
+The ``[followup]`` table sets when a recommendation not done is *overdue*, counted
+from its campaign's first walk (``immediate_weeks`` 2, ``short_months`` 3,
+``medium_months`` 12, ``long_months`` 36).  The ``[privacy]`` table sets how public
+outputs (``--audience public``) place observations: ``public_positions`` ``round``
+(default: latitude and longitude rounded to ``round_decimals``, default 3, about
+110 m north–south and 80 m east–west in Montréal) or ``station`` (at the station's
+point).
 """
 
 from __future__ import annotations
@@ -101,6 +109,11 @@ REFERRER_POLICIES = (
     "unsafe-url",
 )
 _MAP_KEYS = {"tiles": "map_tiles", "attribution": "map_attribution", "referrer_policy": "map_referrer_policy"}
+# [followup] and [privacy]: key → (Settings field, type)
+_FOLLOWUP_KEYS = {"immediate_weeks": "followup_immediate_weeks", "short_months": "followup_short_months",
+                  "medium_months": "followup_medium_months", "long_months": "followup_long_months"}
+_PRIVACY_KEYS = {"public_positions": "privacy_public_positions", "round_decimals": "privacy_round_decimals"}
+PUBLIC_POSITIONS = ("round", "station")
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,12 @@ class Settings:
     map_tiles: str = DEFAULT_TILES
     map_attribution: str = ""
     map_referrer_policy: str = "strict-origin-when-cross-origin"
+    followup_immediate_weeks: int = 2
+    followup_short_months: int = 3
+    followup_medium_months: int = 12
+    followup_long_months: int = 36
+    privacy_public_positions: str = "round"
+    privacy_round_decimals: int = 3
 
     def validate(self, where: str = SETTINGS_FILE) -> None:
         """Raise :class:`ProjectError` naming every invalid setting."""
@@ -146,6 +165,13 @@ class Settings:
                 " ~/.pgpass or a libpq service file (walktool never keeps passwords in the project)"
             )
         problems += _map_problems(self)
+        for key, name in _FOLLOWUP_KEYS.items():
+            if getattr(self, name) < 0:
+                problems.append(f"[followup] {key} must be a number of weeks or months, 0 or more")
+        if self.privacy_public_positions not in PUBLIC_POSITIONS:
+            problems.append(f"[privacy] public_positions {self.privacy_public_positions!r} must be 'round' or 'station'")
+        if not 1 <= self.privacy_round_decimals <= 4:
+            problems.append(f"[privacy] round_decimals must be 1 to 4 (3 ≈ 100 m), not {self.privacy_round_decimals!r}")
         if problems:
             msg = f"{where}: " + "; ".join(problems)
             raise ProjectError(msg)
@@ -194,6 +220,19 @@ attribution = {_toml_str(self.map_attribution)}
 # from a file sends none: if its tiles say "Access blocked", serve the page from a web server, choose
 # another provider, or use `walktool map --offline`.
 referrer_policy = {_toml_str(self.map_referrer_policy)}
+
+[followup]
+# A recommendation not done is overdue this long after its campaign's first walk, by timeframe.
+immediate_weeks = {self.followup_immediate_weeks}
+short_months = {self.followup_short_months}
+medium_months = {self.followup_medium_months}
+long_months = {self.followup_long_months}
+
+[privacy]
+# Positions in public outputs (--audience public): "round" (to round_decimals: 3 is about 100 m) or
+# "station" (at the station's point). Comments appear there only when marked publishable.
+public_positions = {_toml_str(self.privacy_public_positions)}
+round_decimals = {self.privacy_round_decimals}
 """
 
 
@@ -223,6 +262,25 @@ def _map_problems(settings: Settings) -> list[str]:
     return problems
 
 
+def _extra_tables(path: Path, doc: dict[str, Any]) -> dict[str, Any]:
+    """The values of the ``[followup]`` and ``[privacy]`` tables, by Settings field."""
+    out: dict[str, Any] = {}
+    for table, keys in (("followup", _FOLLOWUP_KEYS), ("privacy", _PRIVACY_KEYS)):
+        values = doc.get(table, {})
+        if not isinstance(values, dict) or set(values) - set(keys):
+            found = sorted(set(values) - set(keys)) if isinstance(values, dict) else ["(not a table)"]
+            msg = f"{path}: unknown setting(s) {', '.join(found)} in [{table}]; known: {', '.join(sorted(keys))}"
+            raise ProjectError(msg)
+        for key, value in values.items():
+            wanted = str if key == "public_positions" else int
+            if not isinstance(value, wanted) or isinstance(value, bool):
+                kind = "text (in quotes)" if wanted is str else "a whole number"
+                msg = f"{path}: [{table}] {key} must be {kind}, not {value!r}"
+                raise ProjectError(msg)
+            out[keys[key]] = value
+    return out
+
+
 def _text_setting(name: str, value: Any) -> str:
     if not isinstance(value, str):
         msg = f"{name} must be text (in quotes), not {value!r}"
@@ -248,6 +306,7 @@ def read_settings(path: Path) -> Settings:
         found = sorted(set(basemap) - set(_MAP_KEYS)) if isinstance(basemap, dict) else ["(not a table)"]
         msg = f"{path}: unknown setting(s) {', '.join(found)} in [map]; known: {', '.join(sorted(_MAP_KEYS))}"
         raise ProjectError(msg)
+    extra = _extra_tables(path, doc)
     defaults = Settings()
     known = {"name", "city", "timezone", "language", "protocol", "stations", "credit", "store", "station_radius_m"}
     unknown = sorted(set(proj) - known)
@@ -261,6 +320,7 @@ def read_settings(path: Path) -> Settings:
             defaults,
             **values,
             **map_values,
+            **extra,
             study_area=(
                 float(area.get("min_lon", defaults.study_area[0])),
                 float(area.get("min_lat", defaults.study_area[1])),

@@ -86,8 +86,11 @@ def store_first(args: list[str]) -> list[str]:
 def _register() -> None:
     from walktool.cli import (
         analysis_cmds,
+        comments_cmds,
         demo_cmds,
         import_cmds,
+        incidents_cmds,
+        loop_cmds,
         map_cmds,
         project_cmds,
         protocol_cmds,
@@ -101,8 +104,11 @@ def _register() -> None:
     project_cmds.register(app)
     import_cmds.register(app)
     analysis_cmds.register(app)
+    incidents_cmds.register(app)
     map_cmds.register(app)
     report_cmds.register(app)
+    loop_cmds.register(app)
+    comments_cmds.register(app)
     research_cmds.register(app)
     demo_cmds.register(app)
     app.add_typer(protocol_cmds.app, name="protocol")

@@ -45,29 +45,36 @@ def summary(
         raise typer.BadParameter(f"{by!r}; use one of {', '.join(BY_CHOICES)}", param_hint="--by")
     lang = check_lang(lang)
     chosen = rules_choice(rules, protocol_version)
+    from walktool.incidents import recorded_by_station, with_recorded
+
     with open_project(project) as proj:
         result = summarize(proj, campaign, by, rules=chosen)
         language = lang or proj.settings.language
         protocol = proj.protocol()
+        recorded = recorded_by_station(proj)
     if csv is not None:
-        _write_csv(result, csv)
+        _write_csv(result, csv, recorded)
     if as_json:
-        print_json(result.to_dict())
+        doc = result.to_dict()
+        with_recorded(doc["stations"], recorded)
+        print_json(doc)
         return
-    _render_summary(result, protocol, language)
+    _render_summary(result, protocol, language, recorded)
     if result.rules is not None:
         out_console().print(say_rules(result.rules), style="dim", markup=False, soft_wrap=True)
     if csv is not None:
         out_console().print(f"Table written to {csv}")
 
 
-def _write_csv(result: Any, path: Path) -> None:
+def _write_csv(result: Any, path: Path, recorded: dict[str, dict[str, int]]) -> None:
     frame = result.groups if result.groups is not None else result.stations
     if result.rules is not None:  # the rules every figure of the table comes from
         frame = frame.assign(protocol=result.rules.protocol, rules_hash=result.rules.rules_hash)
     if result.groups is None:
         counts = [result.station_findings.get(sid, {}) for sid in frame["station_id"]]
         frame = frame.assign(**{f"findings_{s}": [c.get(s, 0) for c in counts] for s in ("low", "medium", "high", "critical")})
+        if recorded:
+            frame = frame.assign(recorded_incidents=[recorded.get(str(sid), {}).get("incidents", 0) for sid in frame["station_id"]])
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, float_format="%.2f")
 
@@ -80,7 +87,7 @@ def _cell(score: Any) -> str:
     return f"[{colour}]{value:.0f}[/{colour}]"
 
 
-def _render_summary(result: Any, protocol: Any, lang: str) -> None:
+def _render_summary(result: Any, protocol: Any, lang: str, recorded: dict[str, dict[str, int]] | None = None) -> None:
     from rich import box
     from rich.table import Table
 
@@ -110,6 +117,8 @@ def _render_summary(result: Any, protocol: Any, lang: str) -> None:
     headers = ["score", *[SHORT.get(k, k[:5]) for k in principles], "obs", "part"]
     if not extra:
         headers += ["find", "crit", "unsafe"]
+        if recorded:
+            headers.append("rec")
     for header in headers:
         table.add_column(header, justify="right", no_wrap=True, min_width=len(header))
     for r in rows:
@@ -127,6 +136,8 @@ def _render_summary(result: Any, protocol: Any, lang: str) -> None:
             feel = r["feeling"]
             unsafe = (feel["uncomfortable"] or 0) + (feel["frightening"] or 0) if feel["answers"] else None
             cells.append("–" if unsafe is None else f"{unsafe:.0%}")
+            if recorded:
+                cells.append(str(recorded.get(str(r["station_id"]), {}).get("incidents", 0)))
         table.add_row(*cells)
     console.print(table)
     if any(r["low_confidence"] for r in rows):
@@ -135,7 +146,8 @@ def _render_summary(result: Any, protocol: Any, lang: str) -> None:
     if extra:
         console.print(f"[dim]{legend}[/dim]")
     else:
-        console.print(f"[dim]{legend}; find = findings (crit = critical); unsafe = share feeling uncomfortable or frightened[/dim]")
+        rec_note = "; rec = recorded incidents within the station radius (walktool incidents compare)" if recorded else ""
+        console.print(f"[dim]{legend}; find = findings (crit = critical); unsafe = share feeling uncomfortable or frightened{rec_note}[/dim]")
     drivers = [d for d in result.drivers if d["rho"] is not None]
     if drivers:
         top = ", ".join(f"{d['principle']} (ρ = {d['rho']:+.2f})" for d in drivers[:3])
@@ -157,6 +169,9 @@ def recommend_(
     campaign: CampaignOpt = None,
     station: Annotated[str | None, typer.Option("--station", help="One station (name or id).")] = None,
     top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N most urgent.")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only those past their timeframe and not done ([followup] in walktool.toml; WALKTOOL_TODAY fixes the date).")
+    ] = False,
     lang: LangOpt = None,
     rules: RulesOpt = None,
     protocol_version: VersionOpt = None,
@@ -170,17 +185,25 @@ def recommend_(
     participant on one walk.
     """
     from walktool.cli._rules import open_checked as open_project
+    from walktool.overdue import annotate
     from walktool.recommend import recommend
 
     lang = check_lang(lang)
     chosen = rules_choice(rules, protocol_version)
     with open_project(project) as proj:
-        recs = recommend(proj, campaign, station=station, top=top, rules=chosen)
+        recs = recommend(proj, campaign, station=station, top=None if overdue else top, rules=chosen)
         language = lang or proj.settings.language
         protocol = proj.protocol()
-        records = recs.records(language, protocol)
+        records = annotate(recs.records(language, protocol), proj, recs.campaign)
+    if overdue:
+        records = [r for r in records if r["overdue"]][:top]
     if as_json:
         print_json({"campaign": recs.campaign, **(recs.rules.to_dict() if recs.rules else {}), "recommendations": records})
+        return
+    if overdue and not records:
+        from walktool.overdue import today
+
+        out_console().print(f"No overdue recommendation in campaign {recs.campaign!r} on {today().isoformat()}.")
         return
     _render_recommendations(recs.campaign, records, protocol, language)
     if recs.rules is not None:
@@ -189,7 +212,6 @@ def recommend_(
 
 def _render_recommendations(campaign: str | None, records: list[dict[str, Any]], protocol: Any, lang: str) -> None:
     from rich.markup import escape
-
 
     console = out_console()
     if not records:
@@ -215,7 +237,8 @@ def _render_recommendations(campaign: str | None, records: list[dict[str, Any]],
             _render_one(console, r, protocol, lang, colours, station=True)
     console.print(
         f"\n{len(ranked)} ranked recommendation(s), {len(minority)} minority report(s); ⚡ = critical, on the immediate"
-        " fast track; to verify = seen by one participant on one walk."
+        " fast track; to verify = seen by one participant on one walk;"
+        f" {sum(1 for r in records if r.get('overdue'))} overdue."
     )
 
 
@@ -238,6 +261,8 @@ def _render_one(console: Any, r: dict[str, Any], protocol: Any, lang: str, colou
     )
     console.print(f"      → {escape(r['action'])}")
     console.print(f"      [dim]{escape(r['responsible'] or '')} · {r['timeframe']} · {r['type']}[/dim]")
+    if r.get("overdue"):
+        console.print(f"      [bold red]overdue[/bold red] since {r['due']} ({r['days_overdue']} days)")
 
 
 def register(app: typer.Typer) -> None:

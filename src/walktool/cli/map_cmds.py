@@ -10,6 +10,10 @@ import typer
 from walktool.cli._common import LangOpt, ProjectOpt, check_lang, handle_errors, out_console
 
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+AudienceOpt = Annotated[
+    str,
+    typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred)."),
+]
 
 
 @handle_errors
@@ -23,6 +27,7 @@ def map_(
     out: Annotated[
         Path | None, typer.Option("--out", help="The HTML page to write (default: reports/map.html in the project).", show_default=False)
     ] = None,
+    audience: AudienceOpt = "staff",
     project: ProjectOpt = Path("."),
 ) -> None:
     """Write the walk map: stations by score, findings by severity and principle, popups with recommendations."""
@@ -30,8 +35,10 @@ def map_(
     from walktool.maps import write_map
 
     lang = check_lang(lang)
+    if audience not in ("staff", "public"):
+        raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
     with open_project(project) as proj:
-        path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline)
+        path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline, audience=audience)
         tiles = proj.settings.map_tiles
     size = path.stat().st_size / 1e6
     if offline:
@@ -40,7 +47,7 @@ def map_(
         mode = "scripts from the internet, no basemap"
     else:
         mode = f"basemap {tiles} and scripts from the internet ([map] tiles in walktool.toml)"
-    out_console().print(f"Map written to {path} ({size:.1f} MB, {mode}); open it in a web browser.")
+    out_console().print(f"Map written to {path} ({size:.1f} MB, {mode}, for {audience}); open it in a web browser.")
 
 
 def register(app: typer.Typer) -> None:

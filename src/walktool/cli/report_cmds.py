@@ -66,6 +66,10 @@ def report(
     ] = None,
     rules: RulesOpt = None,
     protocol_version: VersionOpt = None,
+    audience: Annotated[
+        str,
+        typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred, no data-quality sheet)."),
+    ] = "staff",
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -78,11 +82,13 @@ def report(
 
     lang = check_lang(lang)
     chosen = rules_choice(rules, protocol_version)
+    if audience not in ("staff", "public"):
+        raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
     if fmt is ReportFormat.pdf:
         from walktool.report.brief import write_brief
 
         with open_project(project) as proj:
-            brief = write_brief(proj, campaign, lang=lang, station=station, out=out, rules=chosen)
+            brief = write_brief(proj, campaign, lang=lang, station=station, out=out, rules=chosen, audience=audience)
         if as_json:
             print_json(brief.to_dict())
             return
@@ -98,7 +104,7 @@ def report(
     from walktool.report import write_report
 
     with open_project(project) as proj:
-        result = write_report(proj, campaign, lang=lang, out=out, rules=chosen)
+        result = write_report(proj, campaign, lang=lang, out=out, rules=chosen, audience=audience)
     if as_json:
         print_json(result.to_dict())
         return

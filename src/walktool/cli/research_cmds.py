@@ -213,6 +213,10 @@ def export_(
     no_participants: Annotated[bool, typer.Option("--no-participants", help="Drop even the participants' pseudonyms.")] = False,
     rules: RulesOpt = None,
     protocol_version: VersionOpt = None,
+    audience: Annotated[
+        str,
+        typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, no pseudonyms, faces blurred)."),
+    ] = "staff",
     project: ProjectOpt = Path("."),
 ) -> None:
     """Tidy data for QGIS, R and pandas: every observation, with station scores and recommendations.
@@ -224,9 +228,11 @@ def export_(
 
     if fmt not in EXPORT_FORMATS:
         raise typer.BadParameter(f"{fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    if audience not in ("staff", "public"):
+        raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
     chosen = rules_choice(rules, protocol_version)
     with open_project(project) as proj:
-        written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants, rules=chosen)
+        written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants, rules=chosen, audience=audience)
     for path in written:
         out_console().print(f"Written: {path}")
 

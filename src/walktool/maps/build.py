@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.maps.data import bounds, centre, credit, gather
+from walktool.maps.incidents import incidents_layers
 from walktool.maps.labels import MapError, texts
 from walktool.maps.layers import entrances_layer, finding_layers, network_layer, stations_layer
 from walktool.maps.legend import legend
@@ -37,6 +38,7 @@ def build_map(
     offline: bool = False,
     *,
     photo_base: Path | None = None,
+    audience: str = "staff",
 ) -> folium.Map:
     """Build the walk map of a campaign.
 
@@ -54,7 +56,11 @@ def build_map(
         :func:`map_html` and ``offline=True`` to embed Leaflet and its plugins).
     photo_base
         Folder the page will be written to: photo links are made relative to it
-        (default: the project's ``reports/`` folder).
+        (default: the project's ``reports/`` folder); photo copies go to its
+        ``photos/<audience>/``.
+    audience
+        ``staff`` (exact positions, comments) or ``public`` (positions rounded,
+        comments only when publishable, faces blurred): :mod:`walktool.privacy`.
 
     Returns
     -------
@@ -77,7 +83,9 @@ def build_map(
     except ValueError as exc:
         raise MapError(f"language {lang!r}: use fr or en") from exc
     t = texts(language)
-    data = gather(project, campaign, language)
+    from walktool.privacy import PhotoCopies, check_audience
+
+    data = gather(project, campaign, language, check_audience(audience))
     title = " · ".join(p for p in (data.title, data.campaign or t["all_campaigns"], t["page_title"]) if p)
     fmap = new_map(
         centre(data),
@@ -103,13 +111,17 @@ def build_map(
     stations.add_to(fmap)
     network_layer(data, with_data, e(t["lines"])).add_to(fmap)
     entrances_layer(data, e(t["entrances"])).add_to(fmap)
-    doc, rows = findings_tables(data, project, photo_base or project.reports_dir)
+    base = photo_base or project.reports_dir
+    doc, rows = findings_tables(data, project, base, PhotoCopies(base, audience))
     script(f"window.walktool = window.walktoolMap.tables({script_json(doc)});").add_to(fmap)
     found = finding_layers(data, rows, t)
     found.cluster.add_to(fmap)
     for group in [*found.principles, *found.periods]:
         group.add_to(fmap)
     found.heat.add_to(fmap)
+    incident_layers = incidents_layers(data, t) if data.incidents is not None else []
+    for layer in incident_layers:
+        layer.add_to(fmap)
 
     plugins = fl.plugins
     plugins.Search(
@@ -162,6 +174,8 @@ def write_map(
     campaign: str | None = None,
     lang: str | None = None,
     offline: bool = False,
+    *,
+    audience: str = "staff",
 ) -> Path:
     """Build the walk map and write it as one HTML page.
 
@@ -171,7 +185,7 @@ def write_map(
         The open project.
     out
         The page to write (default ``reports/map.html`` in the project); its folder is created.
-    campaign, lang, offline
+    campaign, lang, offline, audience
         As for :func:`build_map`.
 
     Returns
@@ -181,5 +195,5 @@ def write_map(
     """
     path = Path(out) if out is not None else project.reports_dir / "map.html"
     path = path.resolve()
-    fmap = build_map(project, campaign, lang, offline, photo_base=path.parent)
+    fmap = build_map(project, campaign, lang, offline, photo_base=path.parent, audience=audience)
     return write_page(fmap, path, offline=offline)

@@ -106,10 +106,15 @@ class MapData:
     findings: pd.DataFrame
     not_shown: int
     recommendations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    audience: str = "staff"
+    incidents: Any = None  # walktool.maps.incidents.IncidentLayerData, or None without incidents
 
 
-def gather(project: Project, campaign: str | None, lang: str) -> MapData:
-    """Read what the map of ``campaign`` shows (None: the only or latest campaign).
+def gather(project: Project, campaign: str | None, lang: str, audience: str = "staff") -> MapData:
+    """Read what the map of ``campaign`` shows (None: the only or latest campaign), for ``audience``.
+
+    A public map's findings are placed first, then rounded (or put at their station) and
+    stripped of comments not marked publishable (:func:`walktool.privacy.for_audience`).
 
     Raises
     ------
@@ -130,8 +135,15 @@ def gather(project: Project, campaign: str | None, lang: str) -> MapData:
     summary = summarize(project, name)  # the station figures from the store's SQL aggregates
     protocol = project.protocol()
     layer = load_stations(project)
+    from walktool.maps.incidents import incident_layer_data
+    from walktool.overdue import annotate
+    from walktool.privacy import for_audience
+
     found = findings(obs)
-    placed = place_findings(found, layer)
+    placed = for_audience(place_findings(found, layer), project, audience)
+    recs = recommendations(project, protocol, obs, name, lang)
+    for station_recs in recs.values():
+        annotate(station_recs, project, name)
     return MapData(
         campaign=name,
         lang=lang,
@@ -141,7 +153,9 @@ def gather(project: Project, campaign: str | None, lang: str) -> MapData:
         stations=summary.station_records(),
         findings=placed,
         not_shown=len(found) - len(placed),
-        recommendations=recommendations(project, protocol, obs, name, lang),
+        recommendations=recs,
+        audience=audience,
+        incidents=incident_layer_data(project, audience),
     )
 
 

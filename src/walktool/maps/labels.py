@@ -90,6 +90,15 @@ LABELS: dict[str, Msg] = {
     "notice": NC_("map", "No internet: the basemap and the map's scripts cannot load."),
     "notice_hint": NC_("map", "For a map that opens with no connection:"),
     "close": NC_("map", "Close"),
+    # recorded incidents, follow-up, audience
+    "incidents": NC_("map", "Recorded incidents (per station)"),
+    "incidents_heat": NC_("map", "Recorded incidents (density)"),
+    "incidents_tooltip": NC_("map", "{n} recorded incidents within {radius} m (day {day}, night {night})"),
+    "incidents_note": NC_("map", "Police records count what was reported: harassment rarely is."),
+    "incidents_credit": NC_("map", "Incidents: {credit}"),
+    "overdue": NC_("map", "overdue since {date} ({n} days)"),
+    "overdue_legend": NC_("map", "{n} recommendations overdue"),
+    "public_note": NC_("map", "Public version: positions rounded to about 100 m, comments shown only when publishable, faces blurred."),
 }
 """The maps' fixed labels by key (``texts(lang)[key]``)."""
 

@@ -35,6 +35,13 @@ def legend_html(data: MapData) -> str:
             "map", "{n} finding with neither position nor station not shown", "{n} findings with neither position nor station not shown", data.not_shown
         ).format(n=data.not_shown)
         notes = f'<div class="wt-legend-note">{e(hidden)}</div>'
+    late = sum(1 for recs in data.recommendations.values() for r in recs if r.get("overdue"))
+    if late:
+        notes += f'<div class="wt-legend-note wt-overdue">⏰ {e(t["overdue_legend"].format(n=late))}</div>'
+    if data.incidents is not None and data.incidents.credit:
+        notes += f'<div class="wt-legend-note">{e(t["incidents_credit"].format(credit=data.incidents.credit))}</div>'
+    if data.audience == "public":
+        notes += f'<div class="wt-legend-note">{e(t["public_note"])}</div>'
     found, stations = len(data.findings), len(data.stations)
     summary = " · ".join(
         [

@@ -54,7 +54,7 @@ def _web_label(url: str) -> str:
     return _short(f"{host}/…/{name}" if name else host)
 
 
-def photo_html(photo: Any, project: Project, base: Path, t: Mapping[str, str], index: Mapping[str, Path]) -> str:
+def photo_html(photo: Any, project: Project, base: Path, t: Mapping[str, str], index: Mapping[str, Path], copies: Any = None) -> str:
     """The photo cell of a finding card (escaped HTML).
 
     Parameters
@@ -69,6 +69,9 @@ def photo_html(photo: Any, project: Project, base: Path, t: Mapping[str, str], i
         The map's labels.
     index
         :func:`photo_index` of the project.
+    copies
+        A :class:`walktool.privacy.PhotoCopies`: the thumbnail links the audience's copy
+        (no EXIF; faces blurred for the public), never the original.
     """
     text = str(photo).strip()
     if not text:
@@ -82,6 +85,8 @@ def photo_html(photo: Any, project: Project, base: Path, t: Mapping[str, str], i
     if _SCHEME.match(text):
         return f'{e(_short(text))} <small>({e(t["photo_missing"])})</small>'
     found = find_photo(text, project, index)
+    if found is not None and copies is not None:
+        found = copies.copy(found)
     if found is None:
         name = text.replace("\\", "/").rsplit("/", 1)[-1] or text
         return f'{e(_short(name))} <small>({e(t["photo_missing"])})</small>'

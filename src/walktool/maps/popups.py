@@ -133,7 +133,9 @@ def _recommendations(recs: list[dict[str, Any]], protocol: Protocol, lang: str, 
             f'<li><span class="wt-dot" style="background:{colour}"></span>'
             f"<b>{e(protocol.severities.label(sev, lang))}</b> · {e(zone)} · {what}<br>"
             f"{e(r['action'])}<br><small>{pair(t, e(t['responsible']), who)}"
-            f" · {pair(t, e(t['timeframe']), e(timeframe))} · {pair(t, e(t['status']), e(status))}</small></li>"
+            f" · {pair(t, e(t['timeframe']), e(timeframe))} · {pair(t, e(t['status']), e(status))}</small>"
+            + (f'<br><small class="wt-overdue">⏰ {e(t["overdue"].format(date=r["due"], n=r["days_overdue"]))}</small>' if r.get("overdue") else "")
+            + "</li>"
         )
     return '<ol class="wt-recs">' + "".join(items) + "</ol>"
 
@@ -161,7 +163,7 @@ def _positions(values: pd.Series, order: list[str]) -> list[int]:
     return [pos.get(v, -1) if isinstance(v, str) else -1 for v in values.astype(object).tolist()]
 
 
-def findings_tables(data: MapData, project: Project, base: Path) -> tuple[dict[str, Any], list[list[Any]]]:
+def findings_tables(data: MapData, project: Project, base: Path, copies: Any = None) -> tuple[dict[str, Any], list[list[Any]]]:
     """The findings' rows and the lookup tables their popups are built from.
 
     A row is :data:`ROW_FIELDS`: a position, then indexes into the tables (-1 = none),
@@ -232,7 +234,7 @@ def findings_tables(data: MapData, project: Project, base: Path) -> tuple[dict[s
         "zones": [e(protocol.zones.label(z, lang)) for z in zone_list],
         "stations": [e(v) for v in station_list],
         "comments": [e(v) for v in comment_list],
-        "photos": [photo_html(v, project, base, t, index) for v in photo_list],
+        "photos": [photo_html(v, project, base, t, index, copies) for v in photo_list],
         "dates": [e(v) for v in date_list],
     }
     lat = [round(float(v), 6) for v in f["lat"].tolist()]

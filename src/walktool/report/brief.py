@@ -78,6 +78,7 @@ def write_brief(
     station: str | None = None,
     out: str | Path | None = None,
     rules: str | None = None,
+    audience: str = "staff",
 ) -> BriefResult:
     """Write the PDF station brief(s) of a campaign.
 
@@ -97,6 +98,9 @@ def write_brief(
     rules
         None for the rules each import was scored with, ``"current"`` or ``"ID@VERSION"``
         to re-score (:mod:`walktool.provenance`).
+    audience
+        ``staff`` or ``public`` (:mod:`walktool.privacy`: public briefs keep only
+        publishable comments and show face-blurred photo copies).
 
     Returns
     -------
@@ -115,7 +119,8 @@ def write_brief(
     if target.suffix and not single:
         msg = f"{target}: the brief is a PDF; give --out a folder or a file name ending in .pdf"
         raise ReportError(msg)
-    data = gather(project, campaign, language, rules=rules)
+    data = gather(project, campaign, language, rules=rules, audience=audience,
+                  photo_folder=target.parent if single else target)
     chosen = [data.station(station)] if station else sorted(data.stations, key=lambda r: fold(r["name"] or r["station_id"]))
     from walktool.stations import load_stations
 

@@ -56,9 +56,12 @@ class ReportData:
     obs: pd.DataFrame | None
     found: dict[str, pd.DataFrame] = field(default_factory=dict)
     recs_by_station: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    photos: PhotoIndex | None = None
+    photos: Any = None  # a PhotoIndex, or its audience's copies (walktool.privacy.CopiedPhotoIndex)
     minority: list[dict[str, Any]] = field(default_factory=list)
     rules: Any = None
+    audience: str = "staff"
+    coverage: Any = None  # walktool.coverage.Coverage of the campaign
+    incidents: dict[str, Any] | None = None  # walktool incidents compare --json, when incidents are stored
 
     def station(self, name_or_id: str) -> dict[str, Any]:
         """The station record called ``name_or_id`` (name or id, accents and case ignored)."""
@@ -88,9 +91,21 @@ def check_language(project: Project, lang: str | None) -> str:
 
 
 def gather(
-    project: Project, campaign: str | None, lang: str, *, keep_observations: bool = True, rules: str | None = None
+    project: Project,
+    campaign: str | None,
+    lang: str,
+    *,
+    keep_observations: bool = True,
+    audience: str = "staff",
+    photo_folder: Path | None = None,
+    rules: str | None = None,
 ) -> ReportData:
-    """Recommend (storing them), load the observations and summarize one campaign.
+    """Recommend (storing them), load the observations and summarize one campaign, for ``audience``.
+
+    Recommendations carry their ``due`` date and ``overdue`` flag (:mod:`walktool.overdue`).
+    A public report's observations are rounded and stripped of unpublishable comments
+    (:func:`walktool.privacy.for_audience`); photos of every audience are copies in
+    ``photo_folder/photos/<audience>/`` (default: the project's reports folder).
 
     ``rules``: None for the rules each import was scored with, ``"current"`` or
     ``"ID@VERSION"`` to re-score (:mod:`walktool.provenance`).
@@ -110,18 +125,41 @@ def gather(
         msg = f"{project.root}: no observations yet; import field sheets with `walktool import` before making a report"
         raise ReportError(msg)
     from walktool.analysis import rescore
+    from walktool.coverage import coverage
+    from walktool.incidents import CompareIncidentsError, compare_incidents
+    from walktool.overdue import annotate
+    from walktool.privacy import (
+        CopiedPhotoIndex,
+        PhotoCopies,
+        check_audience,
+        for_audience,
+        records_for_audience,
+    )
     from walktool.provenance import scoring_rules
 
+    check_audience(audience)
     protocol, provenance = scoring_rules(project, resolved, rules)
     every = recommend(project, resolved, rules=rules).records(lang, protocol)  # before loading: one frame in memory at a time
+    every = records_for_audience(annotate(every, project, resolved), audience)
     recs = [r for r in every if not r["minority"]]
-    obs = load_observations(project, resolved)
-    if obs.empty:
+    raw = load_observations(project, resolved)
+    if raw.empty:
         msg = f"campaign {resolved!r} has no observations; import its sheets with `walktool import --campaign {resolved}`"
         raise ReportError(msg)
     if provenance.rescored:
-        obs = rescore(obs, protocol)
-    summary = summarize(project, resolved, rules=rules)  # the station figures from the store's SQL aggregates
+        raw = rescore(raw, protocol)
+    covered = coverage(project, resolved, observations=raw)  # before the audience filter: it counts participants
+    incidents = None
+    if project.store.count("incidents"):
+        try:
+            incidents = compare_incidents(project, resolved, observations=raw).to_dict()
+        except CompareIncidentsError:
+            incidents = None  # no feeling answers: nothing to set the incidents beside
+    # scores and sample sizes from every observation, by the store's SQL aggregates (a public report shows the same numbers) …
+    summary = summarize(project, resolved, rules=rules)
+    # … the rows themselves as the audience may see them
+    obs = for_audience(raw, project, audience)
+    del raw
     stations = summary.station_records()
     sources: dict[str, list[str]] = {}
     if "format" in obs:
@@ -146,9 +184,12 @@ def gather(
         obs=obs if keep_observations else None,
         found=found,
         recs_by_station=by_station,
-        photos=PhotoIndex(project.walks_dir),
+        photos=CopiedPhotoIndex(PhotoIndex(project.walks_dir), PhotoCopies(photo_folder or project.reports_dir, audience)),
         minority=[r for r in every if r["minority"]],
         rules=provenance,
+        audience=audience,
+        coverage=covered,
+        incidents=incidents,
     )
 
 

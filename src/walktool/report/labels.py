@@ -23,6 +23,8 @@ SHEETS: dict[str, Msg] = {
     "observations": NC_("sheet", "Observations"),
     "quality": NC_("sheet", "Data quality"),
     "method": NC_("sheet", "Method"),
+    "incidents": NC_("sheet", "Incidents"),
+    "coverage": NC_("sheet", "Coverage"),
 }
 """The fixed sheets' names (translated with :func:`sheet_label`)."""
 STATUSES_TEXT: dict[str, Msg] = {
@@ -77,6 +79,7 @@ REC_COLUMNS: tuple[tuple[str, Msg, float], ...] = (
     ("share", NC_("column", "Share"), 8),
     ("walks", NC_("column", "Walks"), 7),
     ("to_verify", NC_("column", "To verify"), 16),
+    ("overdue", NC_("column", "Overdue"), 14),
 )
 """Key, header and width of each Recommendations column, in order (:mod:`walktool.followup` finds
 them by header).  The columns from ``principle`` on are left out of the print area."""

@@ -66,6 +66,8 @@ def recommendations_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
             "due_date": sh.cell(parse_date(r["due_date"]) or r["due_date"], fmt="yyyy-mm-dd"),
             "note": sh.text(r["note"]),
             **_evidence_cells(book, sh, r),
+            "overdue": sh.cell(book._("since {date}", date=r["due"]) if r.get("overdue") else None,
+                               font=s.severity.get("critical") if r.get("overdue") else None),
         }
         sh.add([values[k] for k in keys])
     last_row = max(len(recs) + 1, 2)  # a table needs a data row, even an empty one

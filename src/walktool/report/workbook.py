@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.report.cells import Book, sheet_names
-from walktool.report.data import ReportError, check_language, fold, gather
+from walktool.report.data import ReportData, ReportError, check_language, fold, gather
 from walktool.report.labels import SHEETS, sheet_label
 from walktool.report.station import station_sheet
 from walktool.report.summary import summary_sheet
@@ -62,6 +62,7 @@ def build_report(
     campaign: str | None = None,
     lang: str | None = None,
     out: str | Path | None = None,
+    audience: str = "staff",
 ) -> Path:
     """Write the station report workbook of a campaign and return its path.
 
@@ -88,7 +89,7 @@ def build_report(
     walktool.analysis.AnalysisError
         Unknown campaign.
     """
-    return write_report(project, campaign, lang=lang, out=out).path
+    return write_report(project, campaign, lang=lang, out=out, audience=audience).path
 
 
 def write_report(
@@ -98,11 +99,16 @@ def write_report(
     lang: str | None = None,
     out: str | Path | None = None,
     rules: str | None = None,
+    audience: str = "staff",
 ) -> ReportResult:
     """Write the station report workbook; like :func:`build_report`, with counts.
 
     Recommendations are rebuilt and stored first (:func:`walktool.recommend.recommend`),
-    carrying the statuses recorded by ``walktool followup import``.
+    carrying the statuses recorded by ``walktool followup import``; overdue ones are
+    flagged.  The workbook gains an Incidents sheet when incidents are stored, and a
+    Coverage sheet.  ``audience="public"`` rounds positions, keeps only publishable
+    comments, links face-blurred photo copies and leaves out the Data quality sheet
+    (its values are cells as typed, names included).
     """
     from openpyxl import Workbook
 
@@ -111,7 +117,7 @@ def write_report(
     if out_path.suffix.lower() != ".xlsx":
         msg = f"{out_path}: the report is an Excel workbook; give --out a name ending in .xlsx"
         raise ReportError(msg)
-    data = gather(project, campaign, language, rules=rules)
+    data = gather(project, campaign, language, rules=rules, audience=audience, photo_folder=out_path.parent)
     out_path.parent.mkdir(parents=True, exist_ok=True)
 
     fixed = {key: sheet_label(key, language) for key in SHEETS}
@@ -139,7 +145,9 @@ def write_report(
     written = observations_sheet(book, data.obs)
     data.obs = None
     data.found = {}
-    quality_sheet(book)
+    extra = _loop_sheets(book, data)
+    if audience == "staff":
+        quality_sheet(book)
     method_sheet(book, data.summary, len(data.recs), written, truncated=written < n_obs, minority=len(data.minority))
 
     tmp = out_path.with_name(f".{out_path.name}.tmp")
@@ -153,7 +161,8 @@ def write_report(
         path=out_path,
         campaign=data.campaign,
         lang=language,
-        sheets=[fixed["summary"], *station_titles, fixed["recommendations"], fixed["minority"], fixed["observations"], fixed["quality"], fixed["method"]],
+        sheets=[fixed["summary"], *station_titles, fixed["recommendations"], fixed["minority"], fixed["observations"], *extra,
+                *([fixed["quality"]] if audience == "staff" else []), fixed["method"]],
         stations=len(stations),
         recommendations=len(data.recs),
         minority=len(data.minority),
@@ -162,3 +171,16 @@ def write_report(
         observations=written,
         thumbnails=book.thumbnails,
     )
+
+
+def _loop_sheets(book: Book, data: ReportData) -> list[str]:
+    """The Incidents sheet (when incidents are stored) and the Coverage sheet; their names."""
+    from walktool.report.loop_sheets import coverage_sheet, incidents_sheet
+
+    names = []
+    if data.incidents is not None:
+        incidents_sheet(book, data.incidents)
+        names.append(book.names["incidents"])
+    coverage_sheet(book, data.coverage)
+    names.append(book.names["coverage"])
+    return names

@@ -107,7 +107,8 @@ PHYSICAL: dict[str, Physical] = {
 }
 # creation order: stops before the answers that reference them
 CREATE_ORDER = ("stations", "entrances", "lines", "walks", "participants", "stops", "observations", "issues",
-                "imports", "recommendations", "recommendation_status")
+                "imports", "recommendations", "recommendation_status", "incident_sources", "incidents",
+                "comment_flags")
 
 
 def quoted(names: Sequence[str]) -> str:

@@ -12,6 +12,8 @@ version  what changed
          rules on every import; recommendations keep who answered the item there
          (``n_answered``), the share who flagged it, ``to_verify``, ``minority`` and their
          protocol and rules hash
+5        new tables: ``incident_sources`` and ``incidents`` (recorded incidents, a point
+         layer), ``comment_flags`` (comments marked publishable)
 =======  =====================================================================================
 
 To add a version: bump :data:`walktool.store.schema.SCHEMA_VERSION`, declare the new
@@ -40,6 +42,8 @@ def migrate(store: GeoPackageStore, version: int) -> None:
             _to_v3(store)  # rebuilds every table with the current layout, v4's columns included
         elif version < 4:
             _to_v4(store)
+        if version < 5:
+            add_tables(store, ("incident_sources", "incidents", "comment_flags"))
         store.set_meta("schema_version", str(SCHEMA_VERSION))
 
 
@@ -61,6 +65,12 @@ def _to_v4(store: GeoPackageStore) -> None:
         for name in names:
             if name not in present:
                 add_column(store, table, TABLES[table].column(name))
+def add_tables(store: GeoPackageStore, names: tuple[str, ...]) -> None:
+    """Create tables added to the schema by a later version (those already there are left alone)."""
+    existing = {r[0] for r in store._rows("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for name in names:
+        if name not in existing:
+            ddl.create_table(store._execute, ddl.PHYSICAL[name])
 
 
 def _to_v3(store: GeoPackageStore) -> None:

@@ -3,7 +3,8 @@
 An archive is created at the current :data:`~walktool.store.schema.SCHEMA_VERSION`
 (versions 1 and 2 were GeoPackage only; 3: typed columns, stops + answers, spatial
 indexes; 4: the provenance and evidence columns of imports and recommendations,
-:data:`walktool.store.migrations.V4_COLUMNS`).  A later version adds its step here as it adds one to
+:data:`walktool.store.migrations.V4_COLUMNS`; 5: the tables incident_sources, incidents and
+comment_flags).  A later version adds its step here as it adds one to
 :mod:`walktool.store.migrations`: ``if version < N: store._execute(add_column_sql("table", column))``
 (:func:`walktool.store.pg_ddl.add_column_sql`).  Migrations run when the archive is
 opened, in one transaction under the archive's advisory lock.
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from walktool.errors import StoreError
 from walktool.store.migrations import V4_COLUMNS
-from walktool.store.pg_ddl import add_column_sql
+from walktool.store.pg_ddl import PHYSICAL, add_column_sql, create_statements
 from walktool.store.schema import SCHEMA_VERSION, TABLES
 
 if TYPE_CHECKING:
@@ -38,4 +39,8 @@ def migrate(store: PostGISStore, version: int) -> None:
             for table, names in V4_COLUMNS.items():
                 for name in names:
                     store._execute(add_column_sql(table, TABLES[table].column(name)))
+        if version < 5:  # recorded incidents and comments marked publishable (walktool.store.migrations)
+            for table in ("incident_sources", "incidents", "comment_flags"):
+                for sql in create_statements(PHYSICAL[table]):
+                    store._execute(sql)
         store.set_meta("schema_version", str(SCHEMA_VERSION))

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Column types, as GDAL maps them for a GeoPackage: TEXT → String, INTEGER → Integer64,
 # REAL → Real, BOOLEAN → Integer(Boolean), DATETIME → DateTime (ISO 8601, UTC, "Z"),
@@ -127,5 +127,16 @@ TABLES: dict[str, Table] = {
         Table("recommendation_status", _cols("change_id! rec_id! status owner due_date:DATE note changed_at:DATETIME"
                                              " source"), ("change_id",), None,
               "Status history of each recommendation", ("rec_id",)),
+        Table("incident_sources", _cols("source_id! name publisher licence url file checksum layout"
+                                        " imported_at:DATETIME rows:INTEGER placed:INTEGER unplaced:INTEGER"
+                                        " rejected:INTEGER precision_m:REAL first_date:DATE last_date:DATE"),
+              ("source_id",), None, "Recorded-incident sources (police open data…): publisher, licence, counts"),
+        Table("incidents", _cols("incident_id! source_id! category date:DATE period shift district lat:REAL lon:REAL"
+                                 " placed:BOOLEAN source_row:INTEGER"),
+              ("incident_id",), "POINT",
+              "Recorded incidents at the publisher's precision (unplaced ones without a point)",
+              ("source_id", "date")),
+        Table("comment_flags", _cols("obs_id! publishable:BOOLEAN! note changed_at:DATETIME"), ("obs_id",), None,
+              "Comments marked publishable (shown in public maps, reports and exports)"),
     )
 }

@@ -1,0 +1,75 @@
+"""``walktool comments list / publish``: which free-text comments public outputs may show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from walktool.cli._common import JsonOpt, ProjectOpt, err, handle_errors, out_console, print_json
+
+app = typer.Typer(
+    name="comments",
+    help="Free-text comments: public maps, reports and exports show only those marked publishable.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+
+@app.command("list")
+@handle_errors
+def list_(
+    campaign: Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")] = None,
+    project: ProjectOpt = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Every comment of a campaign with its observation id, station and whether it is publishable."""
+    from walktool.analysis import load_observations, resolve_campaign
+    from walktool.privacy import publishable_ids
+    from walktool.project import open_project
+
+    with open_project(project) as proj:
+        name = resolve_campaign(proj, campaign)
+        obs = load_observations(proj, name)
+        allowed = publishable_ids(proj)
+    rows = obs[obs["comment"].notna() & obs["comment"].astype(str).str.strip().ne("")] if len(obs) else obs
+    rows = rows.sort_values(["station_name", "obs_id"], kind="stable") if len(rows) else rows
+    records = [{"obs_id": r["obs_id"], "station": r["station_name"], "zone": r["zone"], "comment": r["comment"],
+                "publishable": str(r["obs_id"]) in allowed} for r in rows.to_dict("records")]
+    if as_json:
+        print_json({"campaign": name, "comments": records})
+        return
+    console = out_console()
+    for r in records:
+        mark = "public" if r["publishable"] else "staff "
+        console.print(f"{mark}  {r['obs_id']}  {r['station']} · {r['zone'] or '–'}: {r['comment']}", markup=False)
+    console.print(f"{len(records)} comment(s), {sum(r['publishable'] for r in records)} publishable;"
+                  " mark one with `walktool comments publish OBS_ID`.")
+
+
+@app.command("publish")
+@handle_errors
+def publish(
+    obs_ids: Annotated[list[str], typer.Argument(help="Observation ids (from `walktool comments list`).")],
+    undo: Annotated[bool, typer.Option("--undo", help="Mark them not publishable again.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="Why (kept with the flag).")] = None,
+    project: ProjectOpt = Path("."),
+) -> None:
+    """Mark comments publishable: public outputs show them (the participant agreed, nothing identifies anyone)."""
+    from walktool.privacy import mark_publishable
+    from walktool.project import open_project
+
+    with open_project(project) as proj:
+        missing = mark_publishable(proj, obs_ids, not undo, note=note)
+    for obs_id in missing:
+        err(f"Error: no observation {obs_id!r} in this project; see `walktool comments list`")
+    done = len(obs_ids) - len(missing)
+    out_console().print(f"{done} comment(s) marked {'not ' if undo else ''}publishable.")
+    if missing:
+        raise typer.Exit(1)
+
+
+def register(root: typer.Typer) -> None:
+    """Add the ``comments`` group to the app."""
+    root.add_typer(app, name="comments")
