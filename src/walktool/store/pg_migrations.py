@@ -42,5 +42,13 @@ def migrate(store: PostGISStore, version: int) -> None:
         if version < 5:  # recorded incidents and comments marked publishable (walktool.store.migrations)
             for table in ("incident_sources", "incidents", "comment_flags"):
                 for sql in create_statements(PHYSICAL[table]):
-                    store._execute(sql)
+                    store._execute(_if_not_exists(sql))
         store.set_meta("schema_version", str(SCHEMA_VERSION))
+
+
+def _if_not_exists(sql: str) -> str:
+    """A CREATE TABLE / INDEX statement that leaves an existing table or index alone."""
+    for verb in ("CREATE TABLE ", "CREATE INDEX "):
+        if sql.startswith(verb):
+            return verb + "IF NOT EXISTS " + sql[len(verb) :]
+    return sql
