@@ -324,3 +324,44 @@ def test_answers_in_words() -> None:
     assert finding_text(p, "staff_distance_m", "liveliness", "270", "fr") == "Distance du personnel : 270 m"
     assert finding_text(p, "sign_exits", "signage", "no", "fr") == "Signalisation des sorties : non"
     assert finding_text(p, None, "visibility", None, "fr") == "Visibilité : problème signalé"
+
+
+def test_archive_scale_sheet_holds_findings_and_every_observation_is_in_the_csv(
+    project: Project, tmp_path: Path, write_csv: WriteCsv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+
+    import walktool.report.data as report_data
+    import walktool.report.station as report_station
+    import walktool.report.tables as report_tables
+
+    monkeypatch.setattr(report_tables, "OBSERVATIONS_SHEET_ROWS", 5)
+    monkeypatch.setattr(report_station, "MAX_FINDINGS_PER_STATION", 1)
+    monkeypatch.setattr(report_tables, "_CSV_BLOCK", 5)
+    assert report_data.MAX_FINDINGS_PER_STATION == 50
+    filled(project, tmp_path, write_csv)
+    result = write_report(project, out=tmp_path / "out" / "rapport.xlsx")
+    assert result.observations == 5
+    assert result.observations_file == tmp_path / "out" / "rapport-observations.csv"
+    assert result.to_dict()["observations_file"] == str(result.observations_file)
+    wb = load_workbook(result.path)
+    sheet = rows_of(wb["Observations"])
+    header = sheet[0]
+    assert len(sheet) - 1 == 5 and all(r[header.index("Problème")] is True for r in sheet[1:])
+    with result.observations_file.open(encoding="utf-8-sig", newline="") as f:
+        every = list(csv.reader(f))
+    assert tuple(every[0]) == header
+    assert len(every) - 1 == project.store.count("observations") == 12
+    # the sheet's rows are the file's first findings, in the same order
+    ids = [r[0] for r in every[1:]]
+    assert [r[0] for r in sheet[1:]] == ids[:5]
+    comments = [r[header.index("Commentaire")] for r in every[1:]]
+    assert "'" + EVIL in comments and "'@SUM(A1)" in comments and "'-tags partout" in comments and "'+sale" in comments
+    text = repr(every)
+    pseudonyms = set(project.store.read("observations")["participant"].dropna())
+    assert pseudonyms and not any(p in text for p in pseudonyms) and not any(n in text for n in NAMES)
+    method = {r[0]: r[1] for r in rows_of(wb["Méthode"]) if r[0]}
+    note = method["Feuille Observations"]
+    assert "12" in note and "rapport-observations.csv" in note and "1 048 576" in note
+    papineau = rows_of(wb["Papineau"])
+    assert any(isinstance(r[0], str) and r[0].startswith("… et 1 constats moins graves") for r in papineau)

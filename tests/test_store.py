@@ -290,3 +290,22 @@ def test_reimporting_the_same_rows_changes_nothing(store: Store) -> None:
     after = store.read("observations").set_index("obs_id")
     assert after.loc["2024-0", "zone"] == "platform" and after.loc["2024-4", "zone"] == "hall"
     assert _physical_count(store, "stops") == 3  # the old context is gone
+
+
+def test_stops_are_distinct_contexts_wherever_their_answers_come(gpkg: GeoPackageStore) -> None:
+    store = gpkg
+    """Answers of one stop audit split by another's (and contexts with missing values) still make one stop each."""
+    store.upsert("stations", _stations(("A", "Atwater", 45.4898, -73.5864)))
+    no_gps = _observations(8, "2025", lat=None)  # two stop audits without a position (NaN lat / lon)
+    frame = pd.concat([no_gps.iloc[[0, 1]], _observations(4), no_gps.iloc[[2, 3, 4, 5]], no_gps.iloc[[6, 7]]], ignore_index=True)
+    frame.loc[frame["obs_id"] == "2025-5", "item"] = "item9"  # answer-level columns do not split a stop
+    store.upsert("observations", frame)
+    assert store.count("observations") == 12
+    con = sqlite3.connect(store.path)
+    try:
+        stops = con.execute("SELECT submission_id, COUNT(*) FROM stops GROUP BY 1 ORDER BY 1").fetchall()
+        assert stops == [("2024-s0", 1), ("2025-s0", 1), ("2025-s1", 1)]
+        per_stop = con.execute("SELECT s.submission_id, COUNT(*) FROM observations o JOIN stops s ON s.fid = o.stop_fid GROUP BY 1 ORDER BY 1").fetchall()
+        assert per_stop == [("2024-s0", 4), ("2025-s0", 4), ("2025-s1", 4)]
+    finally:
+        con.close()

@@ -69,7 +69,9 @@ def observations_frame(
     obs = obs.drop(columns=[c for c in _DROP if c in obs])
     if not include_participants:
         obs = obs.drop(columns=["participant"])
-    obs = obs.sort_values(["campaign", "station_name", "zone", "obs_id"], na_position="last", kind="stable").reset_index(drop=True)
+    from walktool.ordering import stable_order
+
+    obs = obs.take(stable_order(obs, ["campaign", "station_name", "zone", "obs_id"])).reset_index(drop=True)
     geometry = gpd.points_from_xy(obs.pop("_x"), obs.pop("_y"))
     return gpd.GeoDataFrame(obs, geometry=geometry, crs="EPSG:4326")
 

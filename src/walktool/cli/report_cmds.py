@@ -117,6 +117,11 @@ def report(
         + f"; scores under {result.protocol} (rules {result.rules_hash}).",
         soft_wrap=True,
     )
+    if result.observations_file is not None:
+        console.print(
+            f"The Observations sheet lists the findings only; every observation is in {result.observations_file}.",
+            soft_wrap=True,
+        )
     console.print(
         "Staff fill in the status, owner, due date and note of the recommendations sheet;"
         f" read them back with `walktool followup import {result.path.name}`.",

@@ -29,6 +29,8 @@ STM_ATTRIBUTION = "Société de transport de Montréal (STM), CC BY 4.0"
 _STATION_JITTER_M = 30.0
 _ENTRANCE_JITTER_M = 8.0
 TOP_RECOMMENDATIONS = 3
+# what the map reads beside the summary's columns: the findings' popups and positions
+MAP_COLUMNS = ["comment", "photo", "lat", "lon"]
 
 
 def place_findings(findings: pd.DataFrame, layer: StationLayer) -> pd.DataFrame:
@@ -123,11 +125,17 @@ def gather(project: Project, campaign: str | None, lang: str, audience: str = "s
     AnalysisError
         When the named campaign does not exist.
     """
-    from walktool.analysis import findings, load_observations, resolve_campaign, summarize
+    from walktool.analysis import (
+        SUMMARY_COLUMNS,
+        findings,
+        load_observations,
+        resolve_campaign,
+        summarize,
+    )
     from walktool.stations import load_stations
 
     name = resolve_campaign(project, campaign)
-    obs = load_observations(project, name)
+    obs = load_observations(project, name, columns=[*SUMMARY_COLUMNS, *MAP_COLUMNS])
     if obs.empty:
         where = f"campaign {name!r}" if name else "this project"
         msg = f"{project.root}: no observations in {where} yet, so nothing to map; import sheets with `walktool import` first"

@@ -15,7 +15,9 @@ Synthèse / Summary        campaign, dates, walks, participants, stations; stati
 Recommandations /         an Excel Table (filters) of every recommendation with the follow-up
 Recommendations           columns staff fill in: status (drop-down), owner, due date, note
 Observations              every observation, tidy, no participant identity (not even pseudonyms);
-                          left out of printing (its print area is its header row)
+                          left out of printing (its print area is its header row); past 10,000
+                          observations the findings only, and every observation in
+                          ``<stem>-observations.csv`` beside the workbook (the Method sheet says so)
 Qualité des données /     rejects and warnings: file, row, column, reason (in the report's language)
 Data quality
 Méthode / Method          protocol id and version, scoring rule, sample sizes, data credits

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 SEVERITY_ORDER = {"critical": 0, "high": 1, "medium": 2, "low": 3}
 THUMBNAIL_PX = (120, 80)
+MAX_FINDINGS_PER_STATION = 50  # a station sheet lists its most severe findings; the rest are counted
 MAX_THUMBNAILS_PER_STATION = 40
 FINDINGS_TABLE = "findings-table"
 
@@ -203,9 +204,15 @@ def sorted_findings(found: pd.DataFrame | None, label: Any) -> pd.DataFrame | No
     """Findings most severe first, then by zone, item name (``label(item, principle)``), time and id."""
     if found is None or found.empty:
         return found
+    import pandas as pd
+
+    # one label per distinct (item, principle), spread back by codes
+    pairs = pd.MultiIndex.from_arrays([found["item"].astype(object), found["principle"].astype(object)])
+    codes, uniques = pd.factorize(pairs)
+    words = [label(i, p) or "" for i, p in uniques.tolist()]
     return found.assign(
         _sev=found["severity"].map(SEVERITY_ORDER).fillna(9),
-        _label=[label(i, p) or "" for i, p in zip(found["item"], found["principle"], strict=True)],
+        _label=[words[c] for c in codes.tolist()],
     ).sort_values(["_sev", "zone", "_label", "local_time", "obs_id"], na_position="last", kind="stable")
 
 

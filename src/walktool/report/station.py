@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from walktool.report.cells import Book, Sheet, colour_scale, local_datetime, parse_date, plain
 from walktool.report.data import (
+    MAX_FINDINGS_PER_STATION,
     MAX_THUMBNAILS_PER_STATION,
     SEVERITY_ORDER,
     THUMBNAIL_PX,
@@ -173,7 +174,10 @@ def _findings(book: Book, sh: Sheet, found: pd.DataFrame | None, photos: PhotoIn
         sh.add([sh.cell(book._("No findings at this station."), font=s.italic)])
         return
     shown = 0
+    more = len(rows) - MAX_FINDINGS_PER_STATION
+    rows = rows.head(MAX_FINDINGS_PER_STATION)  # most severe first: an archive's thousands are in the Observations
     answers = rows["answer"] if "answer" in rows else [None] * len(rows)
+    texts: dict[tuple[Any, Any, Any], str] = {}  # one wording per distinct (item, principle, answer)
     for r, answer in zip(rows.to_dict("records"), answers, strict=True):
         photo = plain(r.get("photo"))
         photo_cell: Any = None
@@ -190,8 +194,11 @@ def _findings(book: Book, sh: Sheet, found: pd.DataFrame | None, photos: PhotoIn
                         height = THUMBNAIL_PX[1] * 0.75 + 6  # pixels → points, with a margin
             else:
                 photo_cell = sh.text(str(photo))
+        key = (r.get("item"), r.get("principle"), plain(answer))
+        if key not in texts:
+            texts[key] = finding_text(book.protocol, key[0], key[1], key[2], book.lang)
         row = sh.add([
-            sh.text(finding_text(book.protocol, r.get("item"), r.get("principle"), plain(answer), book.lang)),
+            sh.text(texts[key]),
             sh.text(r.get("comment")),
             sh.text(book.zone(r["zone"])),
             sh.cell(book.severity(r["severity"]), font=s.severity.get(str(r["severity"]))),
@@ -204,3 +211,5 @@ def _findings(book: Book, sh: Sheet, found: pd.DataFrame | None, photos: PhotoIn
             book.thumbnails += 1
     if shown >= MAX_THUMBNAILS_PER_STATION:
         sh.add([sh.cell(book._("(previews limited to the first {n} photos)", n=MAX_THUMBNAILS_PER_STATION), font=s.italic)])
+    if more > 0:
+        sh.add([sh.cell(book._("… and {n} less severe findings: every observation is in the Observations sheet or, for a large campaign, in the file the Method sheet names.", n=more), font=s.italic)])

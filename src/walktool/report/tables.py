@@ -138,21 +138,39 @@ OBS_COLUMNS: tuple[tuple[str, str, float, str], ...] = (
     ("source_row", N_("Source row"), 9, "int"),
 )
 
-def observations_sheet(book: Book, obs: pd.DataFrame) -> int:
-    """Stream every observation (no participant column) into a write-only sheet; return the rows written.
+OBSERVATIONS_SHEET_ROWS = 10_000
+"""At most this many rows in the Observations sheet.
 
-    The sheet is for filtering and pivoting on screen, not for paper: its print
-    area is the header row alone, so printing the workbook does not print
-    thousands of observations in 3-point type.
+openpyxl writes some 50,000 to 150,000 cells a second here (25 columns a row), and a sheet of a million
+rows is no longer something to filter on screen (Excel itself stops at 1,048,576 rows).  A
+campaign with more observations gets its findings (problems) in the sheet, in the sheet's order
+(station, time, …) up to this cap, and every observation in a CSV file beside the workbook
+(:func:`observations_file`); the Method sheet says which.
+"""
+
+
+def sheet_order(obs: pd.DataFrame) -> Any:
+    """Row positions of ``obs`` in the Observations order (station, local time, zone, principle, item, id)."""
+    from walktool.ordering import stable_order
+
+    return stable_order(obs, ("station_name", "local_time", "zone", "principle", "item", "obs_id"))
+
+
+def observations_sheet(book: Book, obs: pd.DataFrame, rows: Any = None) -> int:
+    """Stream observations (no participant column) into a write-only sheet; return the rows written.
+
+    ``rows`` are the positions to write, in order (default: every observation in
+    :func:`sheet_order`, up to Excel's limit).  The sheet is for filtering and pivoting on
+    screen, not for paper: its print area is the header row alone, so printing the workbook
+    does not print thousands of observations in 3-point type.
     """
     from openpyxl.utils import get_column_letter
 
     sh = Sheet(book, book.names["observations"], [w for _, _, w, _ in OBS_COLUMNS], freeze="A2", title_rows=None)
     sh.header([book._(k) for _, k, _, _ in OBS_COLUMNS])
-    order = [c for c in ("station_name", "local_time", "zone", "principle", "item", "obs_id") if c in obs]
     # sort the positions, not the frame: no second copy of 100,000 observations
-    keys = obs[order].reset_index(drop=True)
-    rows = (keys.sort_values(order, na_position="last", kind="stable").index if len(obs) and order else keys.index).to_numpy()
+    if rows is None:
+        rows = sheet_order(obs)
     rows = rows[: EXCEL_MAX_ROWS - 1]
     labels = {i.key: i.label.get(book.lang) for i in book.protocol.items}
     columns: list[list[Any]] = []
@@ -183,6 +201,79 @@ def observations_sheet(book: Book, obs: pd.DataFrame) -> int:
     ws.auto_filter.ref = f"A1:{last}{max(len(rows) + 1, 1)}"
     ws.print_area = f"A1:{last}1"
     return len(rows)
+
+
+def sheet_rows(obs: pd.DataFrame) -> tuple[Any, bool]:
+    """The positions the Observations sheet shows, and whether that is the findings only.
+
+    Every observation when there are at most :data:`OBSERVATIONS_SHEET_ROWS`; otherwise the
+    findings (``is_problem``), in the sheet's order, up to that many.
+    """
+    order = sheet_order(obs)
+    if len(order) <= OBSERVATIONS_SHEET_ROWS:
+        return order, False
+    problem = obs["is_problem"].fillna(False).astype(bool).to_numpy() if "is_problem" in obs else None
+    if problem is not None:
+        order = order[problem[order]]
+    return order[:OBSERVATIONS_SHEET_ROWS], True
+
+
+_CSV_BLOCK = 100_000
+
+
+def observations_file(book: Book, obs: pd.DataFrame, path: Path) -> Path:
+    """Every observation as CSV (UTF-8 with BOM), the Observations sheet's columns and headers, in its order.
+
+    Written when the campaign has more observations than the sheet holds.  Text that a
+    spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return
+    first) is written with a leading apostrophe, as the workbook's cells are quoted.
+    """
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    order = sheet_order(obs)
+    labels = {i.key: i.label.get(book.lang) for i in book.protocol.items}
+    headers = [book._(k) for _, k, _, _ in OBS_COLUMNS]
+
+    def block(rows: Any) -> pa.Table:
+        arrays = []
+        for col, _, _, kind in OBS_COLUMNS:
+            if col not in obs:
+                arrays.append(pa.nulls(len(rows), pa.string()))
+                continue
+            series = obs[col].iloc[rows].reset_index(drop=True)
+            if kind == "label":
+                series = series.map(labels)
+            if kind in ("text", "label", "time"):
+                text = series.astype(object).where(series.notna(), None)
+                risky = text.str.startswith(FORMULA_PREFIXES, na=False).to_numpy(dtype=bool)
+                if risky.any():
+                    text = text.copy()
+                    text[risky] = "'" + text[risky]
+                arrays.append(pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True))
+            elif kind == "bool":
+                arrays.append(pa.array(series.astype("boolean"), type=pa.bool_(), from_pandas=True))
+            elif kind == "int":
+                arrays.append(pa.array(pd.to_numeric(series, errors="coerce").astype("Int64"), type=pa.int64(), from_pandas=True))
+            else:
+                numbers = pd.to_numeric(series, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+                arrays.append(pa.array(numbers, type=pa.float64(), from_pandas=True))
+        return pa.Table.from_arrays(arrays, names=headers)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "wb") as f:
+        f.write("\ufeff".encode())  # Excel reads UTF-8 when the file says so
+        first = block(order[:_CSV_BLOCK])
+        with pacsv.CSVWriter(f, first.schema, write_options=pacsv.WriteOptions(eol="\r\n")) as writer:
+            writer.write_table(first)
+            del first
+            for at in range(_CSV_BLOCK, len(order), _CSV_BLOCK):  # a block at a time: no second copy of the data
+                writer.write_table(block(order[at : at + _CSV_BLOCK]))
+    tmp.replace(path)
+    return path
 
 
 # -- Data quality ------------------------------------------------------------------------
@@ -272,7 +363,7 @@ def minority_sheet(book: Book, recs: list[dict[str, Any]]) -> None:
 
 
 # -- Method -------------------------------------------------------------------------------
-def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated: bool, minority: int = 0) -> None:
+def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated: bool, minority: int = 0, total: int | None = None, full_file: Path | None = None) -> None:
     """Protocol, scoring and priority rules, sample sizes, follow-up, privacy, imported files, credits."""
     from walktool import __version__
 
@@ -323,7 +414,15 @@ def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated
     pair(book._("Observations"), n_obs, "#,##0")
     pair(book._("Findings"), (net.get("findings") or {}).get("total"))
     pair(book._("Recommendations"), n_recs)
-    if truncated:
+    if full_file is not None:
+        pair(book._("Observations sheet"), book._(
+            "This campaign has {total} observations, more than a sheet can show usefully: the Observations sheet"
+            " lists {n} findings (problems) only, at most {cap}. Every observation is in {file}, beside this"
+            " workbook (CSV; Excel opens at most 1,048,576 rows of it), and `walktool export` writes the full data"
+            " for other tools.",
+            total=_count(total or n_obs, book.lang), n=_count(n_obs, book.lang), cap=_count(OBSERVATIONS_SHEET_ROWS, book.lang),
+            file=full_file.name))
+    elif truncated:
         pair(book._("Observations sheet"), book._(
             "The Observations sheet is capped at {n} rows (Excel's limit): export the full data with `walktool export`.",
             n=EXCEL_MAX_ROWS - 1))
@@ -362,6 +461,11 @@ def method_sheet(book: Book, summary: Any, n_recs: int, n_obs: int, *, truncated
     sh.section(book._("Data credits"))
     pair(book._("Stations"), stations_credit(book.project, lang, with_source=True))
     pair(book._("Software"), f"walktool {__version__}")
+
+
+def _count(n: int, lang: str) -> str:
+    """A whole number with the language's thousands separator (1,048,576 · 1 048 576)."""
+    return f"{n:,}".replace(",", "\u00a0") if lang == "fr" else f"{n:,}"
 
 
 def stations_credit(project: Any, lang: str, *, with_source: bool = False) -> str:

@@ -15,9 +15,11 @@ from walktool.report.summary import summary_sheet
 from walktool.report.tables import (
     method_sheet,
     minority_sheet,
+    observations_file,
     observations_sheet,
     quality_sheet,
     recommendations_sheet,
+    sheet_rows,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +41,7 @@ class ReportResult:
     minority: int = 0
     protocol: str | None = None
     rules_hash: str | None = None
+    observations_file: Path | None = None  # every observation, when the sheet holds the findings only
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -54,6 +57,7 @@ class ReportResult:
             "rules_hash": self.rules_hash,
             "observations": self.observations,
             "thumbnails": self.thumbnails,
+            "observations_file": str(self.observations_file) if self.observations_file else None,
         }
 
 
@@ -142,13 +146,17 @@ def write_report(
     recommendations_sheet(book, data.recs)
     minority_sheet(book, data.minority)
     n_obs = len(data.obs)
-    written = observations_sheet(book, data.obs)
-    data.obs = None
     data.found = {}
+    rows, findings_only = sheet_rows(data.obs)
+    full_file = None
+    if findings_only:  # more than a sheet holds: every observation beside the workbook
+        full_file = observations_file(book, data.obs, out_path.with_name(f"{out_path.stem}-observations.csv"))
+    written = observations_sheet(book, data.obs, rows)
+    data.obs = None
     extra = _loop_sheets(book, data)
     if audience == "staff":
         quality_sheet(book)
-    method_sheet(book, data.summary, len(data.recs), written, truncated=written < n_obs, minority=len(data.minority))
+    method_sheet(book, data.summary, len(data.recs), written, truncated=written < n_obs, minority=len(data.minority), total=n_obs, full_file=full_file)
 
     tmp = out_path.with_name(f".{out_path.name}.tmp")
     try:
@@ -170,6 +178,7 @@ def write_report(
         rules_hash=data.rules.rules_hash,
         observations=written,
         thumbnails=book.thumbnails,
+        observations_file=full_file,
     )
 
 

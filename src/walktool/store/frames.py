@@ -177,10 +177,27 @@ def column_values(chunked: pa.ChunkedArray, kind: str) -> Any:
             return floats.astype("Int64")
         return (floats != 0).astype("boolean")
     text = chunked.cast(pa.string()) if chunked.type != pa.string() else chunked
+    if _mostly_distinct(text):  # ids: one Python string per cell either way, made in one C loop
+        return text.to_numpy(zero_copy_only=False)
+    # repeated values (stations, items, answers …): one Python string per distinct value, shared
     encoded = pc.dictionary_encode(text).combine_chunks()
     words = np.array([*encoded.dictionary.to_pylist(), None], dtype=object)
     codes = encoded.indices.fill_null(len(words) - 1).to_numpy(zero_copy_only=False)
     return words.take(codes)
+
+
+_SAMPLE = 4096
+
+
+def _mostly_distinct(text: pa.ChunkedArray) -> bool:
+    """Whether most of a text column's first values differ (an id column rather than a code)."""
+    import pyarrow.compute as pc
+
+    n = len(text)
+    if n < 2 * _SAMPLE:
+        return False
+    head = text.slice(0, _SAMPLE)
+    return int(pc.count_distinct(head).as_py()) > _SAMPLE // 2
 
 
 def numeric(chunked: pa.ChunkedArray) -> pa.Array:

@@ -319,11 +319,26 @@ class GeoPackageStore(SQLAggregates):
 
         stop_cols = [c for c in ddl.STOPS.columns if c.name != "stop_id"]
         context = frame.reindex(columns=[c.name for c in stop_cols])
-        # rows with the same context share a stop: group them column by column (codes, not strings) ...
-        group = np.zeros(len(context), dtype="int64")
+        # rows with the same context share a stop.  A stop's answers come in runs (one record's rows
+        # are adjacent), so the runs are found first, by comparing each row with the one before ...
+        n = len(context)
+        starts = np.zeros(n, dtype=bool)
+        if n:
+            starts[0] = True
+            for name in context.columns:
+                values = context[name].to_numpy()
+                differs = values[1:] != values[:-1]
+                if differs.any():
+                    missing = pd.isna(values)
+                    differs &= ~(missing[1:] & missing[:-1])  # two missing values are the same context
+                starts[1:] |= differs
+        heads = np.flatnonzero(starts)
+        # ... then the runs' first rows are grouped column by column (codes, not strings)
+        group_of_run = np.zeros(len(heads), dtype="int64")
         for name in context.columns:
-            codes, uniques = pd.factorize(context[name])
-            group = pd.factorize(group * (len(uniques) + 1) + (codes + 1))[0]
+            codes, uniques = pd.factorize(context[name].iloc[heads])
+            group_of_run = pd.factorize(group_of_run * (len(uniques) + 1) + (codes + 1))[0]
+        group = group_of_run[np.cumsum(starts) - 1] if n else group_of_run
         _, first = np.unique(group, return_index=True)
         # ... and a stop's id is the hash of its content (the same context gets the same stop on re-import)
         key = pd.util.hash_pandas_object(context.iloc[first], index=False).to_numpy()

@@ -1,224 +1,49 @@
-"""Normalisation: raw records → tidy observations placed in stations and zones.
-
-One function, :func:`normalize_table`, takes a :class:`~walktool.readers.RawTable`
-and returns observations (one row per answered item or per finding), the
-participants' anonymous profiles and every problem found, as values.  Every
-record read is either accepted (it produced observations at a known station)
-or rejected with a reason: ``rows == accepted + rejected``.
-
-Rules (also in docs/facilitator-guide.en.md and docs/scoring.md):
-
-* Answers go through the item's vocabulary (accents, case, French and English
-  synonyms); anything not understood is an ``unknown-answer`` warning quoting
-  the value, never a silent blank.  N/A is kept and scored as missing.
-* A findings-table row that names an item without an answer is a problem
-  answer (score 0 for scored items); one that names only a principle is a
-  finding of that principle, unscored.
-* Severity comes from the sheet; otherwise, for problems, from the answer's or
-  the item's default in the protocol (``medium`` when neither says).
-* The station is the one the sheet names (exact, then partial or fuzzy with a
-  warning), or the nearest station or entrance within the project radius.
-  A named station farther than twice the radius from the position is a
-  ``station-position-mismatch`` warning; a point outside the study area is an
-  ``outside-study-area`` reject; swapped latitude / longitude are fixed with a
-  ``swapped-coordinates`` warning.
-* Times are stored in UTC with the local time; the period is the sheet's, or
-  ``night`` when the sun is below the horizon at that time and place.
-* Observers become pseudonyms (``P-`` + 8 hex digits of a keyed hash); names,
-  e-mails and device ids are never kept.
-"""
+"""The normalisation of one raw table (see :mod:`walktool.normalize` for the rules)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from walktool.columns import Mapping, Role, plan_columns
-from walktool.errors import Issue
-from walktool.positions import projected_positions, wkt_positions
-from walktool.protocol import PERCEPTION, Protocol
-from walktool.readers._base import submission_roots
-from walktool.textnorm import fold
-from walktool.values import (
-    parse_coordinate,
-    parse_datetime,
-    parse_geopoint,
-    parse_time_of_day,
-    period_of,
+from walktool.columns import plan_columns
+from walktool.normalize.model import (
+    OBSERVATION_COLUMNS,
+    PROFILE_FIELDS,
+    Collector,
+    Context,
+    NormalizedTable,
+    as_objects,
+    hex_ids,
+    lookup,
+    objects,
+    observation_ids,
+    pseudonym,
+    shared_strings,
+    stable_hash,
+    summarize_walks,
+    unique_map,
 )
+from walktool.normalize.nothing import nothing_understood, understood
+from walktool.normalize.times import when as _when
+from walktool.positions import projected_positions, wkt_positions
+from walktool.protocol import PERCEPTION
+from walktool.readers._base import submission_roots
+from walktool.values import parse_coordinate, parse_geopoint, period_of
+
+_TEXT_PARTS = frozenset({"item", "principle", "answer", "answer_raw", "choice_severity", "obs_id"})
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import pandas as pd
 
+    from walktool.protocol import Protocol
     from walktool.readers import RawTable
-    from walktool.stations import StationLayer
-
-OBSERVATION_COLUMNS = [
-    "obs_id", "submission_id", "campaign", "walk_id", "participant", "station_id", "station_name",
-    "station_match", "station_confidence", "zone", "period", "observed_at", "local_time", "protocol",
-    "principle", "item", "answer", "answer_raw", "score", "is_na", "is_problem", "severity",
-    "severity_source", "comment", "photo", "lat", "lon", "accuracy_m", "location_source", "format",
-    "source_file", "source_sheet", "source_row",
-]
-PROFILE_FIELDS = ("gender", "age_group", "reduced_mobility", "familiarity")
-
-
-@dataclass(frozen=True)
-class Context:
-    """What normalisation needs to know about the project and this import."""
-
-    protocol: Protocol
-    layer: StationLayer
-    timezone: str = "America/Montreal"
-    radius_m: float = 250.0
-    study_area: tuple[float, float, float, float] = (-180.0, -90.0, 180.0, 90.0)
-    salt: str = ""
-    campaign: str | None = None
-    walk_id: str | None = None
-    mapping: Mapping | None = None
-    # what is worked out once per import and reused by every chunk and file (answers parsed,
-    # station names matched); it only depends on the fields above
-    memo: dict[str, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
-
-    def remembered(self, kind: str, values: Iterable[str], fn: Any) -> dict[str, Any]:
-        """``{v: fn(v)}`` for the distinct ``values``, computing each value once per import."""
-        memo: dict[str, Any] = self.memo.setdefault(kind, {})
-        out = {}
-        for v in set(values):
-            if v not in memo:
-                memo[v] = fn(v)
-            out[v] = memo[v]
-        return out
-
-
-@dataclass
-class NormalizedTable:
-    """The result of normalising one raw table."""
-
-    format: str
-    file: str
-    observations: pd.DataFrame
-    participants: pd.DataFrame
-    walks: pd.DataFrame
-    issues: list[Issue]
-    rows: int
-    accepted: int
-    rejected: int
-    plan: dict[str, Role] = field(default_factory=dict)
-    timed: Any = None  # numpy bool array: the observation's time has a time of day (not a date alone)
-    submissions: set[str] = field(default_factory=set)  # the distinct submissions the rows belong to
-    no_answers: bool = False  # no column was understood: every row rejected by one file-level issue
-
-    @property
-    def warnings(self) -> int:
-        """Number of warnings."""
-        return sum(1 for i in self.issues if i.level == "warning")
-
-
-def pseudonym(observer: str, salt: str) -> str:
-    """A stable, non-reversible participant id: ``P-`` + 8 hex digits.
-
-    The same person spelled ``"Marie L."`` and ``"marie l"`` gets the same pseudonym.
-    """
-    key = fold(observer)
-    digest = hmac.new(salt.encode(), key.encode(), hashlib.sha256).hexdigest()
-    return f"P-{digest[:8].upper()}"
-
-
-def _hash(*parts: object) -> str:
-    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
-
-
-class _Collector:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.issues: list[Issue] = []
-
-    def add(self, code: str, message: str, level: str, row: Any, sheet: Any = None, column: str | None = None, value: Any = None) -> None:
-        self.issues.append(
-            Issue(
-                code=code,
-                message=message,
-                level="warning" if level == "warning" else "error",
-                file=self.file,
-                sheet=sheet if isinstance(sheet, str) and sheet else None,
-                row=int(row) if row is not None else None,
-                column=column,
-                value=None if value is None else str(value),
-            )
-        )
-
-
-def shared_strings(values: pd.Series) -> pd.Series:
-    """Object dtype holding one Python string per distinct value.
-
-    A long frame repeats a few values many times; pandas' Arrow-backed strings would
-    make a new Python object per cell when converted for the store, this shares them.
-    """
-    import numpy as np
-    import pandas as pd
-
-    codes, uniques = pd.factorize(values)
-    pool = np.empty(len(uniques) + 1, dtype=object)
-    pool[:-1] = list(uniques)
-    pool[-1] = None  # code -1: missing
-    return pd.Series(pool[codes], index=values.index, dtype=object)
-
-
-WALK_FIELDS = ("campaign", "date", "start_time", "end_time", "facilitator", "weather")
-
-
-def summarize_walks(rows: pd.DataFrame) -> pd.DataFrame:
-    """One row per walk from its records (or from partial summaries): what the sheets say about it.
-
-    Parameters
-    ----------
-    rows
-        ``walk_id`` and :data:`WALK_FIELDS` columns (empty text or None when unknown);
-        ``start_time`` / ``end_time`` are local ``HH:MM`` times of day.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``walk_id``, the first campaign, facilitator and weather given, the earliest date and
-        start time and the latest end time (None where no record says).
-    """
-    import pandas as pd
-
-    if rows.empty:
-        return pd.DataFrame(columns=["walk_id", *WALK_FIELDS], dtype=object)
-    clean = rows[["walk_id", *WALK_FIELDS]].astype(object)
-    clean = clean.where(clean.notna() & clean.ne(""), None)
-    out = clean.groupby("walk_id", sort=False).agg(
-        campaign=("campaign", "first"),
-        date=("date", "min"),
-        start_time=("start_time", "min"),
-        end_time=("end_time", "max"),
-        facilitator=("facilitator", "first"),
-        weather=("weather", "first"),
-    )
-    out = out.reset_index().astype(object)
-    return out.where(out.notna(), None)
-
-
-def _as_objects(frame: pd.DataFrame) -> pd.DataFrame:
-    """Turn Arrow-backed string columns into shared Python strings (in place; returns the frame)."""
-    import pandas as pd
-
-    for name in frame.columns:
-        dtype = frame[name].dtype
-        if pd.api.types.is_string_dtype(dtype) and not pd.api.types.is_object_dtype(dtype):
-            frame[name] = shared_strings(frame[name])
-    return frame
-
 
 def _severity_without_problem(out: pd.DataFrame, severity: pd.Series, protocol: Protocol, col: Any, column: str | None) -> None:
     """``severity-without-problem``: a severity on an answer that is not a problem, or on a comment saying nothing is wrong."""
+    import pandas as pd
+
     from walktool.textnorm import says_nothing_wrong
 
     given = severity.notna() & out["principle"].ne(PERCEPTION)
@@ -240,10 +65,6 @@ def _severity_without_problem(out: pd.DataFrame, severity: pd.Series, protocol: 
                 " finding, never on the critical fast track; check the row and correct the severity or the comment",
                 "warning", out.at[i, "row"], out.at[i, "sheet"], column, severity.at[i],
             )
-
-
-def _unique_map(values: Iterable[str], fn: Any) -> dict[str, Any]:
-    return {v: fn(v) for v in set(values)}
 
 
 def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
@@ -268,7 +89,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
 
     protocol = ctx.protocol
     frame = raw.frame
-    col = _Collector(raw.file)
+    col = Collector(raw.file)
     col.issues.extend(raw.issues)
     n = len(frame)
     headers = [c for c in frame.columns if not c.startswith("__")]
@@ -294,7 +115,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
 
     roots = submission_roots(raw)
     if n and raw.format != "photos" and not understood(plan):
-        return _nothing_understood(raw, ctx, col, headers, plan, roots)
+        return nothing_understood(raw, ctx, col, headers, plan, roots)
 
     row_no = frame["__row"] if "__row" in frame.columns else pd.Series(np.arange(2, n + 2), index=frame.index)
     sheet = reserved("__sheet")
@@ -315,7 +136,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     missing_sub = submission.eq("")
     if missing_sub.any():
         content = frame.loc[missing_sub, headers].astype(str).agg("\x1f".join, axis=1)
-        submission[missing_sub] = [f"row:{_hash(raw.file.rsplit('/', 1)[-1], c)}" for c in content]
+        submission[missing_sub] = [f"row:{stable_hash(raw.file.rsplit('/', 1)[-1], c)}" for c in content]
 
     # -- position ------------------------------------------------------------
     lat_raw = reserved("__lat")
@@ -335,14 +156,14 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
             acc_raw = acc_raw.where(~use_cols, column("accuracy"))
     elif converted is None and "geopoint" in by_role:
         gp = column("geopoint")
-        parsed = _unique_map(gp[use_cols], parse_geopoint)
+        parsed = unique_map(gp[use_cols], parse_geopoint)
         lat_raw = lat_raw.where(~use_cols, gp.map(lambda v: "" if parsed.get(v, (None,))[0] is None else str(parsed[v][0])))
         lon_raw = lon_raw.where(~use_cols, gp.map(lambda v: "" if parsed.get(v, (None, None))[1] is None else str(parsed[v][1])))
         acc_raw = acc_raw.where(~use_cols, gp.map(lambda v: "" if parsed.get(v, (None, None, None))[2] is None else str(parsed[v][2])))
         bad_gp = use_cols & gp.ne("") & lat_raw.eq("")
         for idx in frame.index[bad_gp]:
             col.add("bad-coordinates", f"{gp.at[idx]!r} is not a position (expected 'lat lon' in decimal degrees); the row is placed by its station", "warning", rec.at[idx, "row"], sheet.at[idx], by_role["geopoint"], gp.at[idx])
-    coord_map = _unique_map(pd.concat([lat_raw, lon_raw, acc_raw]), parse_coordinate)
+    coord_map = unique_map(pd.concat([lat_raw, lon_raw, acc_raw]), parse_coordinate)
     lat = lat_raw.map(coord_map).astype("float64")
     lon = lon_raw.map(coord_map).astype("float64")
     acc = acc_raw.map(coord_map).astype("float64")
@@ -439,7 +260,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
 
     # -- zone, period, time ----------------------------------------------------
     zone_raw = column("zone")
-    zones = _unique_map(zone_raw[zone_raw.ne("")], protocol.zones.match)
+    zones = unique_map(zone_raw[zone_raw.ne("")], protocol.zones.match)
     rec["zone"] = zone_raw.map(lambda v: zones.get(v)).astype(object)
     for idx in frame.index[zone_raw.ne("") & rec["zone"].isna()]:
         col.add("unknown-zone", f"zone {zone_raw.at[idx]!r} not understood; use one of {', '.join(c.value for c in protocol.zones.choices)} (or their French names)", "warning", rec.at[idx, "row"], sheet.at[idx], by_role.get("zone"), zone_raw.at[idx])
@@ -479,7 +300,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     rec["local_time"] = per_record(u_local)
     rec["timed"] = timed
     period_raw = column("period")
-    periods = _unique_map(period_raw[period_raw.ne("")], protocol.periods.match)
+    periods = unique_map(period_raw[period_raw.ne("")], protocol.periods.match)
     period = period_raw.map(periods).astype(object)
     period = period.where(period.notna(), None)
     for idx in frame.index[period_raw.ne("") & period.isna()]:
@@ -499,7 +320,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     device = reserved("__device")
     who = observer.where(observer.ne(""), device)
     salt = ctx.salt
-    pseudo = _unique_map(who[who.ne("")], lambda v: pseudonym(v, salt))
+    pseudo = unique_map(who[who.ne("")], lambda v: pseudonym(v, salt))
     rec["participant"] = who.map(lambda v: pseudo.get(v)).astype(object)
     walk = column("walk")
     campaign = column("campaign")
@@ -525,7 +346,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         long = wide.stack().rename("answer_raw").reset_index()
         del wide  # melted: the wide copy is dropped at once
         long.columns = ["rec", "column", "answer_raw"]
-        long["item"] = long["column"].map({c: r.target for c, r in item_cols.items()})
+        long["item"] = lookup(long["column"], {c: r.target for c, r in item_cols.items()})
         long["answer_raw"] = shared_strings(long["answer_raw"].str.strip())
         long = long[long["answer_raw"].ne("")]
         # two columns naming the same item: the first filled one counts
@@ -552,8 +373,8 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     long_rows = item_raw.ne("") | principle_raw.ne("")
     principle_only: pd.Series = pd.Series(None, index=frame.index, dtype=object)
     if long_rows.any():
-        items_found = _unique_map(item_raw[item_raw.ne("")], protocol.match_item)
-        principles_found = _unique_map(pd.concat([principle_raw, item_raw])[lambda s: s.ne("")], protocol.match_principle)
+        items_found = unique_map(item_raw[item_raw.ne("")], protocol.match_item)
+        principles_found = unique_map(pd.concat([principle_raw, item_raw])[lambda s: s.ne("")], protocol.match_principle)
         item_key = item_raw.map({k: v.key for k, v in items_found.items() if v is not None})
         principle_key = principle_raw.map({k: v.key for k, v in principles_found.items() if v is not None})
         # an item cell naming a principle ("Voir et être vu·e") is a finding of that principle
@@ -601,8 +422,13 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         scores[explicit_arr] = [0.0 if k in scored_items else np.nan for k in explicit_items]
         implicit = np.flatnonzero(~explicit_arr)
         if len(implicit):
-            pair = obs["item"].iloc[implicit].astype(str).str.cat(obs["answer_raw"].iloc[implicit].astype(str), sep="\x1f")
-            pcodes, pairs = pd.factorize(pair)
+            # the distinct (item, answer) pairs, by codes (no joined text per row)
+            icodes, iuniq = pd.factorize(obs["item"].iloc[implicit], use_na_sentinel=False)
+            acodes, auniq = pd.factorize(obs["answer_raw"].iloc[implicit], use_na_sentinel=False)
+            width = len(auniq) + 1
+            pcodes, pair_keys = pd.factorize(icodes.astype("int64") * width + acodes)
+            iwords, awords = [str(v) for v in iuniq.tolist()], [str(v) for v in auniq.tolist()]
+            pairs = [f"{iwords[k // width]}\x1f{awords[k % width]}" for k in pair_keys.tolist()]
             mapping = ctx.mapping
 
             def parse(key: str) -> Any:
@@ -629,7 +455,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
                 item = protocol.item(item_key_s)
                 expected = ", ".join(c.label.get("fr") for c in item.answer.choices) or item.answer.kind
                 col.add("unknown-answer", f"answer {raw_answer!r} to {item_key_s} not understood (expected: {expected}); the answer was left out", "warning", rec.at[idx, "row"], sheet.at[idx], column_name, raw_answer)
-    obs = obs.assign(answer=values, score=scores, is_na=nas, choice_severity=choice_sev)
+    obs = obs.assign(answer=objects(values, obs.index), score=scores, is_na=nas, choice_severity=objects(choice_sev, obs.index))
     obs = obs[parsed_ok] if n_obs else obs
     # principle-only findings
     po = principle_only.dropna()
@@ -659,30 +485,31 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
 
     # -- assemble ---------------------------------------------------------------
     if len(obs):
-        obs = obs[obs["rec"].map(reject).eq("")]
+        obs = obs[reject.to_numpy(dtype=object)[frame.index.get_indexer(obs["rec"])] == ""]
     obs = obs.reset_index(drop=True)
     if "principle" not in obs.columns:
         obs["principle"] = None
     item_principle = {i.key: i.principle for i in protocol.items}
-    obs["principle"] = obs["principle"].where(obs["principle"].notna(), obs["item"].map(item_principle))
+    obs["principle"] = obs["principle"].where(obs["principle"].notna(), lookup(obs["item"], item_principle))
     # ids and order on the narrow frame, so that the wide one is built once, already in order:
-    # obs_id = _hash(submission, item or "principle:<key>", n-th time in the submission)
+    # obs_id = stable_hash(submission, item or "principle:<key>", n-th time in the submission)
     key_part = obs["item"].astype(object)
     no_item = key_part.isna().to_numpy()
     if no_item.any():
         key_part[no_item] = ["principle:" + (p if isinstance(p, str) else "") for p in obs["principle"].to_numpy(dtype=object)[no_item]]
     subs = submission.loc[obs["rec"]].to_numpy(dtype=object) if len(obs) else np.empty(0, dtype=object)
     occurrence = pd.DataFrame({"s": subs, "k": key_part.to_numpy(dtype=object)}).groupby(["s", "k"]).cumcount()
-    obs["obs_id"] = [
-        hashlib.sha1(f"{s}\x1f{k}\x1f{o}".encode()).hexdigest()[:16]
-        for s, k, o in zip(subs.tolist(), key_part.tolist(), occurrence.tolist(), strict=True)
-    ]
-    obs["_row"] = rec["row"].loc[obs["rec"]].to_numpy() if len(obs) else np.empty(0, dtype=int)
-    obs = obs.sort_values(["_row", "obs_id"], kind="stable", ignore_index=True)
-    _as_objects(rec)  # replicated below: share one Python object per record, not one per cell
+    id_numbers = observation_ids(subs, key_part.to_numpy(dtype=object), occurrence.to_numpy())
+    rows_of_obs = rec["row"].to_numpy()[frame.index.get_indexer(obs["rec"])] if len(obs) else np.empty(0, dtype=int)
+    # by source row, then id (the numbers sort as the hex ids do)
+    order = np.lexsort((id_numbers, rows_of_obs))
+    obs = obs.take(order).reset_index(drop=True)
+    obs["obs_id"] = objects(hex_ids(id_numbers[order]), obs.index)
+    as_objects(rec)  # replicated below: share one Python object per record, not one per cell
     out = rec.loc[obs["rec"]].reset_index(drop=True) if len(obs) else rec.iloc[0:0].reset_index(drop=True)
     for c in ("item", "principle", "answer", "answer_raw", "score", "is_na", "explicit", "choice_severity", "rec", "obs_id"):
-        out[c] = obs[c].to_numpy() if len(obs) else []
+        values = obs[c].to_numpy() if len(obs) else []
+        out[c] = objects(values, out.index) if c in _TEXT_PARTS else values
     del obs, parts
     # companions: per-item severity / comment / photo columns
     item_sev = pd.Series(None, index=out.index, dtype=object)
@@ -705,12 +532,12 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     row_sev = severity_raw.reindex(out["rec"]).to_numpy() if len(out) else []
     sev_text = item_sev.where(item_sev.fillna("").ne(""), pd.Series(row_sev, index=out.index, dtype=object))
     sev_text = sev_text.fillna("").astype(object)
-    sev_map = {k: v for k, v in _unique_map(sev_text[sev_text.ne("")], protocol.severities.match).items() if v is not None}
-    severity = sev_text.map(sev_map).astype(object)
+    sev_map = {k: v for k, v in unique_map(sev_text[sev_text.ne("")], protocol.severities.match).items() if v is not None}
+    severity = lookup(sev_text, sev_map)
     bad_sev = sev_text.fillna("").ne("") & severity.isna()
     for i in out.index[bad_sev]:
         col.add("unknown-severity", f"severity {sev_text.at[i]!r} not understood; use low/faible, medium/moyenne, high/élevée or critical/critique (the default severity was used)", "warning", out.at[i, "row"], out.at[i, "sheet"], by_role.get("severity"), sev_text.at[i])
-    default_sev = out["item"].map({i.key: i.severity for i in protocol.items})
+    default_sev = lookup(out["item"], {i.key: i.severity for i in protocol.items})
     derived = out["choice_severity"].where(out["choice_severity"].notna(), default_sev).fillna("medium")
     out["severity_source"] = pd.Series(None, index=out.index, dtype=object).mask(out["is_problem"], "derived").mask(severity.notna() & out["is_problem"], "sheet")
     out["severity"] = severity.where(severity.notna(), derived).where(out["is_problem"], None)
@@ -727,7 +554,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
             out[c] = None
     out["comment"] = out["comment"].where(out["comment"].fillna("").ne(""), None)
     out["photo"] = out["photo"].where(out["photo"].fillna("").ne(""), None)
-    _as_objects(out)
+    as_objects(out)
     observations = out[[*OBSERVATION_COLUMNS, "timed"]]
     del out
 
@@ -771,106 +598,3 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         submissions=set(roots.astype(str)),
     )
 
-
-def _when(
-    reserved_time: str, dt_text: str, date_text: str, time_text: str, tz: Any, bad: list[tuple[Any, str, str]], by_role: dict[str, str], idx: Any
-) -> tuple[datetime | None, bool]:
-    """Pick the observation time: the reader's, else date-time column, else date + time columns.
-
-    Returns the time and whether it has a time of day (a date alone is stored at noon,
-    without deriving day or night from it).
-    """
-    if reserved_time:
-        parsed = parse_datetime(reserved_time, tz)
-        if parsed is not None:
-            return parsed, True
-    if dt_text:
-        parsed = parse_datetime(dt_text, tz)
-        if parsed is not None:
-            return parsed, True
-        bad.append((idx, dt_text, by_role.get("datetime", "datetime")))
-    day: date | None = None
-    if date_text:
-        parsed = parse_datetime(date_text, tz)
-        if parsed is None:
-            bad.append((idx, date_text, by_role.get("date", "date")))
-        else:
-            day = parsed.date()
-            if time_text == "" and (parsed.hour or parsed.minute):
-                return parsed, True
-    if time_text:
-        t = parse_time_of_day(time_text)
-        if t is None:
-            parsed = parse_datetime(time_text, tz)
-            if parsed is not None and day is None:
-                return parsed, True
-            if parsed is not None:
-                t = parsed.timetz().replace(tzinfo=None)
-        if t is None:
-            bad.append((idx, time_text, by_role.get("time", "time")))
-        elif day is not None:
-            return datetime.combine(day, t, tz), True
-    if day is not None:
-        return datetime.combine(day, datetime.min.time(), tz).replace(hour=12), False
-    return None, False
-
-
-# -- nothing understood ------------------------------------------------------------------
-# what makes a column something walktool can read answers or findings from
-_ANSWER_KINDS = frozenset({"item", "item_detail"})
-_FINDING_FIELDS = frozenset({"item", "principle"})
-COLUMNS_LISTED = 25
-_SHEET_FORMATS = ("findings-table", "walktool-sheet")
-
-
-def understood(plan: dict[str, Role]) -> bool:
-    """Whether any column is a checklist item (or its choice column) or names a finding's item or principle."""
-    return any(r.kind in _ANSWER_KINDS or (r.kind == "context" and r.target in _FINDING_FIELDS) for r in plan.values())
-
-
-def _nothing_understood(
-    raw: RawTable, ctx: Context, col: _Collector, headers: list[str], plan: dict[str, Role], roots: pd.Series
-) -> NormalizedTable:
-    """Every row rejected, with one ``no-answers`` issue for the file (or sheet), before any position check."""
-    import numpy as np
-    import pandas as pd
-
-    sheets = sorted({str(v) for v in raw.frame["__sheet"].unique() if str(v)}) if "__sheet" in raw.frame.columns else []
-    # a workbook's sheets are tables of their own; an export's repeat files are one export
-    sheet = sheets[0] if len(sheets) == 1 and raw.format in _SHEET_FORMATS else None
-    key = f"no-answers\x1f{raw.file}\x1f{sheet or ''}"
-    if key not in ctx.memo:  # once per file or sheet, not once per chunk
-        ctx.memo[key] = True
-        shown = headers[:COLUMNS_LISTED]
-        more = f" … and {len(headers) - len(shown)} more" if len(headers) > len(shown) else ""
-        what = f"sheet {sheet!r}" if sheet else "this file"
-        seen = ", ".join(repr(h) for h in shown) + more if shown else "none"
-        col.issues.append(
-            Issue(
-                "no-answers",
-                f"no column of {what} is a checklist item or names a finding's item or principle, so none of its"
-                f" {len(raw.frame) + raw.rejected_rows} row(s) could be read (columns seen: {seen}). Describe the"
-                f" columns in a mapping file and pass --map MAPPING.yaml (see docs/mapping.md); `walktool import"
-                f" --dry-run --map MAPPING.yaml` shows how each column is understood before anything is stored",
-                "error",
-                file=raw.file,
-                sheet=sheet,
-            )
-        )
-    n = len(raw.frame)
-    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in OBSERVATION_COLUMNS})
-    return NormalizedTable(
-        format=raw.format,
-        file=raw.file,
-        observations=empty,
-        timed=np.zeros(0, dtype=bool),
-        participants=pd.DataFrame(columns=["participant", "walk_id", "campaign", *PROFILE_FIELDS]),
-        walks=pd.DataFrame(columns=["walk_id", *WALK_FIELDS]),
-        issues=col.issues,
-        rows=n + raw.rejected_rows,
-        accepted=0,
-        rejected=n + raw.rejected_rows,
-        plan=plan,
-        submissions=set(roots.astype(str)),
-        no_answers=True,
-    )
