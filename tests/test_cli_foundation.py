@@ -241,7 +241,11 @@ def test_outside_a_project_exits_1_with_advice(runner: CliRunner, tmp_path: Path
     assert result.exit_code == 1
     assert "walktool init" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
-    assert result.stdout == ""
+    if "--json" in command:  # the failure as the one JSON document on stdout
+        error = json.loads(result.stdout)["error"]
+        assert error["code"] == "project" and "walktool init" in error["message"]
+    else:
+        assert result.stdout == ""
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
 
 

@@ -190,8 +190,10 @@ def test_newer_schema_version_refuses_to_open(tmp_path: Path) -> None:
 def test_non_geopackage_files_are_refused(tmp_path: Path) -> None:
     text = tmp_path / "notes.gpkg"
     text.write_text("this is not a database, just some text that is long enough to matter\n" * 20)
-    with pytest.raises(StoreError, match="cannot open the project store"):
+    with pytest.raises(StoreError, match="not an SQLite / GeoPackage file") as info:
         open_store(text)
+    assert info.value.code == "store-foreign"
+    assert text.read_text().startswith("this is not a database")
 
     other = tmp_path / "other.sqlite"
     con = sqlite3.connect(other)

@@ -43,6 +43,11 @@ def command_reference() -> str:
         "Generated from the commands' own `--help` by `make docs` (`python -m walktool.docs_cli`);",
         "a test fails when this page is stale. Every command takes `--help`; `--debug` before the",
         "command shows full tracebacks. Exit codes: 0 done, 1 a walktool error, 2 a usage error.",
+        "A failure prints `Error: …` on stderr, naming the file (and row, cell or setting) and what to",
+        "do; with `--json` it also prints one JSON document on stdout,",
+        '`{"error": {"code": "…", "message": "…", "file": "…"}}` (codes such as `store-damaged`,',
+        "`store-empty`, `disk-full`, `read-only`, `campaign-move`, `too-large`, `project`). SIGTERM",
+        "stops a command like Ctrl-C: nothing half-written is kept, temporary files are removed.",
         "",
     ]
     for path in _walk(root, []):

@@ -17,31 +17,59 @@ Level = Literal["error", "warning"]
 
 
 class WalktoolError(Exception):
-    """Base class of every failure walktool reports to its users."""
+    """Base class of every failure walktool reports to its users.
+
+    Parameters
+    ----------
+    message
+        What failed and what to do (names the file, row or setting).
+    file
+        The file the failure is about, when there is one (``--json`` error documents carry it).
+    code
+        A stable kebab-case code for ``--json`` error documents (default: the class's).
+    """
+
+    code = "error"
+
+    def __init__(self, message: str = "", *, file: str | None = None, code: str | None = None) -> None:
+        super().__init__(message)
+        self.file = file
+        if code is not None:
+            self.code = code
 
 
 class ProjectError(WalktoolError):
     """The project folder is missing, incomplete or its settings are invalid."""
 
+    code = "project"
+
 
 class ProtocolError(WalktoolError):
     """A checklist (protocol) file cannot be used."""
 
-    def __init__(self, message: str, issues: list[Issue] | None = None) -> None:
-        super().__init__(message)
+    code = "protocol"
+
+    def __init__(self, message: str, issues: list[Issue] | None = None, *, file: str | None = None) -> None:
+        super().__init__(message, file=file)
         self.issues = issues or []
 
 
 class StationsError(WalktoolError):
     """A stations layer file cannot be read."""
 
+    code = "stations"
+
 
 class SheetFormatError(WalktoolError):
     """A field sheet cannot be read or its format cannot be recognised."""
 
+    code = "sheet-format"
+
 
 class StoreError(WalktoolError):
     """The project store cannot be opened, read or written."""
+
+    code = "store"
 
 
 @dataclass(frozen=True)
@@ -91,3 +119,82 @@ class Issue:
         where = self.where()
         prefix = f"{where}: " if where else ""
         return f"{prefix}[{self.code}] {self.message}"
+
+
+def _file_in(message: str) -> str | None:
+    """The file a message starts with (``path: what is wrong``), when it names one."""
+    from pathlib import Path
+
+    head, sep, _ = message.partition(": ")
+    if not sep or not head or len(head) > 4096 or "\n" in head:
+        return None
+    try:
+        candidate = Path(head)
+        return head if candidate.suffix or candidate.exists() else None
+    except (OSError, ValueError):
+        return None
+
+
+def os_failure(exc: OSError) -> tuple[str, str, str | None]:
+    """(code, message, file) of an operating-system failure: a full disk, a read-only folder, a missing file."""
+    import errno
+    import shutil
+    from pathlib import Path
+
+    file = str(exc.filename) if getattr(exc, "filename", None) else None
+    where = f"{file}: " if file else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        disk = ""
+        if file:
+            folder = Path(file).parent
+            while not folder.exists() and folder != folder.parent:
+                folder = folder.parent
+            try:
+                free = shutil.disk_usage(folder).free
+                disk = f" (the disk holding {folder}, {free // (1 << 20)} MiB free)"
+            except OSError:
+                disk = f" (the disk holding {folder})"
+        return "disk-full", f"{where}the disk is full{disk}: free some space and run the command again; nothing was stored", file
+    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "read-only", f"{where}cannot write here ({exc.strerror}): check the folder's permissions or use a copy of the project", file
+    if exc.errno == errno.ENAMETOOLONG:
+        return "name-too-long", f"{where}this file name is too long for the file system: rename the file", file
+    return "os-error", f"{where}{exc.strerror or exc}", file
+
+
+def failure_of(exc: BaseException) -> tuple[str, str, str | None]:
+    """(code, message, file) of a failure: what the CLI prints, and its ``--json`` error document.
+
+    :class:`WalktoolError` carries its own; operating-system failures, exhausted
+    memory or nesting and database errors get a message saying what to do; anything
+    else is a bug in walktool and says so.
+    """
+    if isinstance(exc, WalktoolError):
+        message = str(exc)
+        return exc.code, message, exc.file or _file_in(message)
+    if isinstance(exc, OSError):
+        return os_failure(exc)
+    if isinstance(exc, MemoryError):
+        return (
+            "too-large",
+            "not enough memory for this input: split the file (e.g. one walk or one month per file) and import the parts",
+            None,
+        )
+    if isinstance(exc, RecursionError):
+        return "too-deep", "the input is nested too deeply to be read: it is not a field sheet walktool can use", None
+    text = str(exc)
+    if "database is locked" in text or "database is busy" in text:
+        return "store-busy", "the project store is busy (another walktool command is writing): wait for it to finish and run the command again", None
+    if "malformed" in text or "not a database" in text:
+        return "store-damaged", STORE_DAMAGED, None
+    return (
+        "internal",
+        f"unexpected {type(exc).__name__}: {exc}. This is a bug in walktool;"
+        " run the command again with --debug for the details and report them.",
+        None,
+    )
+
+
+STORE_DAMAGED = (
+    "the store is damaged: restore walktool.gpkg from a backup, or rebuild it with `walktool rebuild` from walks/"
+)

@@ -345,6 +345,7 @@ class Project:
     root: Path
     settings: Settings
     stations_import: StationsImport | None = field(default=None, repr=False)
+    read_only: bool = False
 
     @property
     def settings_path(self) -> Path:
@@ -398,7 +399,7 @@ class Project:
         """The project store, opened on first use."""
         from walktool.store import open_store
 
-        return open_store(self.store_location)
+        return open_store(self.store_location, read_only=self.read_only)
 
     def close(self) -> None:
         """Close the store if it was opened."""
@@ -447,8 +448,8 @@ def find_project_root(start: Path) -> Path | None:
     return start if (start / SETTINGS_FILE).is_file() else None
 
 
-def open_project(path: str | Path = ".") -> Project:
-    """Open the project in ``path``.
+def open_project(path: str | Path = ".", *, read_only: bool = False) -> Project:
+    """Open the project in ``path`` (``read_only``: its store opened for reading only, as commands that only read do).
 
     Raises
     ------
@@ -465,7 +466,7 @@ def open_project(path: str | Path = ".") -> Project:
             f" `walktool init {path}` or point to one with --project DIR"
         )
         raise ProjectError(msg)
-    project = Project(root, read_settings(root / SETTINGS_FILE))
+    project = Project(root, read_settings(root / SETTINGS_FILE), read_only=read_only)
     if isinstance(project.store_location, Path) and not project.store_location.exists():
         msg = f"{project.store_path}: the project store is missing; run `walktool init {path}` to recreate it"
         raise ProjectError(msg)

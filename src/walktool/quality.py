@@ -32,6 +32,13 @@ def quality_report(project: Project, *, level: str | None = None) -> dict[str, A
         (``unreadable-file``, or ``no-answers`` when no column was understood), with the error.
     """
     store = project.store
+    check = getattr(store, "integrity_problems", None)
+    problems = check() if check is not None else []
+    if problems:
+        from walktool.errors import STORE_DAMAGED, StoreError
+
+        msg = f"{project.store_path}: {STORE_DAMAGED} (SQLite: {problems[0]})"
+        raise StoreError(msg, file=str(project.store_path), code="store-damaged")
     issues = store.read("issues", {"level": level} if level else None)
     imports = store.read("imports")
     if not issues.empty:

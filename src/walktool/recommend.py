@@ -282,9 +282,16 @@ def update_recommendations(project: Project, campaign: str | None = None, *, rul
             recs.loc[hit, col] = recs.loc[hit, "rec_id"].map(kept[col])
         recs["status"] = recs["status"].fillna("proposed")
     if not getattr(store, "writable", lambda: True)():
-        return recs
-    with store.transaction():
-        store.replace("recommendations", recs, where)
+        return recs  # a read-only role of a shared archive: the ranking is shown, not kept
+    from walktool.errors import StoreError
+
+    try:
+        with store.transaction():
+            store.replace("recommendations", recs, where)
+    except StoreError as exc:
+        if exc.code != "read-only":
+            raise
+        # a read-only project (a copy on a CD, a shared folder): the ranking is shown, not kept
     return recs
 
 

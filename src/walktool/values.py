@@ -168,9 +168,14 @@ def parse_datetime(raw: object, tz: str | tzinfo, *, date_hint: date | None = No
         try:
             parsed = dparser.parse(cleaned, dayfirst=dayfirst, fuzzy=False)
         except (ValueError, OverflowError, dparser.ParserError):
-            return _parse_french(cleaned, zone)
+            parsed = _parse_french(cleaned, zone)
+            if parsed is None:
+                return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=zone)
+    # the first and last years a datetime holds cannot be moved to UTC or another zone
+    if not 1 < parsed.year < 9999:
+        return None
     return parsed
 
 

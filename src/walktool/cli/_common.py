@@ -11,8 +11,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from walktool.errors import WalktoolError
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 ProjectOpt = Annotated[
@@ -56,35 +54,60 @@ def check_lang(lang: str | None) -> str | None:
     return lang
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived: unwinds like Ctrl-C, so that transactions roll back and temporary folders go."""
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def install_signal_handlers() -> None:
+    """Turn SIGTERM into :class:`Terminated` (only the main thread may set handlers)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
+        signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _failure(exc: BaseException) -> tuple[str, str, str | None]:
+    """(code, message, file) of a failure, as ``Error: …`` and the ``--json`` error document give it."""
+    from walktool.errors import failure_of
+
+    return failure_of(exc)
+
+
+def _fail(exc: BaseException, as_json: bool) -> None:
+    code, message, file = _failure(exc)
+    if as_json:
+        print_json({"error": {"code": code, "message": message, "file": file}})
+    err(f"Error: {message}")
+
+
 def handle_errors(fn: F) -> F:
-    """Turn walktool errors into ``Error: …`` on stderr and exit code 1."""
+    """Turn failures into ``Error: …`` on stderr (with ``--json``: an error document on stdout) and exit code 1."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        as_json = bool(kwargs.get("as_json"))
+        install_signal_handlers()
         try:
             return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, typer.BadParameter):
+        except (typer.Exit, typer.Abort):
             raise
-        except WalktoolError as exc:
-            if state.debug:
-                raise
-            err(f"Error: {exc}")
-            raise typer.Exit(1) from exc
-        except KeyboardInterrupt:
+        except typer.BadParameter as exc:
+            if as_json:
+                print_json({"error": {"code": "usage", "message": exc.format_message(), "file": None}})
+            raise
+        except (KeyboardInterrupt, Terminated):
+            if as_json:
+                print_json({"error": {"code": "interrupted", "message": "interrupted: nothing of this command was stored", "file": None}})
             raise typer.Exit(130) from None
-        except OSError as exc:
-            if state.debug:
-                raise
-            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            err(f"Error: {where}{exc.strerror or exc}")
-            raise typer.Exit(1) from exc
         except Exception as exc:
             if state.debug:
                 raise
-            err(
-                f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in walktool;"
-                " run the command again with --debug for the details and report them."
-            )
+            _fail(exc, as_json)
             raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]

@@ -43,11 +43,11 @@ def rules_choice(rules: str | None, protocol: str | None) -> str | None:
     return protocol if protocol is not None else (None if rules == "imported" else rules)
 
 
-def open_checked(path: Path) -> Project:
-    """Open a project and print its ``rules-changed-same-version`` warnings on stderr."""
+def open_checked(path: Path, *, read_only: bool = False) -> Project:
+    """Open a project (``read_only``: its store for reading only) and print its ``rules-changed-same-version`` warnings on stderr."""
     from walktool.project import open_project
 
-    project = open_project(path)
+    project = open_project(path, read_only=read_only)
     warn_rules(project)
     return project
 

@@ -47,7 +47,7 @@ def summary(
     chosen = rules_choice(rules, protocol_version)
     from walktool.incidents import recorded_by_station, with_recorded
 
-    with open_project(project) as proj:
+    with open_project(project, read_only=True) as proj:
         result = summarize(proj, campaign, by, rules=chosen)
         language = lang or proj.settings.language
         protocol = proj.protocol()
@@ -190,7 +190,7 @@ def recommend_(
 
     lang = check_lang(lang)
     chosen = rules_choice(rules, protocol_version)
-    with open_project(project) as proj:
+    with open_project(project, read_only=True) as proj:
         recs = recommend(proj, campaign, station=station, top=None if overdue else top, rules=chosen)
         language = lang or proj.settings.language
         protocol = proj.protocol()

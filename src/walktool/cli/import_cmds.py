@@ -24,6 +24,7 @@ def import_(
     mapping: Annotated[Path | None, typer.Option("--map", help="Mapping YAML: column → item key, answer → value.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Read, check and show how each column was understood; store nothing.")] = False,
     strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any row is rejected.")] = False,
+    move_campaign: Annotated[bool, typer.Option("--move-campaign", help="Move submissions already stored under another campaign to this one (refused without it).")] = False,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -36,22 +37,29 @@ def import_(
         raise typer.BadParameter(f"{fmt!r}; use auto or one of {', '.join(FORMAT_NAMES)}", param_hint="--format")
     proj = open_project(project)
     if as_json:
-        result = import_files(proj, files, walk_id=walk, campaign=campaign, fmt=fmt, mapping=mapping, dry_run=dry_run)
+        result = import_files(proj, files, walk_id=walk, campaign=campaign, fmt=fmt, mapping=mapping, dry_run=dry_run, progress=_waiting, move_campaign=move_campaign)
         print_json(result.to_dict())
     else:
-        result = _with_progress(lambda progress: import_files(proj, files, walk_id=walk, campaign=campaign, fmt=fmt, mapping=mapping, dry_run=dry_run, progress=progress))
+        result = _with_progress(lambda progress: import_files(proj, files, walk_id=walk, campaign=campaign, fmt=fmt, mapping=mapping, dry_run=dry_run, progress=progress, move_campaign=move_campaign))
         _render(result)
     proj.close()
     if result.failed:
-        for f in result.failed:
-            if not as_json:
-                err(f"Error: {f.error}")
+        for f in result.failed:  # on stderr with --json too: the document on stdout has them as well
+            err(f"Error: {f.error}")
         raise typer.Exit(1)
     if strict and result.rejected:
         if not as_json:
             where = "listed above (dry run: nothing was stored)" if dry_run else "see `walktool check`"
             err(f"Error: {result.rejected} row(s) rejected (--strict); {where}")
         raise typer.Exit(1)
+
+
+WAITING = "another import is running; waiting…"
+
+
+def _waiting(step: str, done: int, total: int) -> None:
+    if step == "waiting":
+        err(WAITING)
 
 
 def _with_progress(run: Any) -> Any:
@@ -61,7 +69,9 @@ def _with_progress(run: Any) -> Any:
         task = bar.add_task("importing", total=None)
 
         def progress(step: str, done: int, total: int) -> None:
-            bar.update(task, description=step, completed=done, total=total or None)
+            if step == "waiting":
+                bar.console.print(WAITING, markup=False)
+            bar.update(task, description=WAITING if step == "waiting" else step, completed=done, total=total or None)
 
         return run(progress)
 
@@ -115,7 +125,7 @@ def check(
 
     if level not in (None, "error", "warning"):
         raise typer.BadParameter("use error or warning", param_hint="--level")
-    proj = open_project(project)
+    proj = open_project(project, read_only=True)
     report = quality_report(proj, level=level)
     proj.close()
     if as_json:

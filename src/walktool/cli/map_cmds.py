@@ -37,7 +37,7 @@ def map_(
     lang = check_lang(lang)
     if audience not in ("staff", "public"):
         raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
-    with open_project(project) as proj:
+    with open_project(project, read_only=True) as proj:
         path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline, audience=audience)
         tiles = proj.settings.map_tiles
     size = path.stat().st_size / 1e6

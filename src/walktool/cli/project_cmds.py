@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from walktool.cli._common import handle_errors
+from walktool.cli._common import JsonOpt, ProjectOpt, handle_errors, out_console, print_json
 from walktool.cli.stations_cmds import CityOpt, CreditOpt, KeepOpt, render_import
 
 
@@ -45,6 +45,29 @@ def init(
     typer.echo("Next: export a field form with `walktool protocol export`, then `walktool import SHEETS...`.")
 
 
+@handle_errors
+def rebuild(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
+    """Make a new store from the raw files kept in walks/ (the old one is moved aside, never deleted)."""
+    from walktool.ingest.rebuild import rebuild_store
+
+    result = rebuild_store(project)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    console = out_console()
+    if result.moved_to is not None:
+        console.print(f"The old store was moved to {result.moved_to}.", markup=False)
+    doc = result.to_dict()
+    for f in doc["files"]:
+        console.print(f"  {f['stored_as']}: {f['accepted']} accepted, {f['rejected']} rejected", markup=False)
+    for m in result.missing:
+        console.print(f"  {m}: listed in walks/imports.jsonl but missing", markup=False)
+    console.print(f"Rebuilt {result.store}: {len(doc['files'])} file(s), {result.accepted} row(s) accepted, {result.rejected} rejected.", markup=False)
+    for lost in doc["lost"]:
+        console.print(f"  Not kept outside the store: {lost}", markup=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add the project commands to ``app``."""
     app.command("init")(init)
+    app.command("rebuild")(rebuild)

@@ -88,7 +88,7 @@ def show(
         p = load_protocol(protocol_id)
         lang = lang or "fr"
     elif root is not None:
-        proj = open_project(root)
+        proj = open_project(root, read_only=True)
         p = proj.protocol(protocol_id)
         lang = lang or proj.settings.language
     else:

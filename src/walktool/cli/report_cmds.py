@@ -87,7 +87,7 @@ def report(
     if fmt is ReportFormat.pdf:
         from walktool.report.brief import write_brief
 
-        with open_project(project) as proj:
+        with open_project(project, read_only=True) as proj:
             brief = write_brief(proj, campaign, lang=lang, station=station, out=out, rules=chosen, audience=audience)
         if as_json:
             print_json(brief.to_dict())
@@ -103,7 +103,7 @@ def report(
         raise typer.BadParameter("--station goes with --format pdf (the workbook has every station)", param_hint="--station")
     from walktool.report import write_report
 
-    with open_project(project) as proj:
+    with open_project(project, read_only=True) as proj:
         result = write_report(proj, campaign, lang=lang, out=out, rules=chosen, audience=audience)
     if as_json:
         print_json(result.to_dict())

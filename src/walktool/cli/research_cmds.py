@@ -51,7 +51,7 @@ def compare_(
         raise typer.BadParameter(f"{unit!r}; use one of {', '.join(UNITS)}", param_hint="--unit")
     if adjust not in ADJUST_METHODS:
         raise typer.BadParameter(f"{adjust!r}; use one of {', '.join(ADJUST_METHODS)}", param_hint="--adjust")
-    with open_project(project) as proj:
+    with open_project(project, read_only=True) as proj:
         result = compare(proj, before, after, unit=unit, adjust=adjust)
         language = lang or proj.settings.language
         written = []
@@ -159,7 +159,7 @@ def agreement_(
     from walktool.agreement import agreement
     from walktool.cli._rules import open_checked as open_project
 
-    with open_project(project) as proj:
+    with open_project(project, read_only=True) as proj:
         result = agreement(proj, campaign)
     if as_json:
         print_json(result.to_dict())
@@ -231,7 +231,7 @@ def export_(
     if audience not in ("staff", "public"):
         raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
     chosen = rules_choice(rules, protocol_version)
-    with open_project(project) as proj:
+    with open_project(project, read_only=True) as proj:
         written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants, rules=chosen, audience=audience)
     for path in written:
         out_console().print(f"Written: {path}")

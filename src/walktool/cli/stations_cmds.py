@@ -19,7 +19,7 @@ def show(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
     from walktool.project import open_project
     from walktool.stations import load_stations
 
-    proj = open_project(project)
+    proj = open_project(project, read_only=True)
     layer = load_stations(proj)
     entrances = layer.entrances.groupby("station_id").size()
     stations = layer.stations.assign(entrances=layer.stations["station_id"].map(entrances).fillna(0).astype(int))

@@ -30,7 +30,7 @@ from walktool.ingest.walkplan import WALK_KEYS, WalkPlan, load_walk_metadata
 
 if TYPE_CHECKING:
     from walktool.project import Project
-    from walktool.readers import Format, Probe, RepeatFileError
+    from walktool.readers import Format, Probe, RawTable, RepeatFileError
 
 
 def import_files(
@@ -43,6 +43,7 @@ def import_files(
     mapping: str | Path | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    move_campaign: bool = False,
 ) -> ImportResult:
     """Import field sheets into a project.
 
@@ -63,7 +64,11 @@ def import_files(
     dry_run
         Read and check everything, store nothing.
     progress
-        Called as ``progress(step, done, total)``.
+        Called as ``progress(step, done, total)``; ``progress("waiting", 0, 0)`` when
+        another import holds the project (this one waits for it).
+    move_campaign
+        Let submissions already stored under another campaign move to this one
+        (without it such an import is refused, nothing stored).
 
     Returns
     -------
@@ -82,6 +87,7 @@ def import_files(
     from walktool.provenance import record_rules
     from walktool.readers import RepeatFileError, detect_format, get_format
     from walktool.readers._base import Probe
+    from walktool.readers.photos import scratch
     from walktool.stations import load_stations
 
     protocol = project.protocol()
@@ -113,6 +119,16 @@ def import_files(
         path = Path(raw_path)
         report = FileReport(str(raw_path), None)
         reports.append(report)
+        if not _is_text(str(raw_path)):
+            # bytes of another system's encoding in the name: it cannot be stored or shown as it is
+            report.path = str(raw_path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            failed(report, SheetFormatError(
+                f"{report.path}: this file name is not valid text (it was written on a system with another"
+                " encoding); rename the file (e.g. in your file manager) and import it again",
+                file=report.path, code="bad-file-name",
+            ))
+            unread.append(report)
+            continue
         try:
             probe = Probe(path, mapping_obj)
             format_ = get_format(fmt) if fmt and fmt != "auto" else detect_format(path, probe)
@@ -132,18 +148,58 @@ def import_files(
     jobs.sort(key=lambda job: job[2].name == "photos")
     run = ImportRun(
         project, ctx, protocol, walk, import_id=import_id, started=started, dry_run=dry_run, progress=progress,
-        incoming=[job[1].name for job in jobs],
+        incoming=[job[1].name for job in jobs], move_campaign=move_campaign,
     )
     for report in unread:  # logged with their error, so that `walktool check` lists them
         report.checksum = _checksum(Path(report.path))
     run.unread.extend(unread)
-    with nullcontext() if dry_run else project.store.transaction():
-        for n, job in enumerate(jobs):
-            run.file(*job, n=n, total=len(jobs))
-        run.finish()
+    def waiting() -> None:
+        if progress:
+            progress("waiting", 0, 0)
+
+    # files are read before the write transaction (other imports into the project are not held up
+    # meanwhile), unless they are too large to hold at once: those are read one at a time, inside it
+    pre_read: dict[int, list[RawTable] | None] = {}
+    # media extracted from zips live in a scratch folder under the project, removed however the import ends
+    with scratch(project.root):
+        if sum(_size(job[1]) for job in jobs) <= PRE_READ_BYTES:
+            for n, job in enumerate(jobs):
+                pre_read[n] = run.read(*job, n=n, total=len(jobs))
+        with nullcontext() if dry_run else project.store.transaction(waiting=waiting):
+            run.begin()
+            for n, job in enumerate(jobs):
+                if n in pre_read and pre_read[n] is None:
+                    continue  # could not be read: reported
+                run.file(*job, n=n, total=len(jobs), tables=pre_read.pop(n, None))
+            run.finish()
     if progress:
         progress("done", len(jobs), len(jobs))
-    return ImportResult(reports, dry_run=dry_run, import_id=None if dry_run else import_id)
+    result = ImportResult(reports, dry_run=dry_run, import_id=None if dry_run else import_id)
+    if not dry_run:
+        from walktool.ingest.ledger import record_import
+
+        record_import(project, result, walk_id=walk_id, campaign=campaign, fmt=fmt, mapping=mapping,
+                      at_utc=started.isoformat(timespec="seconds"))
+    return result
+
+
+PRE_READ_BYTES = 256 << 20
+
+
+def _is_text(name: str) -> bool:
+    """A file name that is valid Unicode (a name in another encoding decodes to lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size if path.is_file() else sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    except OSError:
+        return 0
 
 
 def _checksum(path: Path) -> str | None:

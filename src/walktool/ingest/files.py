@@ -29,6 +29,37 @@ def sha256_of(path: Path) -> str:
 
 
 
+def copy_atomic(source: Path, target: Path) -> None:
+    """Copy a file or folder to ``target`` through a temporary name, renamed once complete.
+
+    A copy that fails (a full disk, Ctrl-C, SIGTERM) leaves nothing behind: the
+    partial copy is removed, and the error names the target, so the message says
+    which disk is full.
+    """
+    import os
+
+    part = target.with_name(f".{target.name}.part-{os.getpid()}")
+    try:
+        if source.is_dir():
+            shutil.copytree(source, part)
+        else:
+            shutil.copy2(source, part)
+        os.replace(part, target)
+    except OSError as exc:
+        _remove(part)
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
+    except BaseException:
+        _remove(part)
+        raise
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def copy_raw(project: Project, path: Path, checksum: str, walk_id: str | None, companions: Sequence[Path] = ()) -> str:
     """Copy a raw file into walks/ (once per content); return its path relative to the project.
 
@@ -45,10 +76,7 @@ def copy_raw(project: Project, path: Path, checksum: str, walk_id: str | None, c
     except OSError:
         same = False
     if not target.exists() and not same:
-        if path.is_dir():
-            shutil.copytree(path, target)
-        else:
-            shutil.copy2(path, target)
+        copy_atomic(path, target)
     for companion in companions:
         copy = target.with_name(target.stem + companion.name[len(path.stem) :])
         try:
@@ -56,7 +84,7 @@ def copy_raw(project: Project, path: Path, checksum: str, walk_id: str | None, c
         except OSError:
             same = False
         if not same and (not copy.exists() or sha256_of(copy) != sha256_of(companion)):
-            shutil.copy2(companion, copy)
+            copy_atomic(companion, copy)
     return str(target.relative_to(project.root))
 
 
@@ -84,7 +112,7 @@ def copy_media(project: Project, root: Path, walk_id: str | None, name: str) -> 
             if target.is_file() and sha256_of(target) == checksum:
                 continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(src, target)
+        copy_atomic(src, target)
         copied += 1
     return copied
 

@@ -14,6 +14,7 @@ them (:meth:`ImportRun.place_late`).
 
 from __future__ import annotations
 
+import errno
 import getpass
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
@@ -21,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from walktool.errors import Issue
+from walktool.errors import Issue, WalktoolError
 from walktool.ingest.files import copy_media, copy_raw, inside, sha256_of
 from walktool.ingest.photos import (
     PhotoIndex,
@@ -31,6 +32,7 @@ from walktool.ingest.photos import (
     photo_observation,
 )
 from walktool.ingest.report import FileReport
+from walktool.ingest.sheetnotes import duplicate_headers, duplicate_issues, encoding_note
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,6 +51,12 @@ ROW_KEYED_FORMATS = ("findings-table", "walktool-sheet")
 CHUNK_ROWS = 2000  # records normalised at a time
 STORE_ROWS = 25000  # observations written per store call
 DELETE_BATCH = 5000  # submission ids per delete
+
+
+class ImportRefused(WalktoolError):
+    """An import that would change stored data in a way the user did not ask for (nothing of it is stored)."""
+
+    code = "import-refused"
 
 
 def failed(report: FileReport, exc: Exception) -> None:
@@ -91,6 +99,7 @@ class ImportRun:
         dry_run: bool,
         progress: Progress | None,
         incoming: Sequence[str] = (),
+        move_campaign: bool = False,
     ) -> None:
         self.project = project
         self.store = project.store
@@ -101,6 +110,8 @@ class ImportRun:
         self.started = started
         self.dry_run = dry_run
         self.progress = progress
+        self.move_campaign = move_campaign
+        self._file_campaigns: set[str] = set()  # campaigns of the stored rows of the row-keyed file being imported
         self.photos = PhotoIndex(project, use_store=True)
         self.done: list[FileReport] = []
         self.unread: list[FileReport] = []  # files that could not be read: logged too, with their error
@@ -112,28 +123,48 @@ class ImportRun:
         self._kept: dict[str, list[Path]] | None = None
         # submissions with stored observations: only those need deleting before an update
         self.present: set[str] = set()
-        if not dry_run and self.store.count("observations"):
+
+    def begin(self) -> None:
+        """What the store holds, read once the write transaction has begun (another import may have just written)."""
+        if not self.dry_run and self.store.count("observations"):
             self.present = {str(s) for s in self.store.distinct("observations", "submission_id")}
 
-    def file(self, report: FileReport, path: Path, format_: Format, probe: Probe, *, n: int, total: int) -> None:
-        """Read, normalise and store one file, recording what happened in ``report``."""
-        from walktool.columns import plan_summary
+    def read(self, report: FileReport, path: Path, format_: Format, probe: Probe, *, n: int, total: int) -> list[RawTable] | None:
+        """Read one file (before the write transaction: other imports are not held up); None when it cannot be read."""
         from walktool.errors import SheetFormatError
-        from walktool.normalize import normalize_table
-        from walktool.readers import companion_files
 
         if self.progress:
             self.progress(f"reading {path.name}", n, total)
         try:
-            tables = format_.read(probe)
+            return format_.read(probe)
         except (SheetFormatError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise  # the disk is full, not the file broken: the whole import stops and says so
             failed(report, exc)
             report.format = format_.name
             self.unread.append(report)
-            return
+            return None
+
+    def file(
+        self, report: FileReport, path: Path, format_: Format, probe: Probe, *, n: int, total: int, tables: list[RawTable] | None = None
+    ) -> None:
+        """Read (unless ``tables`` were read already), normalise and store one file, recording what happened in ``report``."""
+        from walktool.columns import plan_summary
+        from walktool.normalize import normalize_table
+        from walktool.readers import companion_files
+
+        if tables is None:
+            tables = self.read(report, path, format_, probe, n=n, total=total)
+            if tables is None:
+                return
         report.format = format_.name
         report.checksum = sha256_of(path)
         self.done.append(report)
+        if probe.text is not None:
+            note = encoding_note(path, report.path)
+            if note is not None:
+                report.issues.append(note)
+        duplicates = [d for t in tables for d in duplicate_headers(t)]
         store = self.store
         storing = not self.dry_run
         walk_id = self.ctx.walk_id
@@ -148,7 +179,10 @@ class ImportRun:
             if format_.name in ROW_KEYED_FORMATS and key not in self.cleared:
                 # rows carry no stable id (a content hash): a newer export of the same sheet replaces the older one
                 self.cleared.add(key)
-                store.delete("observations", {"source_file": path.name, "format": format_.name, **({"walk_id": walk_id} if walk_id else {})})
+                where = {"source_file": path.name, "format": format_.name, **({"walk_id": walk_id} if walk_id else {})}
+                if not self.move_campaign and store.count("observations", where):
+                    self._file_campaigns = {str(c) for c in store.read("observations", where, columns=["campaign"])["campaign"].dropna()}
+                store.delete("observations", where)
         plan: dict[str, Role] = {}
         named: dict[str, dict[str, Any]] = {}  # photo key → the first row of this file naming it
         written: set[str] = set()
@@ -194,8 +228,10 @@ class ImportRun:
                     self.progress(f"importing {path.name}", offset + done, size)
             offset += len(table.frame)
             del table
+        self._file_campaigns = set()
         report.submissions = len(submissions)
         report.columns = plan_summary(plan)
+        report.issues.extend(duplicate_issues(duplicates, plan, report.path))
         if no_answers and all(no_answers):
             # nothing in the file could be read: it failed, once, with the no-answers issue
             report.error = f"{report.path}: " + next(i.message for i in report.issues if i.code == "no-answers")
@@ -365,6 +401,19 @@ class ImportRun:
         obs["import_id"] = self.import_id
         subs = [str(s) for s in pd.unique(obs["submission_id"].dropna())]
         stale = [s for s in subs if s in self.present and s not in written]
+        if stale and not self.move_campaign:
+            self._refuse_campaign_move(obs, stale)
+        if self._file_campaigns:
+            moved = sorted({str(c) for c in obs["campaign"].dropna()} - self._file_campaigns)
+            if moved:
+                file = str(obs["source_file"].iloc[0])
+                old = ", ".join(repr(c) for c in sorted(self._file_campaigns))
+                msg = (
+                    f"{file}: this file is already stored under campaign {old}; importing it again under campaign"
+                    f" {moved[0]!r} would move its rows out of {old}. Import it with --campaign {sorted(self._file_campaigns)[0]!r},"
+                    " or pass --move-campaign to move them on purpose; nothing was stored"
+                )
+                raise ImportRefused(msg, file=file, code="campaign-move")
         # each delete scans the table: few, large batches (SQLite >= 3.32 takes 32,766 parameters)
         for start in range(0, len(stale), DELETE_BATCH):
             self.store.delete("observations", {"submission_id": stale[start : start + DELETE_BATCH]})
@@ -372,6 +421,34 @@ class ImportRun:
         self.present.update(subs)
         for start in range(0, len(obs), STORE_ROWS):
             self.store.upsert("observations", obs.iloc[start : start + STORE_ROWS])
+
+    def _refuse_campaign_move(self, obs: pd.DataFrame, stale: list[str]) -> None:
+        """Refuse to move stored submissions to another campaign by importing them again (``--move-campaign`` does it)."""
+        import pandas as pd
+
+        stored = pd.concat(
+            [
+                self.store.read("observations", {"submission_id": stale[start : start + DELETE_BATCH]}, columns=["submission_id", "campaign", "source_file"])
+                for start in range(0, len(stale), DELETE_BATCH)
+            ],
+            ignore_index=True,
+        ).drop_duplicates("submission_id")
+        incoming = obs.drop_duplicates("submission_id").set_index("submission_id")["campaign"]
+        before = stored.set_index("submission_id")["campaign"]
+        common = before.index.intersection(incoming.index)
+        moved = common[before.loc[common].astype(str).to_numpy() != incoming.loc[common].astype(str).to_numpy()]
+        if len(moved) == 0:
+            return
+        old = str(before.loc[moved[0]])
+        new = str(incoming.loc[moved[0]])
+        first_file = str(stored.set_index("submission_id").loc[moved[0], "source_file"])
+        file = str(obs["source_file"].iloc[0]) if "source_file" in obs.columns and len(obs) else first_file
+        msg = (
+            f"{file}: {len(moved)} submission(s) of this file are already stored under campaign {old!r}"
+            f" (imported from {first_file}); importing them under campaign {new!r} would move them out of {old!r}."
+            f" Import it with --campaign {old!r}, or pass --move-campaign to move them on purpose; nothing was stored"
+        )
+        raise ImportRefused(msg, file=file, code="campaign-move")
 
     def _store_people(self, report: FileReport, profiles: list[pd.DataFrame], walks_parts: list[pd.DataFrame]) -> None:
         """Participants' profiles and the file's walks (small: one row per person or walk)."""

@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from walktool.errors import ProtocolError
+from walktool.limits import MAX_PROTOCOL_BYTES, protocol_text_problem
 from walktool.protocol.model import DEFAULT_PROTOCOL_ID, Protocol, Recommendation
 from walktool.protocol.validate import validate_protocol
 
@@ -69,9 +70,11 @@ def find_protocols(folder: Path) -> dict[str, Path]:
         try:
             key = _file_key(path)
             if key not in _HEADS:
-                _HEADS[key] = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_SafeLoader)
+                text = path.read_text(encoding="utf-8-sig") if key[2] <= MAX_PROTOCOL_BYTES else ""
+                # a file too large for a protocol is not one (`protocol validate` says why)
+                _HEADS[key] = yaml.load(text, Loader=_SafeLoader) if text and protocol_text_problem(text) is None else None
             head = _HEADS[key]
-        except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        except (yaml.YAMLError, UnicodeDecodeError, OSError, RecursionError):
             continue
         if isinstance(head, dict) and head.get("id"):
             pid = str(head["id"])

@@ -254,13 +254,22 @@ def validate_protocol_text(text: str, file: str = "<protocol>") -> tuple[Protoco
     (Protocol or None, list of Issue)
         The protocol is None when any error (not warning) was found.
     """
+    from walktool.limits import protocol_text_problem
+
     v = _Validator(file)
+    too_big = protocol_text_problem(text)
+    if too_big is not None:
+        v.add("protocol-too-large", too_big, line=1)
+        return None, v.issues
     loader = _LineLoader(text)
     try:
         doc = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         v.add("yaml-syntax", f"not valid YAML: {getattr(exc, 'problem', exc)}", line=(mark.line + 1) if mark else None)
+        return None, v.issues
+    except RecursionError:
+        v.add("protocol-too-large", "it is nested too deeply to be a protocol", line=1)
         return None, v.issues
     finally:
         loader.dispose()

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.limits import MAX_COLUMNS, MAX_ROWS, table_too_large
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,7 +172,11 @@ class Probe:
     @cached_property
     def text(self) -> str | None:
         """The start of the file decoded as text, or None for binary files."""
-        if self.is_dir or self.is_zip or self.is_image or b"\x00" in self.head_bytes[:4096]:
+        if self.is_dir or self.is_zip or self.is_image:
+            return None
+        head = self.head_bytes[:4096]
+        # NUL bytes: UTF-16 text, a few in damaged text, or a binary file
+        if head.count(0) > len(head) // 10 and head[:2] not in (b"\xff\xfe", b"\xfe\xff") and _utf16_without_bom(head) is None:
             return None
         return decode_bytes(self.head_bytes, partial=True)[0]
 
@@ -205,14 +210,90 @@ class Probe:
 # ---------------------------------------------------------------------------
 
 
+_FRENCH = frozenset("éèàçêëîïôùûüâæœÉÈÀÇÊÔ«»’–—…")
+# what a wrong single-byte guess makes of accented letters: symbols inside words
+_UNLIKELY = frozenset("ƒˆŽ™‰Š‹›žŸ‡·‚„∂∆∑∏π∫ªºΩ√≈≠≤≥◊ﬁﬂı˜¯˘˙˚¸˝˛ˇ¬¶§\ufffd")
+_ENCODING_NAMES = {"utf-8": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16 (little-endian, no BOM)",
+                   "utf-16-be": "UTF-16 (big-endian, no BOM)", "cp1252": "Windows-1252", "mac-roman": "Mac Roman"}
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` when text has a NUL byte beside most ASCII characters, else None."""
+    head = raw[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _single_byte_score(text: str) -> int:
+    """How French a single-byte decoding reads: accented letters count for, symbols inside words against."""
+    score = 0
+    prev = ""
+    for ch in text:
+        if ch in _FRENCH:
+            score += 1
+        if ch in _UNLIKELY or (ch.isupper() and not ch.isascii() and prev.isalpha() and prev.islower()):
+            score -= 3
+        prev = ch
+    return score
+
+
 def decode_bytes(raw: bytes, *, partial: bool = False) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM), else Windows-1252; return (text, encoding)."""
+    """Decode text; return (text, encoding).
+
+    UTF-16 (with a BOM, or without one as Excel's "Unicode text" may be), UTF-8
+    (with or without BOM), else the single-byte encoding that reads most like
+    French: Windows-1252 or Mac Roman.  NUL bytes in 8-bit text are dropped
+    (:func:`encoding_note` says so).
+    """
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        end = len(raw) - (len(raw) % 2) if partial else len(raw)
+        return raw[:end].decode("utf-16", errors="replace").replace("\x00", ""), "utf-16"
+    wide = _utf16_without_bom(raw)
+    if wide is not None:
+        end = len(raw) - (len(raw) % 2) if partial else len(raw)
+        return raw[:end].decode(wide, errors="replace").replace("\x00", ""), wide
+    if b"\x00" in raw:
+        raw = raw.replace(b"\x00", b"")
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as exc:
         if partial and exc.start >= len(raw) - 4:
             return raw[: exc.start].decode("utf-8-sig"), "utf-8"
-    return raw.decode("cp1252", errors="replace"), "cp1252"
+    windows = raw.decode("cp1252", errors="replace")
+    mac = raw.decode("mac-roman", errors="replace")
+    if _single_byte_score(mac) > _single_byte_score(windows):
+        return mac, "mac-roman"
+    return windows, "cp1252"
+
+
+def encoding_note(path: Path, file: str) -> Issue | None:
+    """A warning saying which encoding a text file was read in, when it is not UTF-8 or holds NUL bytes."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(1 << 20)
+    except OSError:
+        return None
+    _, encoding = decode_bytes(raw, partial=True)
+    nuls = raw.count(0) if encoding == "utf-8" or encoding in ("cp1252", "mac-roman") else 0
+    if encoding == "utf-8" and not nuls:
+        return None
+    name = _ENCODING_NAMES.get(encoding, encoding)
+    if nuls:
+        message = f"the file holds {nuls} NUL byte(s) (a damaged or half-written file?): they were dropped, the text read as {name}"
+    elif encoding.startswith("utf-16"):
+        message = f"read as {name} (Excel's \"Unicode text\"); nothing to do"
+    else:
+        message = (
+            f"not UTF-8: read as {name}; if accented letters look wrong, save the file as \"CSV UTF-8\""
+            " and import it again"
+        )
+    return Issue("encoding-detected", message, "warning", file=file, value=encoding)
 
 
 def sniff_separator(text: str) -> str:
@@ -243,6 +324,9 @@ def read_text_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str, str]:
     Blank lines are skipped; line numbers are those a text editor shows for the
     start of each record.
     """
+    from walktool.limits import check_file_size
+
+    check_file_size(path)
     text, encoding = decode_bytes(path.read_bytes())
     sep = sniff_separator(text[:65536])
     return split_rows(text, str(path), sep), encoding, sep
@@ -259,24 +343,59 @@ def first_row(text: str, sep: str | None = None) -> list[str]:
 def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int, list[str]]]:
     """Split delimited text into (line number, cells), blank lines skipped.
 
-    Line numbers are those a text editor shows for the start of each record; a
-    broken quote raises :class:`SheetFormatError` naming the line.
+    Line numbers are those a text editor shows for the start of each record.  A
+    broken quote raises :class:`SheetFormatError` naming the line: one never
+    closed (the rest of the file would become one cell), or a quoted cell running
+    over lines that look like rows of the table (a quote missing or one too many).
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep or sniff_separator(text[:65536]))
+    sep = sep or sniff_separator(text[:65536])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     rows: list[tuple[int, list[str]]] = []
     start = 1
+    width = 0
     # an export repeats a few short values ("yes", "", a station name) in most of its cells:
     # one Python string per distinct short value instead of one per cell
     shared: dict[str, str] = {}
     try:
         for cells in reader:
+            if len(cells) > MAX_COLUMNS or len(rows) >= MAX_ROWS:
+                refusal = table_too_large(where, len(rows) + 1, len(cells))
+                if refusal is not None:
+                    raise refusal
             if any(c.strip() for c in cells):
+                if reader.line_num > start:
+                    _check_spanning(cells, sep, width, start, reader.line_num, where)
                 rows.append((start, [shared.setdefault(c, c) if len(c) <= SHARED_MAX_LEN else c for c in cells]))
+                width = width or len(cells)
             start = reader.line_num + 1
     except csv.Error as exc:
         msg = f"{where}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
         raise SheetFormatError(msg) from exc
+    if rows and start - 1 > rows[-1][0] and text.count('"') % 2 == 1:
+        last = rows[-1][0]
+        msg = (
+            f"{where}: line {last}: a quote opened in this line is never closed, so lines {last}–{start - 1}"
+            " would be read as one cell; close the quote (or remove it) and import the file again"
+        )
+        raise SheetFormatError(msg, file=where.split(": ")[0], code="unbalanced-quote")
     return rows
+
+
+def _check_spanning(cells: list[str], sep: str, width: int, first: int, last: int, where: str) -> None:
+    """Refuse a quoted cell over several lines when two of its lines look like rows of the table."""
+    if width < 3:
+        return
+    for cell in cells:
+        if "\n" not in cell and "\r" not in cell:
+            continue
+        looks = sum(1 for line in cell.splitlines()[1:] if line.count(sep) >= width - 1)
+        if looks >= 2:
+            msg = (
+                f"{where}: line {first}: a quoted cell runs from line {first} to line {last} and holds {looks} lines"
+                " that look like rows of the table: a quote is missing or one too many in that line; fix it and"
+                " import the file again"
+            )
+            raise SheetFormatError(msg, file=where.split(": ")[0], code="unbalanced-quote")
 
 
 # ---------------------------------------------------------------------------
@@ -312,28 +431,61 @@ def read_xlsx_sheets(
     """
     from openpyxl import load_workbook
 
+    from walktool.limits import MAX_WORKBOOK_BYTES, check_zip
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            check_zip(zf, path, limit=MAX_WORKBOOK_BYTES)
+    except zipfile.BadZipFile:
+        pass  # openpyxl says what is wrong below
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
+    except MemoryError as exc:
+        raise _workbook_too_large(path) from exc
     except Exception as exc:  # openpyxl raises many types for damaged files
         msg = f"{path}: cannot open this workbook ({type(exc).__name__}: {exc}); is it a valid .xlsx file?"
         raise SheetFormatError(msg) from exc
     wanted = set(sheets) if sheets is not None else None
     out: dict[str, list[tuple[int, list[str]]]] = {}
+    title, n = "", 0
     try:
         for ws in wb.worksheets:
+            title, n = ws.title, 0
             if wanted is not None and ws.title not in wanted:
                 continue
             rows: list[tuple[int, list[str]]] = []
             for n, values in enumerate(ws.iter_rows(values_only=True), 1):
                 if max_rows is not None and n > max_rows:
                     break
+                if n > MAX_ROWS or len(values) > MAX_COLUMNS:
+                    refusal = table_too_large(f"{path}: sheet {ws.title!r}", n, len(values))
+                    if refusal is not None:
+                        raise refusal
                 cells = [cell_text(v) for v in values]
                 if any(cells):
                     rows.append((n, cells))
             out[ws.title] = rows
+    except MemoryError as exc:
+        raise _workbook_too_large(path) from exc
+    except SheetFormatError:
+        raise
+    except Exception as exc:  # a damaged sheet: a shared string past the table, a broken cell
+        msg = (
+            f"{path}: sheet {title!r}, row {n + 1}: cannot read this workbook there ({type(exc).__name__}: {exc});"
+            " it is damaged: open it in Excel or LibreOffice, save it again and import the copy"
+        )
+        raise SheetFormatError(msg, file=str(path), code="damaged-workbook") from exc
     finally:
         wb.close()
     return out
+
+
+def _workbook_too_large(path: Path) -> SheetFormatError:
+    msg = (
+        f"{path}: this workbook is too large to read in the memory available; split it (e.g. one walk or"
+        " one month per file) or save it as CSV, and import the parts"
+    )
+    return SheetFormatError(msg, file=str(path), code="too-large")
 
 
 # ---------------------------------------------------------------------------

@@ -209,9 +209,12 @@ def read(probe: Probe) -> list[RawTable]:
         if not members:
             msg = f"{path}: no Epicollect5 CSV (header starting with ec5_uuid) in this zip"
             raise SheetFormatError(msg)
+        from walktool.limits import check_zip, read_member
+
         with zipfile.ZipFile(path) as zf:
+            check_zip(zf, path)
             for name in members:
-                text = decode_bytes(zf.read(name))[0]
+                text = decode_bytes(read_member(zf, name, path))[0]
                 sources.append((PurePosixPath(name).name, split_rows(text, f"{path}: {name}")))
     else:
         rows, _, _ = read_text_rows(path)

@@ -31,9 +31,11 @@ def sniff(probe: Probe) -> bool:
     if text is None or not text.lstrip().startswith("{"):
         return False
     if len(probe.head_bytes) < 65536:  # the whole file is in the head: check properly
+        from walktool.limits import loads_json
+
         try:
-            doc = json.loads(text)
-        except ValueError:
+            doc = loads_json(text, probe.path)
+        except SheetFormatError:
             return bool(_TYPE.search(text))  # broken GeoJSON: let the reader explain where
         return isinstance(doc, dict) and doc.get("type") in ("FeatureCollection", "Feature")
     return bool(_TYPE.search(text))
@@ -115,15 +117,11 @@ def _submission(feature: dict[str, Any], props: dict[str, str]) -> str:
 
 
 def _load(probe: Probe) -> Any:
+    from walktool.limits import check_file_size, loads_json
+
+    check_file_size(probe.path)
     text, _ = decode_bytes(probe.path.read_bytes())
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        msg = (
-            f"{probe.path}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg});"
-            " fix the file there or export it again"
-        )
-        raise SheetFormatError(msg) from exc
+    return loads_json(text, probe.path)
 
 
 def read(probe: Probe) -> list[RawTable]:

@@ -46,6 +46,7 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.limits import check_zip, member_refusal, read_member
 from walktool.readers._base import (
     RESERVED,
     Probe,
@@ -311,9 +312,10 @@ def _extract_media(zf: zipfile.ZipFile, issues: list[Issue], file: str) -> Path 
         if parts is None:
             issues.append(unsafe_member_issue(info.filename, file))
         elif len(parts) > 1 and parts[0] in _MEDIA_FOLDERS:
-            if info.file_size > MAX_MEMBER_BYTES:
+            why = member_refusal(info, MAX_MEMBER_BYTES)
+            if why is not None:
                 rel = "/".join(parts)
-                issues.append(Issue("photo-too-large", f"{rel} is larger than {MAX_MEMBER_BYTES >> 20} MB: skipped", "warning", file=file, value=rel))
+                issues.append(Issue("photo-too-large", f"{rel}: {why}: skipped", "warning", file=file, value=rel))
             else:
                 members.append((info, parts))
     if not members:
@@ -376,11 +378,12 @@ def _load_zip(
         raise SheetFormatError(msg)
     groups: list[tuple[_Table, list[_Table]]] = []
     with zipfile.ZipFile(path) as zf:
+        check_zip(zf, path)
         csvs = [n for n in names if "/" not in n.strip("/") and n.lower().endswith(".csv")]
         stems = {r: r[: -len(".csv")] for r in roots}
         tables: dict[str, _Table] = {}
         for name in csvs:
-            text = decode_bytes(zf.read(name))[0]
+            text = decode_bytes(read_member(zf, name, path))[0]
             tables[name] = _make_table(name, split_rows(text, f"{path}: {name}"), issues, file, name)
         for root in roots:
             # a repeat belongs to the root with the longest matching stem

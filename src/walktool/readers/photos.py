@@ -18,6 +18,7 @@ denominators or write ``(0, 0)`` for "no fix".
 from __future__ import annotations
 
 import atexit
+import errno
 import hashlib
 import math
 import os
@@ -26,11 +27,14 @@ import shutil
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.limits import MAX_PHOTO_BYTES, check_zip, member_refusal
 from walktool.readers._base import IMAGE_SUFFIXES, Probe, RawTable, cell_text
 
 FORMAT = "photos"
@@ -41,8 +45,9 @@ _SCAN_LIMIT = 2000  # files looked at when sniffing a folder
 # members that make a zip an export to read as a table, not a photos archive
 _DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".json", ".geojson", ".gpx",
                   ".xml", ".kml", ".kmz", ".zip", ".gpkg", ".shp", ".dbf", ".sqlite", ".db")
-MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a photo larger than this in a zip is skipped (zip bombs)
-_TEMP_DIRS: list[str] = []
+MAX_MEMBER_BYTES = MAX_PHOTO_BYTES  # a photo larger than this in a zip is skipped (zip bombs)
+_TEMP_DIRS: list[str] = []  # made outside any scratch() block (the library used directly): removed at exit
+_SCRATCH: list[Path] = []  # the scratch() folders in force, innermost last
 
 # EXIF tags
 _IMAGE_DESCRIPTION = 0x010E
@@ -176,9 +181,9 @@ def extract_images(
                                 file=file, value=rel))
             continue
         info = zf.getinfo(name)
-        if info.file_size > MAX_MEMBER_BYTES:
-            issues.append(Issue("photo-too-large", f"{rel} is larger than {MAX_MEMBER_BYTES >> 20} MB: skipped",
-                                "warning", file=file, value=rel))
+        why = member_refusal(info, MAX_MEMBER_BYTES)
+        if why is not None:
+            issues.append(Issue("photo-too-large", f"{rel}: {why}: skipped", "warning", file=file, value=rel))
             continue
         if copy_member(zf, info, dest.joinpath(*parts), issues, file, rel):
             written += 1
@@ -193,18 +198,82 @@ def copy_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, issues
             shutil.copyfileobj(src, dst)
     except (OSError, RuntimeError, zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError) as exc:
         # encrypted members, unsupported compression, a damaged entry, a name the OS refuses
-        target.unlink(missing_ok=True)
+        with suppress(OSError):
+            target.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc  # a full disk is not the photo's fault
+        if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+            issues.append(Issue("photo-name-too-long", f"{_short_name(rel)}: this name is too long for the file system:"
+                                " skipped; rename the photo (and the sheet cell naming it) and import it again",
+                                "warning", file=file, value=rel))
+            return False
         issues.append(Issue("unreadable-photo", f"{rel}: cannot extract it from the zip ({type(exc).__name__}): skipped",
                             "warning", file=file, value=rel))
         return False
     return True
 
 
+def _short_name(name: str, limit: int = 60) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def temp_folder(prefix: str) -> Path:
-    """A temporary folder removed when the program ends (media extracted from a zip live there)."""
+    """A temporary folder for media extracted from a zip: inside the current :func:`scratch` folder, removed with it."""
+    if _SCRATCH:
+        return Path(tempfile.mkdtemp(prefix=prefix, dir=_SCRATCH[-1]))
     tmp = tempfile.mkdtemp(prefix=prefix)
     _TEMP_DIRS.append(tmp)
     return Path(tmp)
+
+
+SCRATCH_PREFIX = ".walktool-tmp-"
+
+
+@contextmanager
+def scratch(root: Path) -> Iterator[Path]:
+    """A scratch folder ``root/.walktool-tmp-<pid>-…`` for the temporary folders made inside the block.
+
+    It is removed when the block ends, however it ends (an error, Ctrl-C, SIGTERM,
+    which the command line turns into an exception): a ``try/finally``, not
+    ``atexit``.  Scratch folders left by a process killed outright (SIGKILL) are
+    removed by the next one.  When ``root`` cannot be written (a read-only
+    project read in a dry run) the system's temporary folder is used instead.
+    """
+    _sweep(root)
+    try:
+        folder = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root))
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix=f"walktool-{os.getpid()}-"))
+    _SCRATCH.append(folder)
+    try:
+        yield folder
+    finally:
+        _SCRATCH.remove(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _sweep(root: Path) -> None:
+    """Remove scratch folders whose process is gone (killed before it could)."""
+    try:
+        leftovers = list(root.glob(f"{SCRATCH_PREFIX}*"))
+    except OSError:
+        return
+    for folder in leftovers:
+        pid = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def sniff(probe: Probe) -> bool:
@@ -399,8 +468,14 @@ def read(probe: Probe) -> list[RawTable]:
         root = temp_folder("walktool-photos-")
         try:
             with zipfile.ZipFile(path) as zf:
+                check_zip(zf, path)
                 extract_images(zf, probe.zip_names, root, issues, file)
-        except (zipfile.BadZipFile, OSError) as exc:
+        except OSError as exc:
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            msg = f"{path}: cannot read this zip ({type(exc).__name__}: {exc}); download it again"
+            raise SheetFormatError(msg) from exc
+        except zipfile.BadZipFile as exc:
             msg = f"{path}: cannot read this zip ({type(exc).__name__}: {exc}); download it again"
             raise SheetFormatError(msg) from exc
         files = _files(root)
@@ -411,6 +486,13 @@ def read(probe: Probe) -> list[RawTable]:
     records: list[dict[str, Any]] = []
     for photo in files:
         rel = photo.relative_to(root).as_posix()
+        try:
+            rel.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = rel.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+            issues.append(Issue("bad-file-name", f"{shown}: this file name is not valid text (written on a system with"
+                                " another encoding): skipped; rename it and import it again", "warning", file=file, value=shown))
+            continue
         if not is_photo(photo):
             issues.append(Issue(
                 "not-a-photo", f"{rel} is not a photo (JPEG, PNG, HEIC …): skipped", "warning",

@@ -29,13 +29,13 @@ from walktool.store.location import is_database_url, mask
 from walktool.store.schema import SCHEMA_VERSION, TABLES, Column, Table
 
 
-def open_store(location: str | Path, *, create: bool = False) -> Store:
-    """Open (or create) the project store at ``location``: a GeoPackage path or a ``postgresql://`` URL."""
+def open_store(location: str | Path, *, create: bool = False, read_only: bool = False) -> Store:
+    """Open (or create) the project store at ``location``: a GeoPackage path or a ``postgresql://`` URL (``read_only``: for reading only)."""
     if is_database_url(location):
         from walktool.store.postgis import PostGISStore
 
         return PostGISStore(str(location), create=create)
-    return GeoPackageStore(location, create=create)
+    return GeoPackageStore(location, create=create, read_only=read_only)
 
 
 __all__ = [

@@ -19,16 +19,27 @@ callers read and write the tidy ``observations`` table as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from walktool.errors import StoreError
+from walktool.errors import STORE_DAMAGED, StoreError
 from walktool.store import gpkg_ddl as ddl
 from walktool.store.aggregates import SQLAggregates
 from walktool.store.base import Where, check_columns, table
 from walktool.store.frames import to_arrow, to_frame, typed
+from walktool.store.gpkg_open import (
+    BATCH_ROWS,
+    begin_immediate,
+    connect,
+    record_verdict,
+    refuse_foreign,
+    verdict_current,
+    write_error,
+)
+from walktool.store.gpkg_open import check_integrity as _check_integrity
+from walktool.store.gpkg_open import integrity_problems as _integrity_problems
 from walktool.store.schema import SCHEMA_VERSION, Column
 from walktool.store.sql import literal_condition, param, reason
 
@@ -37,24 +48,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 STAGE = "_walktool_stage"
-BATCH_ROWS = "1000000000"  # one result batch: the driver infers each column's type from all its values
-CACHE_KIB = 262144  # page cache up to 256 MiB (the archive's indexes stay in memory while importing)
-BUSY_MS = 10000
 _STOP_NAMES = {c.name for c in ddl.STOPS.columns}
-
-
-def connect(path: Path) -> Any:
-    """The one place a store connection is opened and set up (pragmas, busy timeout, batch size)."""
-    import adbc_driver_sqlite.dbapi as dbapi
-
-    con = dbapi.connect(str(path), autocommit=True)
-    cur = con.cursor()
-    cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": BATCH_ROWS})
-    for pragma in ("foreign_keys = ON", f"cache_size = -{CACHE_KIB}", "temp_store = MEMORY", f"busy_timeout = {BUSY_MS}"):
-        cur.execute(f"PRAGMA {pragma}")
-        with suppress(Exception):
-            cur.fetchall()
-    return con, cur
 
 
 class GeoPackageStore(SQLAggregates):
@@ -65,39 +59,74 @@ class GeoPackageStore(SQLAggregates):
     path
         The ``walktool.gpkg`` file.
     create
-        Create the file (and its tables) when it does not exist.
+        Create the file (and its tables) when it does not exist.  A file that exists
+        is never re-created: an empty (0-byte) or foreign file is refused.
+    read_only
+        Open it for reading only (``summary``, ``map``, ``report`` …): a read-only
+        folder is no obstacle.  Otherwise its integrity is checked first (``PRAGMA
+        quick_check``): a damaged store is refused, never written.
     """
 
-    def __init__(self, path: str | Path, *, create: bool = False) -> None:
+    def __init__(self, path: str | Path, *, create: bool = False, read_only: bool = False) -> None:
         from adbc_driver_manager import dbapi
 
         self.path = Path(path)
-        if not self.path.exists() and not create:
+        self.read_only = read_only
+        fresh = not self.path.exists()
+        if fresh and not create:
             msg = f"{self.path}: the project store is missing; run `walktool init` in the project folder"
-            raise StoreError(msg)
+            raise StoreError(msg, file=str(self.path), code="store-missing")
+        if not fresh:
+            refuse_foreign(self.path)
         self._depth = 0
         self._dirty: set[str] = set()
         self._untriggered: set[str] = set()
         self._con: Any = None
         try:
-            self._con, self._cur = connect(self.path)
+            self._con, self._cur = connect(self.path, read_only=read_only and not fresh)
             app_id = self._one("PRAGMA application_id")
             if app_id == 0:
-                if self._one("SELECT COUNT(*) FROM sqlite_master"):
-                    msg = f"{self.path}: an SQLite database that is not a walktool project store; it was left untouched"
-                    raise StoreError(msg)
+                if not fresh or self._one("SELECT COUNT(*) FROM sqlite_master"):
+                    msg = (
+                        f"{self.path}: an SQLite database that is not a walktool project store; it was left untouched."
+                        " Move it away and run `walktool init`, then `walktool rebuild` to re-import walks/"
+                    )
+                    raise StoreError(msg, file=str(self.path), code="store-foreign")
                 self._initialise()
             elif app_id != ddl.GPKG_APPLICATION_ID:
-                msg = f"{self.path}: not a GeoPackage made by walktool"
-                raise StoreError(msg)
+                msg = f"{self.path}: not a GeoPackage made by walktool; it was left untouched"
+                raise StoreError(msg, file=str(self.path), code="store-foreign")
+            # a damaged store is caught before anything is written to it or read from it (reads of damaged
+            # pages can give plausible numbers); a read-only open skips the check when the file has not
+            # changed since it last passed one (the verdict file beside it says so)
+            if not read_only or not self._verdict_current():
+                self.check_integrity()
+                if read_only:
+                    self._record_verdict()
+            if read_only and self.schema_version < SCHEMA_VERSION:
+                # an older store is migrated once, by a connection that may write
+                self._close_quietly()
+                self._con, self._cur = connect(self.path)
+                self.read_only = False
             self._migrate()
         except dbapi.Error as exc:
             self._close_quietly()
-            msg = f"{self.path}: cannot open the project store ({reason(exc)}); is it a walktool.gpkg file?"
-            raise StoreError(msg) from exc
+            text = reason(exc)
+            if "malformed" in text or "not a database" in text or "corrupt" in text:
+                raise StoreError(f"{self.path}: {STORE_DAMAGED}", file=str(self.path), code="store-damaged") from exc
+            msg = f"{self.path}: cannot open the project store ({text}); is it a walktool.gpkg file?"
+            raise StoreError(msg, file=str(self.path)) from exc
         except BaseException:
             self._close_quietly()
             raise
+
+    def integrity_problems(self, *, full: bool = False) -> list[str]:
+        """What SQLite's ``quick_check`` (``integrity_check`` when ``full``) finds wrong; empty when the store is sound."""
+        return _integrity_problems(self._rows, full=full)
+
+    def check_integrity(self) -> None:
+        """Raise :class:`StoreError` (code ``store-damaged``) when the store fails ``quick_check``."""
+        _check_integrity(self.path, self._rows)
 
     # -- low level ----------------------------------------------------------------------
     def _execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
@@ -157,13 +186,20 @@ class GeoPackageStore(SQLAggregates):
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[GeoPackageStore]:
-        """Run the block in one transaction (nested blocks join the outer one)."""
+    def transaction(self, *, waiting: Callable[[], None] | None = None) -> Iterator[GeoPackageStore]:
+        """Run the block in one transaction (nested blocks join the outer one).
+
+        When another process holds the store, ``waiting`` is called once (to say
+        so) and the transaction waits for it, up to ``BUSY_MS``.  A store opened
+        read-only is reopened for writing (and checked) first.
+        """
         from adbc_driver_manager import dbapi
 
         outer = self._depth == 0
         if outer:
-            self._execute("BEGIN IMMEDIATE")
+            if self.read_only:
+                self._writable()
+            self._begin(waiting)
         self._depth += 1
         try:
             yield self
@@ -177,11 +213,43 @@ class GeoPackageStore(SQLAggregates):
                 with suppress(dbapi.Error):
                     self._execute("ROLLBACK")
                 if isinstance(exc, dbapi.Error):
-                    raise StoreError(f"{self.path}: the store refused a write ({reason(exc)}); nothing was stored") from exc
+                    self._fresh_cursor()  # a statement that failed half-bound must not taint the next reads
+                    raise self._write_error(exc) from exc
             raise
         self._depth -= 1
         if outer:
-            self._execute("COMMIT")
+            try:
+                self._execute("COMMIT")
+            except dbapi.Error as exc:
+                with suppress(dbapi.Error):
+                    self._execute("ROLLBACK")
+                raise self._write_error(exc) from exc
+
+    def _begin(self, waiting: Callable[[], None] | None) -> None:
+        """``BEGIN IMMEDIATE``; when the store is busy, say so once and wait for it."""
+        begin_immediate(self.path, self._execute, self._pragma, waiting)
+
+    def _fresh_cursor(self) -> None:
+        with suppress(Exception):
+            self._cur.close()
+        self._cur = self._con.cursor()
+        self._cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": BATCH_ROWS})
+
+    def _pragma(self, text: str) -> None:
+        self._execute(f"PRAGMA {text}")
+        with suppress(Exception):
+            self._cur.fetchall()
+
+    def _writable(self) -> None:
+        """Reopen a store opened read-only so that it can be written (its integrity checked first)."""
+        self._close_quietly()
+        self._con, self._cur = connect(self.path)
+        self.read_only = False
+        self.check_integrity()
+
+    def _write_error(self, exc: Exception) -> StoreError:
+        """The failure of a write: a full disk, a read-only project, a busy or damaged store, named as such."""
+        return write_error(self.path, reason(exc))
 
     def _before_commit(self) -> None:
         """Put the rtree triggers back, drop stops left without answers, update gpkg_contents."""
@@ -574,14 +642,17 @@ class GeoPackageStore(SQLAggregates):
         return parts, params
 
     def close(self) -> None:
-        """Close the database connection."""
+        """Close the database connection (a store written by this connection is recorded as checked)."""
+        if self._con is not None and not self.read_only:
+            self._close_quietly()
+            self._record_verdict()  # it passed the check when opened, and walktool wrote what changed since
         self._close_quietly()
 
-    def __enter__(self) -> GeoPackageStore:
-        return self
+    def _verdict_current(self) -> bool:
+        return verdict_current(self.path)
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def _record_verdict(self) -> None:
+        record_verdict(self.path)
 
 
 def _alias(column: str) -> str:
