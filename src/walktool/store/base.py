@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,8 +33,11 @@ class Store(Protocol):
     def schema_version(self) -> int:
         """The schema version of this store."""
 
-    def transaction(self) -> Any:
-        """Context manager: everything inside commits together or not at all."""
+    def transaction(self, *, waiting: Callable[[], None] | None = None) -> Any:
+        """Context manager: everything inside commits together or not at all.
+
+        ``waiting`` is called once when another process holds the store and this one waits for it.
+        """
 
     def get_meta(self, key: str) -> str | None:
         """Return a project metadata value."""

@@ -155,6 +155,7 @@ class GeoPackageStore(SQLAggregates):
         if self._con is not None:
             with suppress(Exception):
                 self._cur.close()
+            with suppress(Exception):
                 self._con.close()
             self._con = None
 

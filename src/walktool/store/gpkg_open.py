@@ -33,12 +33,22 @@ def connect(path: Path, *, read_only: bool = False) -> Any:
 
     target = f"file:{quote(path.resolve().as_posix())}?mode=ro" if read_only else str(path)
     con = dbapi.connect(target, autocommit=True)
-    cur = con.cursor()
-    cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": BATCH_ROWS})
-    for pragma in ("foreign_keys = ON", f"cache_size = -{CACHE_KIB}", "temp_store = MEMORY", f"busy_timeout = {BUSY_MS}"):
-        cur.execute(f"PRAGMA {pragma}")
+    cur = None
+    try:
+        cur = con.cursor()
+        cur.adbc_statement.set_options(**{"adbc.sqlite.query.batch_rows": BATCH_ROWS})
+        for pragma in ("foreign_keys = ON", f"cache_size = -{CACHE_KIB}", "temp_store = MEMORY", f"busy_timeout = {BUSY_MS}"):
+            cur.execute(f"PRAGMA {pragma}")
+            with suppress(Exception):
+                cur.fetchall()
+    except BaseException:
+        # a file SQLite refuses: close what was opened, never leave it to the garbage collector
+        if cur is not None:
+            with suppress(Exception):
+                cur.close()
         with suppress(Exception):
-            cur.fetchall()
+            con.close()
+        raise
     return con, cur
 
 

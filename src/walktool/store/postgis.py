@@ -17,7 +17,7 @@ Credentials come from the URL, a libpq service file or the environment
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
@@ -225,8 +225,11 @@ class PostGISStore(SQLAggregates):
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[PostGISStore]:
-        """Run the block in one transaction holding the archive's advisory lock (nested blocks join it)."""
+    def transaction(self, *, waiting: Callable[[], None] | None = None) -> Iterator[PostGISStore]:
+        """Run the block in one transaction holding the archive's advisory lock (nested blocks join it).
+
+        ``waiting`` is accepted for the :class:`~walktool.store.base.Store` interface; the server's lock waits quietly.
+        """
         import psycopg
 
         outer = self._depth == 0
