@@ -13,6 +13,7 @@ distinct item and answer), so a changed scoring rule applies at once here too.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,18 +22,20 @@ RULES = "_walktool_rules"
 ITEMS = "_walktool_items"
 
 
-class SQLAggregates:
+class SQLAggregates(ABC):
     """Mixin of the stores: aggregate queries over the physical stops + observations layout."""
 
     placeholder = "?"
     _problem_below = 0.0
     _rescore = True
 
-    def _execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:  # provided by the backend
-        raise NotImplementedError
+    @abstractmethod
+    def _execute(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> Any:
+        """Run one statement on the backend's connection."""
 
-    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:  # the backend's
-        raise NotImplementedError
+    @abstractmethod
+    def _rows(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run one query on the backend's connection and return its rows."""
 
     def _time_text(self, alias: str, name: str) -> str:
         """A DATETIME column as ISO 8601 text (the GeoPackage keeps it as text already)."""
