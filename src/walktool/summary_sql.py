@@ -45,29 +45,48 @@ class Cubes:
     feel_people: pd.DataFrame  # participant, period, item, answer, n, total, scored
 
 
-def load_cubes(project: Project, campaign: str | None, protocol: Protocol, *, rescored: bool = True) -> Cubes:
+def load_cubes(
+    project: Project, campaign: str | None, protocol: Protocol, *, rescored: bool = True, columnar: bool | None = None
+) -> Cubes:
     """Run the aggregate queries of one campaign (None: all); ``rescored``: score every answer by ``protocol``
-    (else each keeps the score, problem flag and severity it was imported with)."""
+    (else each keeps the score, problem flag and severity it was imported with).
+
+    ``columnar`` (default: a GeoPackage store) counts the answers read column-wise
+    (:mod:`walktool.answer_cubes`) instead of grouping them in SQL; the figures are the same.
+    """
     import pandas as pd
 
     from walktool.station_scores import scoring_rules
+    from walktool.store.answer_columns import answer_columns
+    from walktool.store.answer_columns import columnar as reads_columns
     from walktool.walks import walk_keys
 
     store: Any = project.store
     rules = scoring_rules(store.answer_pairs(campaign), protocol) if rescored else []
     items = [(i.key, bool(i.scored), i.severity) for i in protocol.items]
-    place, people = ["station_id", "zone", "period"], ["participant", "period"]
-    with store.scoring(rules, items, protocol.problem_below, rescore=rescored):
-        places = store.cube(place, campaign, "scores")
-        persons = store.cube(people, campaign, "scores")
-        found = store.cube(["station_id", "zone"], campaign, "findings")
-        feel = store.cube(place, campaign, "feelings")
-        feel_people = store.cube(people, campaign, "feelings")
-    stops = pd.DataFrame(store.station_stops(campaign), columns=_STOPS)
+    if reads_columns(store) if columnar is None else columnar:
+        from walktool import answer_cubes
+
+        read = answer_columns(store, campaign)
+        out = answer_cubes.cubes(read, answer_cubes.scored_answers(read, rules, items, protocol.problem_below, rescore=rescored))
+        stops = out.stops
+    else:
+        out = None
+        place, people = ["station_id", "zone", "period"], ["participant", "period"]
+        with store.scoring(rules, items, protocol.problem_below, rescore=rescored):
+            places = store.cube(place, campaign, "scores")
+            persons = store.cube(people, campaign, "scores")
+            found = store.cube(["station_id", "zone"], campaign, "findings")
+            feel = store.cube(place, campaign, "feelings")
+            feel_people = store.cube(people, campaign, "feelings")
+        stops = pd.DataFrame(store.station_stops(campaign), columns=_STOPS)
     if campaign is None and len(stops):
         stops["campaign"] = stops["campaign"].fillna("default")
     stops["walk_key"] = walk_keys(stops) if len(stops) else pd.Series(dtype=object)
     stops["answers"] = stops["answers"].astype("int64")
+    if out is not None:
+        out.stops = stops
+        return out
 
     def frame(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
         out = pd.DataFrame(rows, columns=columns)

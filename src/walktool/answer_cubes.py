@@ -1,0 +1,195 @@
+"""The cubes of :mod:`walktool.summary_sql` from the answers read column-wise (a GeoPackage store).
+
+The same figures as the SQL of :meth:`walktool.store.aggregates.SQLAggregates.cube`
+(a test holds them equal): every answer scored as there (rescored by the rules, or as
+imported), then counted per group of integer codes instead of text keys sorted by
+SQLite.  :func:`scored_answers` is shared with :mod:`walktool.recommend`, which counts
+the same answers per station zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from walktool.store.answer_columns import AnswerColumns
+    from walktool.summary_sql import Cubes
+
+PLACE = ["station_id", "zone", "period"]
+PEOPLE = ["participant", "period"]
+
+
+@dataclass
+class Scored:
+    """Every answer scored: the columns :meth:`SQLAggregates._answers` computes, one entry per answer."""
+
+    read: AnswerColumns
+    principle: pd.Categorical
+    item: pd.Categorical
+    answer: pd.Categorical
+    score: np.ndarray  # float, NaN where none
+    na: np.ndarray
+    scored: np.ndarray
+    problem: np.ndarray
+    severity: pd.Categorical
+    at_station: np.ndarray  # the answer's stop is at a station
+
+
+def _categorical(values: Any) -> pd.Categorical:
+    """An Arrow text column as a pandas Categorical (dictionary-encoded, missing as code -1)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    encoded = values.dictionary_encode() if not pa.types.is_dictionary(values.type) else values
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks() if encoded.num_chunks != 1 else encoded.chunk(0)
+        if isinstance(encoded, pa.ChunkedArray):
+            encoded = encoded.unify_dictionaries().combine_chunks()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype("int32")
+    return pd.Categorical.from_codes(codes, categories=pd.Index(encoded.dictionary.to_pylist(), dtype=object))
+
+
+def scored_answers(
+    read: AnswerColumns, rules: list[tuple[str, str, float | None, bool]], items: list[tuple[str, bool, str | None]],
+    problem_below: float, *, rescore: bool,
+) -> Scored:
+    """Score every answer as :meth:`walktool.store.aggregates.SQLAggregates.scoring` does in SQL.
+
+    ``rules``: (item, answer) → score, not applicable; ``items``: item → scored, default
+    severity.  Without ``rescore`` each answer keeps its imported score, flag and severity.
+    """
+    import numpy as np
+    import pandas as pd
+
+    a = read.answers
+    principle, item, answer = _categorical(a["principle"]), _categorical(a["item"]), _categorical(a["answer"])
+    stored_score = a["score"].to_numpy(zero_copy_only=False).astype(float)
+    stored_na = a["is_na"].fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    stored_problem = a["is_problem"].fill_null(False).to_numpy(zero_copy_only=False).astype(bool)
+    severity = _categorical(a["severity"])
+    item_codes = np.asarray(item.codes)
+    known = {key: (scored, sev) for key, scored, sev in items}
+    cats = list(item.categories)
+    scored_of = np.array([bool(known.get(k, (False, None))[0]) for k in cats] + [False], dtype=bool)
+    scored = scored_of[item_codes]  # code -1 takes the last entry: no item, not scored
+    if not rescore:
+        score, na, problem = stored_score, stored_na, stored_problem
+    else:
+        answer_codes = np.asarray(answer.codes)
+        answered = (answer_codes >= 0) & (item_codes >= 0)
+        table_score = np.full((len(cats) + 1, len(answer.categories) + 1), np.nan)
+        table_na = np.zeros(table_score.shape, dtype=bool)
+        item_at = {k: n for n, k in enumerate(cats)}
+        answer_at = {k: n for n, k in enumerate(answer.categories)}
+        for key, text, value, is_na in rules:
+            i, j = item_at.get(key), answer_at.get(text)
+            if i is not None and j is not None:
+                table_score[i, j] = np.nan if value is None else value
+                table_na[i, j] = bool(is_na)
+        rule_score, rule_na = table_score[item_codes, answer_codes], table_na[item_codes, answer_codes]
+        score = np.where(answered, rule_score, stored_score)
+        na = np.where(answered, rule_na, stored_na)
+        with np.errstate(invalid="ignore"):
+            problem = (scored & (score < problem_below)) | (stored_problem & ~answered)
+        # a severity where none was stored: the item's default, else medium
+        defaults = [known.get(k, (False, None))[1] or "medium" for k in cats]
+        fill = pd.Categorical(np.array(defaults + ["medium"], dtype=object)[item_codes])
+        stored = np.asarray(severity.astype(object))
+        missing = pd.isna(stored)
+        severity = pd.Categorical(np.where(missing, np.asarray(fill.astype(object)), stored))
+    station = read.stops["station_id"].notna().to_numpy()
+    return Scored(read, principle, item, answer, score, na, scored, problem, severity, station[read.at])
+
+
+def _stop_keys(read: AnswerColumns, keys: list[str], rows: np.ndarray) -> dict[str, pd.Categorical]:
+    """Stop columns ``keys`` for the answers at ``rows``, as Categoricals (each stop's value once)."""
+    import pandas as pd
+
+    out = {}
+    at = read.at[rows]
+    for key in keys:
+        codes, uniques = pd.factorize(read.stops[key], use_na_sentinel=True)
+        out[key] = pd.Categorical.from_codes(codes[at], categories=pd.Index(uniques, dtype=object))
+    return out
+
+
+def _group(columns: dict[str, Any], measures: dict[str, tuple[str, str]], names: list[str]) -> pd.DataFrame:
+    """Group ``columns`` by all but the measured ones; missing keys as None (as SQL's GROUP BY)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(columns)
+    keys = [c for c in frame.columns if c not in {src for src, _ in measures.values()}]
+    if frame.empty:
+        return pd.DataFrame(columns=names)
+    out = frame.groupby(keys, observed=True, dropna=False, sort=True).agg(**measures).reset_index()  # type: ignore[call-overload]
+    for key in keys:
+        out[key] = out[key].astype(object).where(out[key].notna(), None)
+    out.columns = names
+    return out
+
+
+def cubes(read: AnswerColumns, s: Scored) -> Cubes:
+    """The :class:`walktool.summary_sql.Cubes` (without ``stops``' walk keys) from scored answers."""
+    import numpy as np
+    import pandas as pd
+
+    from walktool.summary_sql import Cubes
+
+    station = s.at_station
+    ok = station & s.scored & ~np.isnan(s.score) & ~s.na
+    rows = np.flatnonzero(ok)
+    score = s.score[rows]
+
+    def scores_by(keys: list[str]) -> pd.DataFrame:
+        cols = {**_stop_keys(read, keys, rows), "principle": s.principle[rows], "item": s.item[rows], "_v": score}
+        return _group(cols, {"n": ("_v", "size"), "total": ("_v", "sum")}, [*keys, "principle", "item", "n", "total"])
+
+    found_rows = np.flatnonzero(station & s.problem)
+    found = _group(
+        {**_stop_keys(read, ["station_id", "zone"], found_rows), "principle": s.principle[found_rows],
+         "severity": s.severity[found_rows], "_v": np.ones(len(found_rows))},
+        {"n": ("_v", "size")}, ["station_id", "zone", "principle", "severity", "n"],
+    )
+    feel_rows = np.flatnonzero(station & np.isin(np.asarray(s.item.astype(object)), ["feeling", "alone_at_night"]))
+    feel_score = s.score[feel_rows]
+
+    def feel_by(keys: list[str]) -> pd.DataFrame:
+        cols = {**_stop_keys(read, keys, feel_rows), "item": s.item[feel_rows], "answer": s.answer[feel_rows], "_v": feel_score}
+        measures = {"n": ("_v", "size"), "total": ("_v", "sum"), "scored": ("_v", "count")}
+        out = _group(cols, measures, [*keys, "item", "answer", "n", "total", "scored"])
+        out["total"] = out["total"].where(out["scored"] > 0)  # SQL's SUM of no score is NULL
+        return out
+
+    return Cubes(
+        stops=station_stops(read),
+        places=_typed(scores_by(PLACE)), people=_typed(scores_by(PEOPLE)), found=_typed(found),
+        feel=_typed(feel_by(PLACE)), feel_people=_typed(feel_by(PEOPLE)),
+    )
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    for col in ("n", "scored"):
+        if col in frame:
+            frame[col] = frame[col].astype("int64")
+    if "total" in frame:
+        frame["total"] = frame["total"].astype(float)
+    return frame
+
+
+def station_stops(read: AnswerColumns) -> pd.DataFrame:
+    """:meth:`SQLAggregates.station_stops` from the columns: stops at a station, by first answer, with their answer count."""
+    import numpy as np
+
+    counts = np.bincount(read.at, minlength=len(read.stops))
+    first = np.full(len(read.stops), np.iinfo("int64").max)
+    seen, where = np.unique(read.at, return_index=True)  # answers come in fid order
+    first[seen] = where
+    stops = read.stops.assign(answers=counts.astype("int64"), _first=first)
+    stops = stops[stops["station_id"].notna()].sort_values("_first", kind="stable")
+    from walktool.summary_sql import _STOPS
+
+    return stops[_STOPS].reset_index(drop=True)
