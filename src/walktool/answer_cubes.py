@@ -193,3 +193,70 @@ def station_stops(read: AnswerColumns) -> pd.DataFrame:
     from walktool.summary_sql import _STOPS
 
     return stops[_STOPS].reset_index(drop=True)
+
+
+FINDING_COLUMNS = ["obs_id", "comment", "photo"]
+
+
+def findings_and_answered(
+    store: Any, campaign: str | None, protocol: Any, *, rescored: bool
+) -> tuple[pd.DataFrame, pd.Series]:
+    """What :func:`walktool.recommend.build_recommendations` needs, from one column-wise read.
+
+    Returns the findings at a station (the observation columns it uses, ``walk_key``
+    included, in store order) and :func:`walktool.recommend.answered_counts` of every
+    answer, without building a frame of the answers.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from walktool.station_scores import scoring_rules
+    from walktool.store.answer_columns import ANSWER_COLUMNS, answer_columns
+    from walktool.walks import walk_keys
+
+    read = answer_columns(store, campaign, [*ANSWER_COLUMNS, *FINDING_COLUMNS])
+    rules = scoring_rules(store.answer_pairs(campaign), protocol) if rescored else []
+    items = [(i.key, bool(i.scored), i.severity) for i in protocol.items]
+    s = scored_answers(read, rules, items, protocol.problem_below, rescore=rescored)
+    stops = read.stops
+    if campaign is None and len(stops):
+        stops = stops.assign(campaign=stops["campaign"].fillna("default"))
+    walk = walk_keys(stops).to_numpy(dtype=object) if len(stops) else np.array([], dtype=object)
+    rows = np.flatnonzero(s.problem & s.at_station)
+    at = read.at[rows]
+    picked = read.answers.select(FINDING_COLUMNS).take(pd.Index(rows).to_numpy()).to_pandas()
+    found = pd.DataFrame({
+        "obs_id": picked["obs_id"].astype(object),
+        **{c: stops[c].to_numpy(dtype=object)[at] for c in ("station_id", "station_name", "zone", "period", "participant")},
+        "walk_key": walk[at],
+        "principle": np.asarray(s.principle.astype(object))[rows],
+        "item": np.asarray(s.item.astype(object))[rows],
+        "severity": np.asarray(s.severity.astype(object))[rows],
+        "is_problem": True,
+        "comment": picked["comment"].astype(object),
+        "photo": picked["photo"].astype(object),
+    })
+    return found, answered(read, s)
+
+
+def answered(read: AnswerColumns, s: Scored) -> pd.Series:
+    """:func:`walktool.recommend.answered_counts` from the columns: distinct participants per station zone × target."""
+    import numpy as np
+    import pandas as pd
+
+    rows = np.flatnonzero(s.at_station & ~s.na)
+    at = read.at[rows]
+    station, stations = pd.factorize(read.stops["station_id"])
+    zone, zones = pd.factorize(read.stops["zone"].fillna(""))
+    who, _ = pd.factorize(read.stops["participant"].fillna("anonymous"))
+    parts = []
+    for codes, names in ((np.asarray(s.item.codes)[rows], list(s.item.categories)),
+                         (np.asarray(s.principle.codes)[rows], ["principle:" + str(p) for p in s.principle.categories])):
+        keep = codes >= 0
+        frame = pd.DataFrame({"s": station[at][keep], "z": zone[at][keep], "t": codes[keep], "w": who[at][keep]})
+        counts = frame.drop_duplicates().groupby(["s", "z", "t"], sort=False).size()
+        s_i, z_i, t_i = (counts.index.get_level_values(n).to_numpy() for n in ("s", "z", "t"))
+        parts.append(pd.Series(counts.to_numpy(), index=pd.MultiIndex.from_arrays(
+            [np.asarray(stations, dtype=object)[s_i], np.asarray(zones, dtype=object)[z_i], np.asarray(names, dtype=object)[t_i]],
+            names=["station_id", "_zone", "_target"])))
+    return pd.concat(parts).rename("_who")

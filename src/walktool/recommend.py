@@ -122,7 +122,8 @@ def rec_id(campaign: str | None, station_id: str, zone: str | None, target: str)
 
 
 def build_recommendations(
-    observations: pd.DataFrame, protocol: Protocol, campaign: str | None = None, *, rules: ScoringRules | None = None
+    observations: pd.DataFrame, protocol: Protocol, campaign: str | None = None, *, rules: ScoringRules | None = None,
+    answered: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Group findings into ranked recommendations (pure: reads and writes nothing).
 
@@ -137,6 +138,9 @@ def build_recommendations(
     rules
         The protocol version and rules hash the findings come from (stored with each
         recommendation; the protocol's own when None).
+    answered
+        :func:`answered_counts` of the campaign's answers when ``observations`` holds
+        only its findings (:func:`walktool.answer_cubes.findings_and_answered`).
 
     Returns
     -------
@@ -159,11 +163,11 @@ def build_recommendations(
         _sev=found["severity"].map(order).fillna(order["medium"]).astype(int),
         _night=found["period"].eq("night"),
         _who=found["participant"].fillna("anonymous"),
-        _contradicted=found["comment"].map(says_nothing_wrong).astype(bool) if "comment" in found else False,
+        _contradicted=_nothing_wrong(found["comment"]) if "comment" in found else False,
     )
     found = found.assign(_fast=found["severity"].eq("critical") & ~found["_contradicted"])
     keys = ["station_id", "_zone", "_target"]
-    grouped = found.sort_values("obs_id").groupby(keys, sort=True)
+    grouped = found.iloc[_text_order(found["obs_id"])].groupby(keys, sort=True)
     agg = grouped.agg(
         station_name=("station_name", "first"),
         principle=("principle", "first"),
@@ -182,7 +186,7 @@ def build_recommendations(
     agg["comments"] = [json.dumps(v[:10], ensure_ascii=False) for v in _lists(found, keys, "comment", index, strip=True)]
     weights = protocol.severity_weights
     agg["severity"] = [SEVERITIES[i] for i in agg["sev"]]
-    answered = answered_counts(observations).reindex(index).fillna(0).astype(int).to_numpy()
+    answered = (answered_counts(observations) if answered is None else answered).reindex(index).fillna(0).astype(int).to_numpy()
     agg["n_answered"] = np.maximum(answered, agg["n_participants"].to_numpy())
     agg["share"] = (agg["n_participants"] / agg["n_answered"]).round(4)
     agg["priority"] = [
@@ -223,6 +227,25 @@ def build_recommendations(
     return agg[columns]
 
 
+def _nothing_wrong(comments: pd.Series) -> Any:
+    """:func:`walktool.textnorm.says_nothing_wrong` of every comment, asked once per distinct comment."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(comments)
+    flags = np.array([says_nothing_wrong(u) for u in uniques] + [says_nothing_wrong(None)], dtype=bool)
+    return pd.Series(flags[codes], index=comments.index)
+
+
+def _text_order(values: pd.Series) -> Any:
+    """The positions that sort ``values`` (text, nulls last) stably: Arrow's sort, not Python's comparisons."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+    return pc.array_sort_indices(array, order="ascending", null_placement="at_end").to_numpy()
+
+
 def _lists(frame: pd.DataFrame, keys: list[str], column: str, index: pd.MultiIndex, *, unique: bool = True, strip: bool = False) -> list[list[str]]:
     """Per group of ``keys`` (in ``index`` order): the sorted non-empty text values of ``column``."""
     import numpy as np
@@ -254,13 +277,16 @@ def _recommendation_for(protocol: Protocol, item: Any, principle: Any) -> Recomm
     return None
 
 
-def update_recommendations(project: Project, campaign: str | None = None, *, rules: str | None = None) -> pd.DataFrame:
+def update_recommendations(
+    project: Project, campaign: str | None = None, *, rules: str | None = None, observations: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Rebuild a campaign's recommendations from its findings and store them.
 
     Status, owner, due date and note recorded by the follow-up loop are carried
     over to the rebuilt recommendations (same id = same campaign, station, zone
     and item).  ``rules`` as for :func:`walktool.analysis.load_observations` (the
-    imported rules by default).  Returns the stored, ranked frame.  A role that may only
+    imported rules by default); ``observations``: the campaign's observations already
+    loaded and scored by those rules (else they are read).  Returns the stored, ranked frame.  A role that may only
     read a shared archive gets the rebuilt frame without storing it (staff reading a report).
     """
     from walktool.analysis import rescore
@@ -268,10 +294,20 @@ def update_recommendations(project: Project, campaign: str | None = None, *, rul
 
     campaign = resolve_campaign(project, campaign)
     protocol, provenance = scoring_rules(project, campaign, rules)
-    obs = load_observations(project, campaign)
-    if provenance.rescored and len(obs):
-        obs = rescore(obs, protocol)
-    recs = build_recommendations(obs, protocol, campaign, rules=provenance)
+    from walktool.store.answer_columns import columnar
+
+    if observations is not None:  # the caller's read (the report's), already scored by these rules
+        recs = build_recommendations(observations, protocol, campaign, rules=provenance)
+    elif columnar(project.store):  # the findings and the counts of who answered, from one column-wise read
+        from walktool.answer_cubes import findings_and_answered
+
+        found, answered = findings_and_answered(project.store, campaign, protocol, rescored=provenance.rescored)
+        recs = build_recommendations(found, protocol, campaign, rules=provenance, answered=answered)
+    else:
+        obs = load_observations(project, campaign)
+        if provenance.rescored and len(obs):
+            obs = rescore(obs, protocol)
+        recs = build_recommendations(obs, protocol, campaign, rules=provenance)
     store = project.store
     where = {"campaign": campaign} if campaign else None
     old = store.read("recommendations", where)
