@@ -97,10 +97,9 @@ def scored_answers(
             problem = (scored & (score < problem_below)) | (stored_problem & ~answered)
         # a severity where none was stored: the item's default, else medium
         defaults = [known.get(k, (False, None))[1] or "medium" for k in cats]
-        fill = pd.Categorical(np.array(defaults + ["medium"], dtype=object)[item_codes])
+        fill = np.array([*defaults, "medium"], dtype=object)[item_codes]
         stored = np.asarray(severity.astype(object))
-        missing = pd.isna(stored)
-        severity = pd.Categorical(np.where(missing, np.asarray(fill.astype(object)), stored))
+        severity = pd.Categorical(np.where(pd.isna(stored), fill, stored))
     station = read.stops["station_id"].notna().to_numpy()
     return Scored(read, principle, item, answer, score, na, scored, problem, severity, station[read.at])
 
@@ -125,7 +124,7 @@ def _group(columns: dict[str, Any], measures: dict[str, tuple[str, str]], names:
     keys = [c for c in frame.columns if c not in {src for src, _ in measures.values()}]
     if frame.empty:
         return pd.DataFrame(columns=names)
-    out = frame.groupby(keys, observed=True, dropna=False, sort=True).agg(**measures).reset_index()  # type: ignore[call-overload]
+    out = frame.groupby(keys, observed=True, dropna=False, sort=True).agg(**measures).reset_index()
     for key in keys:
         out[key] = out[key].astype(object).where(out[key].notna(), None)
     out.columns = names
@@ -135,7 +134,6 @@ def _group(columns: dict[str, Any], measures: dict[str, tuple[str, str]], names:
 def cubes(read: AnswerColumns, s: Scored) -> Cubes:
     """The :class:`walktool.summary_sql.Cubes` (without ``stops``' walk keys) from scored answers."""
     import numpy as np
-    import pandas as pd
 
     from walktool.summary_sql import Cubes
 

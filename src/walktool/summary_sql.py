@@ -117,18 +117,10 @@ def principle_scores(cube: pd.DataFrame, keys: list[str], principles: list[str])
         if not keys:
             return pd.DataFrame([[None] * len(cols)], columns=cols, dtype=float)
         return pd.DataFrame(columns=[*keys, *cols]).set_index(keys)
+    from walktool.analysis import pivot_principles
+
     sums = cube.groupby([*keys, "principle", "item"], dropna=False)[["n", "total"]].sum()
-    item = sums["total"] / sums["n"]
-    principle = item.groupby(level=[*keys, "principle"], dropna=False).mean() * 100
-    if keys:
-        wide = principle.unstack("principle")
-    else:
-        wide = principle.to_frame().T
-        wide.index = pd.RangeIndex(1)
-    wide = wide.reindex(columns=principles)
-    wide["score"] = wide[principles].mean(axis=1, skipna=True)
-    wide.columns.name = None
-    return wide
+    return pivot_principles(sums["total"] / sums["n"], keys, principles)
 
 
 def sample_sizes(stops: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -282,12 +274,11 @@ def summarize_in_store(
     """
     from walktool.analysis import (
         _PLACE_KEYS,
-        FEELINGS,
-        SEVERITIES,
         Summary,
         _no_pd_na,
-        _num,
         drivers_of,
+        network_record,
+        station_findings,
     )
 
     c = load_cubes(project, campaign, protocol, rescored=provenance.rescored)
@@ -302,11 +293,7 @@ def summarize_in_store(
         groups = _no_pd_na(groups)
     elif by == "principle":
         groups = principle_table(c, protocol)
-    sf = finding_counts(c.found, ["station_id"])
-    station_findings = {str(k): {s: int(v[s]) for s in SEVERITIES} for k, v in sf.iterrows()}
-    principle_findings: dict[str, dict[str, dict[str, int]]] = {}
-    for (sid, pkey), v in finding_counts(c.found, ["station_id", "principle"]).iterrows():
-        principle_findings.setdefault(str(sid), {})[str(pkey)] = {s: int(v[s]) for s in SEVERITIES}
+    by_station, by_principle = station_findings(finding_counts(c.found, ["station_id"]), finding_counts(c.found, ["station_id", "principle"]))
     participants = project.store.read("participants")
     if len(participants):
         participants = participants[participants["participant"].isin(c.stops["participant"].dropna().unique())]
@@ -314,18 +301,8 @@ def summarize_in_store(
     network_feel = feeling_shares(c.feel, []).iloc[0].to_dict()
     counts = finding_counts(c.found, []).iloc[0].to_dict()
     days = c.stops["local_time"].dropna().astype(str).str.slice(0, 10)
-    network: dict[str, Any] = {
-        "stations": int(c.stops["station_id"].nunique()),
-        "observations": int(network_scores.get("observations", 0) or 0),
-        "participants": int(network_scores.get("participants", 0) or 0),
-        "walks": int(network_scores.get("walks", 0) or 0),
-        "score": _num(network_scores.get("score")),
-        "principles": {k: _num(network_scores.get(k)) for k in principles},
-        "findings": {str(k): int(v) for k, v in counts.items()},
-        "feeling": {k: _num(network_feel.get(k)) for k in FEELINGS},
-        "not_alone_at_night": _num(network_feel.get("not_alone_at_night")),
-        "period": {"first": days.min() if len(days) else None, "last": days.max() if len(days) else None},
-    }
+    period = {"first": days.min() if len(days) else None, "last": days.max() if len(days) else None}
+    network = network_record(int(c.stops["station_id"].nunique()), network_scores, network_feel, counts, principles, period)
     zone_keys = ["station_id", "zone"]
     feel = c.feel[c.feel["item"] == "feeling"]
     sums = feel.groupby(zone_keys, dropna=False)[["total", "scored"]].sum()
@@ -339,8 +316,8 @@ def summarize_in_store(
         principles=principles,
         stations=scores(c, protocol, "station"),
         groups=groups,
-        station_findings=station_findings,
-        principle_findings=principle_findings,
+        station_findings=by_station,
+        principle_findings=by_principle,
         feeling=feeling_shares(c.feel, ["station_id"]),
         drivers=drivers,
         profiles=profile_breakdown(c, participants, protocol),

@@ -88,7 +88,7 @@ def answer_columns(store: Any, campaign: str | None, columns: list[str] | None =
     clause, params = store._where(stop_where)
     cols = ", ".join(f'"{c}"' for c in STOP_COLUMNS)
     stops = store._arrow(f'SELECT fid, {cols} FROM "stops"{clause} ORDER BY fid', params).to_pandas()
-    stops = stops.astype({c: object for c in STOP_COLUMNS})
+    stops = stops.astype(dict.fromkeys(STOP_COLUMNS, object))
     stops = stops.where(stops.notna(), None)
     fids = stops["fid"].to_numpy(dtype="int64")
     stop_fid = answers["stop_fid"].to_numpy(zero_copy_only=False).astype("int64")
