@@ -197,22 +197,27 @@ FINDING_COLUMNS = ["obs_id", "comment", "photo"]
 
 
 def findings_and_answered(
-    store: Any, campaign: str | None, protocol: Any, *, rescored: bool
+    store: Any, campaign: str | None, protocol: Any, *, rescored: bool,
+    stop_columns: tuple[str, ...] = (), answer_columns: tuple[str, ...] = (), at_station: bool = True,
 ) -> tuple[pd.DataFrame, pd.Series]:
     """What :func:`walktool.recommend.build_recommendations` needs, from one column-wise read.
 
     Returns the findings at a station (the observation columns it uses, ``walk_key``
     included, in store order) and :func:`walktool.recommend.answered_counts` of every
-    answer, without building a frame of the answers.
+    answer, without building a frame of the answers.  ``stop_columns`` and
+    ``answer_columns`` add columns to the findings (the map's ``lat``, ``lon``,
+    ``local_time``, ``answer``); ``at_station`` False keeps the findings made away from
+    any station too.
     """
     import numpy as np
     import pandas as pd
 
     from walktool.station_scores import scoring_rules
-    from walktool.store.answer_columns import ANSWER_COLUMNS, answer_columns
+    from walktool.store.answer_columns import ANSWER_COLUMNS
+    from walktool.store.answer_columns import answer_columns as read_columns
     from walktool.walks import walk_keys
 
-    read = answer_columns(store, campaign, [*ANSWER_COLUMNS, *FINDING_COLUMNS])
+    read = read_columns(store, campaign, [*ANSWER_COLUMNS, *FINDING_COLUMNS], list(stop_columns))
     rules = scoring_rules(store.answer_pairs(campaign), protocol) if rescored else []
     items = [(i.key, bool(i.scored), i.severity) for i in protocol.items]
     s = scored_answers(read, rules, items, protocol.problem_below, rescore=rescored)
@@ -220,7 +225,7 @@ def findings_and_answered(
     if campaign is None and len(stops):
         stops = stops.assign(campaign=stops["campaign"].fillna("default"))
     walk = walk_keys(stops).to_numpy(dtype=object) if len(stops) else np.array([], dtype=object)
-    rows = np.flatnonzero(s.problem & s.at_station)
+    rows = np.flatnonzero(s.problem & s.at_station if at_station else s.problem)
     at = read.at[rows]
     picked = read.answers.select(FINDING_COLUMNS).take(pd.Index(rows).to_numpy()).to_pandas()
     found = pd.DataFrame({
@@ -233,7 +238,10 @@ def findings_and_answered(
         "is_problem": True,
         "comment": picked["comment"].astype(object),
         "photo": picked["photo"].astype(object),
+        **{c: stops[c].to_numpy()[at] for c in stop_columns},
     })
+    for name in answer_columns:  # the answer's own text columns
+        found[name] = np.asarray(getattr(s, name).astype(object))[rows] if name == "answer" else None
     return found, answered(read, s)
 
 

@@ -50,7 +50,9 @@ def columnar(store: Any) -> bool:
     return isinstance(store, GeoPackageStore)
 
 
-def answer_columns(store: Any, campaign: str | None, columns: list[str] | None = None) -> AnswerColumns:
+def answer_columns(
+    store: Any, campaign: str | None, columns: list[str] | None = None, stop_columns: list[str] | None = None
+) -> AnswerColumns:
     """Read the answers of ``campaign`` (None: every campaign) of a GeoPackage store.
 
     Parameters
@@ -61,6 +63,8 @@ def answer_columns(store: Any, campaign: str | None, columns: list[str] | None =
         The campaign, or None for all.
     columns
         Answer columns to read (default :data:`ANSWER_COLUMNS`).
+    stop_columns
+        Stop columns to read beside :data:`STOP_COLUMNS` (``lat``, ``lon``…).
 
     Returns
     -------
@@ -86,10 +90,12 @@ def answer_columns(store: Any, campaign: str | None, columns: list[str] | None =
             index = answers.column_names.index(name)
             answers = answers.set_column(index, name, pc.not_equal(answers[name].cast(pa.int64()), 0))
     clause, params = store._where(stop_where)
-    cols = ", ".join(f'"{c}"' for c in STOP_COLUMNS)
+    extra = [c for c in stop_columns or [] if c not in STOP_COLUMNS]
+    cols = ", ".join(f'"{c}"' for c in [*STOP_COLUMNS, *extra])
     stops = store._arrow(f'SELECT fid, {cols} FROM "stops"{clause} ORDER BY fid', params).to_pandas()
-    stops = stops.astype(dict.fromkeys(STOP_COLUMNS, object))
-    stops = stops.where(stops.notna(), None)
+    texts = [*STOP_COLUMNS, *(c for c in extra if stops[c].dtype.kind not in "fiub")]
+    stops = stops.astype(dict.fromkeys(texts, object))
+    stops[texts] = stops[texts].where(stops[texts].notna(), None)
     fids = stops["fid"].to_numpy(dtype="int64")
     stop_fid = answers["stop_fid"].to_numpy(zero_copy_only=False).astype("int64")
     at = np.searchsorted(fids, stop_fid)
