@@ -29,7 +29,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from walktool.analysis import AnalysisError, load_observations, resolve_campaign, scored_answers
+from walktool.analysis import (
+    SUMMARY_COLUMNS,
+    AnalysisError,
+    load_observations,
+    resolve_campaign,
+    scored_answers,
+)
 from walktool.compare.findings import findings_change
 from walktool.compare.stats import (
     ADJUST_METHODS,
@@ -54,6 +60,8 @@ if TYPE_CHECKING:
     from walktool.project import Project
     from walktool.protocol import Protocol
 
+# the observation columns a comparison reads: the summary's, and the checklist version each was imported with
+COMPARE_COLUMNS = [*SUMMARY_COLUMNS, "protocol"]
 UNITS = ("walk", "stop")
 """``--unit`` choices: the walk (walk × station) or the stop visit (walk × station × zone)."""
 
@@ -395,8 +403,8 @@ def compare(
     from walktool.provenance import scoring_rules
 
     protocol = project.protocol()
-    obs_b = load_observations(project, before)
-    obs_a = load_observations(project, after)
+    obs_b = load_observations(project, before, columns=COMPARE_COLUMNS)  # only what is compared: less to read and hold
+    obs_a = load_observations(project, after, columns=COMPARE_COLUMNS)
     provenance = {"before": scoring_rules(project, before)[1], "after": scoring_rules(project, after)[1]}
     kept, left_out = comparable_items(project, obs_b, obs_a, protocol)
     keep = set(kept)
