@@ -71,3 +71,15 @@ def _arrow_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray | None:
     except (TypeError, ValueError, pa.ArrowInvalid):
         order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in arrays], null_placement="at_end")
     return order.to_numpy().astype("int64")
+
+
+def text_order(values: pd.Series) -> np.ndarray:
+    """The positions that sort ``values`` (text, missing last) stably, by Arrow's sort rather than Python's comparisons.
+
+    The order of ``values.sort_values(kind="stable", na_position="last")`` for text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+    return pc.array_sort_indices(array, order="ascending", null_placement="at_end").to_numpy().astype("int64")

@@ -53,6 +53,7 @@ from walktool.analysis import (
     load_observations,
     resolve_campaign,
 )
+from walktool.ordering import text_order
 from walktool.textnorm import fold, says_nothing_wrong
 
 if TYPE_CHECKING:
@@ -167,7 +168,7 @@ def build_recommendations(
     )
     found = found.assign(_fast=found["severity"].eq("critical") & ~found["_contradicted"])
     keys = ["station_id", "_zone", "_target"]
-    grouped = found.iloc[_text_order(found["obs_id"])].groupby(keys, sort=True)
+    grouped = found.iloc[text_order(found["obs_id"])].groupby(keys, sort=True)
     agg = grouped.agg(
         station_name=("station_name", "first"),
         principle=("principle", "first"),
@@ -235,15 +236,6 @@ def _nothing_wrong(comments: pd.Series) -> Any:
     codes, uniques = pd.factorize(comments)
     flags = np.array([says_nothing_wrong(u) for u in uniques] + [says_nothing_wrong(None)], dtype=bool)
     return pd.Series(flags[codes], index=comments.index)
-
-
-def _text_order(values: pd.Series) -> Any:
-    """The positions that sort ``values`` (text, nulls last) stably: Arrow's sort, not Python's comparisons."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
-    return pc.array_sort_indices(array, order="ascending", null_placement="at_end").to_numpy()
 
 
 def _lists(frame: pd.DataFrame, keys: list[str], column: str, index: pd.MultiIndex, *, unique: bool = True, strip: bool = False) -> list[list[str]]:

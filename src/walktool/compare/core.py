@@ -308,10 +308,10 @@ def _campaign_protocols(project: Project | None, obs: pd.DataFrame) -> list[Prot
         return None
     from walktool.provenance import imported_with, rules_protocol
 
-    campaigns = set(obs["campaign"].dropna().astype(str)) if "campaign" in obs else set()
+    campaigns = {str(c) for c in obs["campaign"].dropna().unique()} if "campaign" in obs else set()  # distinct first: 1 M rows
     recorded = {pair for c in sorted(campaigns) for pair in imported_with(project, c)}
     found: list[Protocol] = []
-    for version in sorted(set(obs["protocol"].dropna().astype(str))):
+    for version in sorted({str(v) for v in obs["protocol"].dropna().unique()}):
         hashes: list[str | None] = [*sorted(h for ref, h in recorded if ref == version)] or [None]
         for rules_hash in hashes:
             proto = rules_protocol(project, version, rules_hash)
@@ -335,8 +335,8 @@ def comparable_items(project: Project | None, obs_b: pd.DataFrame, obs_a: pd.Dat
     used = {after: _campaign_protocols(project, obs) for after, obs in ((False, obs_b), (True, obs_a))}
     versions = {after: (set.intersection(*({i.key for i in p.items} for p in found)) if found else None) for after, found in used.items()}
     every = [*(used[False] or []), *(used[True] or [])]
-    answered_b = set(obs_b["item"].dropna()) if len(obs_b) else set()
-    answered_a = set(obs_a["item"].dropna()) if len(obs_a) else set()
+    answered_b = set(obs_b["item"].dropna().unique()) if len(obs_b) else set()
+    answered_a = set(obs_a["item"].dropna().unique()) if len(obs_a) else set()
     kept: list[str] = []
     left: list[dict[str, str]] = []
     in_before, in_after = versions[False], versions[True]
