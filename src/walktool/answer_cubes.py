@@ -117,16 +117,44 @@ def _stop_keys(read: AnswerColumns, keys: list[str], rows: np.ndarray) -> dict[s
 
 
 def _group(columns: dict[str, Any], measures: dict[str, tuple[str, str]], names: list[str]) -> pd.DataFrame:
-    """Group ``columns`` by all but the measured ones; missing keys as None (as SQL's GROUP BY)."""
+    """Group ``columns`` (Categoricals, and the measured ``_v``) by their keys; missing keys as None (as SQL's GROUP BY).
+
+    The keys' codes are combined into one integer per answer and counted with
+    :func:`numpy.bincount`: ``size`` (answers), ``sum`` and ``count`` (of the non-missing ``_v``).
+    """
+    import numpy as np
     import pandas as pd
 
-    frame = pd.DataFrame(columns)
-    keys = [c for c in frame.columns if c not in {src for src, _ in measures.values()}]
-    if frame.empty:
+    keys = [c for c in columns if c != "_v"]
+    values = np.asarray(columns["_v"], dtype=float)
+    if not len(values):
         return pd.DataFrame(columns=names)
-    out = frame.groupby(keys, observed=True, dropna=False, sort=True).agg(**measures).reset_index()
+    codes, dims, cats = [], [], []
     for key in keys:
-        out[key] = out[key].astype(object).where(out[key].notna(), None)
+        cat = columns[key]
+        code = np.asarray(cat.codes).astype("int64")
+        codes.append(np.where(code < 0, len(cat.categories), code))  # missing: one more code
+        dims.append(len(cat.categories) + 1)
+        cats.append(np.array([*cat.categories, None], dtype=object))
+    if float(np.prod(np.array(dims, dtype=float))) >= 2.0**62:  # too many combinations for one integer: pandas groups them
+        frame = pd.DataFrame(columns)
+        out = frame.groupby(keys, observed=True, dropna=False, sort=True).agg(**measures).reset_index()
+        for key in keys:
+            out[key] = out[key].astype(object).where(out[key].notna(), None)
+        out.columns = names
+        return out
+    flat = np.ravel_multi_index(codes, dims)
+    groups, inverse = np.unique(flat, return_inverse=True)
+    present = ~np.isnan(values)
+    results = {
+        "size": np.bincount(inverse).astype("int64"),
+        "sum": np.bincount(inverse, weights=np.where(present, values, 0.0)),
+        "count": np.bincount(inverse, weights=present).astype("int64"),
+    }
+    data: dict[str, Any] = {key: cats[n][part] for n, (key, part) in enumerate(zip(keys, np.unravel_index(groups, dims), strict=True))}
+    for name, (_, how) in measures.items():
+        data[name] = results[how]
+    out = pd.DataFrame(data)
     out.columns = names
     return out
 
