@@ -269,16 +269,13 @@ def _recommendation_for(protocol: Protocol, item: Any, principle: Any) -> Recomm
     return None
 
 
-def update_recommendations(
-    project: Project, campaign: str | None = None, *, rules: str | None = None, observations: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def update_recommendations(project: Project, campaign: str | None = None, *, rules: str | None = None) -> pd.DataFrame:
     """Rebuild a campaign's recommendations from its findings and store them.
 
     Status, owner, due date and note recorded by the follow-up loop are carried
     over to the rebuilt recommendations (same id = same campaign, station, zone
     and item).  ``rules`` as for :func:`walktool.analysis.load_observations` (the
-    imported rules by default); ``observations``: the campaign's observations already
-    loaded and scored by those rules (else they are read).  Returns the stored, ranked frame.  A role that may only
+    imported rules by default).  Returns the stored, ranked frame.  A role that may only
     read a shared archive gets the rebuilt frame without storing it (staff reading a report).
     """
     from walktool.analysis import rescore
@@ -288,9 +285,7 @@ def update_recommendations(
     protocol, provenance = scoring_rules(project, campaign, rules)
     from walktool.store.answer_columns import columnar
 
-    if observations is not None:  # the caller's read (the report's), already scored by these rules
-        recs = build_recommendations(observations, protocol, campaign, rules=provenance)
-    elif columnar(project.store):  # the findings and the counts of who answered, from one column-wise read
+    if columnar(project.store):  # the findings and the counts of who answered, from one column-wise read
         from walktool.answer_cubes import findings_and_answered
 
         found, answered = findings_and_answered(project.store, campaign, protocol, rescored=provenance.rescored)
