@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from walktool.cli._common import err
+from walktool.i18n import N_
 
 if TYPE_CHECKING:
     from walktool.project import Project
@@ -17,8 +18,8 @@ RulesOpt = Annotated[
     str | None,
     typer.Option(
         "--rules",
-        help="Scoring rules: 'imported' (default: those each campaign was imported with) or 'current' (re-score"
-        " the stored answers under the project's current protocol).",
+        help=N_("Scoring rules: 'imported' (default: those each campaign was imported with) or 'current' (re-score"
+        " the stored answers under the project's current protocol)."),
         show_default=False,
     ),
 ]
@@ -26,7 +27,7 @@ VersionOpt = Annotated[
     str | None,
     typer.Option(
         "--protocol",
-        help="Re-score under this protocol version, ID@VERSION (from protocols/ or protocols/archive/).",
+        help=N_("Re-score under this protocol version, ID@VERSION (from protocols/ or protocols/archive/)."),
         show_default=False,
     ),
 ]

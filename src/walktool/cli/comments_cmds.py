@@ -8,10 +8,11 @@ from typing import Annotated
 import typer
 
 from walktool.cli._common import JsonOpt, ProjectOpt, err, handle_errors, out_console, print_json
+from walktool.i18n import N_
 
 app = typer.Typer(
     name="comments",
-    help="Free-text comments: public maps, reports and exports show only those marked publishable.",
+    help=N_("Free-text comments: public maps, reports and exports show only those marked publishable."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -20,7 +21,7 @@ app = typer.Typer(
 @app.command("list")
 @handle_errors
 def list_(
-    campaign: Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -51,9 +52,9 @@ def list_(
 @app.command("publish")
 @handle_errors
 def publish(
-    obs_ids: Annotated[list[str], typer.Argument(help="Observation ids (from `walktool comments list`).")],
-    undo: Annotated[bool, typer.Option("--undo", help="Mark them not publishable again.")] = False,
-    note: Annotated[str | None, typer.Option("--note", help="Why (kept with the flag).")] = None,
+    obs_ids: Annotated[list[str], typer.Argument(help=N_("Observation ids (from `walktool comments list`)."))],
+    undo: Annotated[bool, typer.Option("--undo", help=N_("Mark them not publishable again."))] = False,
+    note: Annotated[str | None, typer.Option("--note", help=N_("Why (kept with the flag)."))] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Mark comments publishable: public outputs show them (the participant agreed, nothing identifies anyone)."""

@@ -15,13 +15,14 @@ from walktool.cli._common import (
     out_console,
     print_json,
 )
+from walktool.i18n import N_
 
 
 @handle_errors
 def demo(
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Project folder to run in (default: this folder when it holds the sample campaign, else ./walktool-demo)."),
+        typer.Option("--out", help=N_("Project folder to run in (default: this folder when it holds the sample campaign, else ./walktool-demo).")),
     ] = None,
     lang: LangOpt = None,
     as_json: JsonOpt = False,

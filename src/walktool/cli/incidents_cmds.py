@@ -8,26 +8,27 @@ from typing import Annotated, Any
 import typer
 
 from walktool.cli._common import JsonOpt, ProjectOpt, err, handle_errors, out_console, print_json
+from walktool.i18n import N_
 
 app = typer.Typer(
     name="incidents",
-    help="Recorded incidents (police open data) beside what participants felt.",
+    help=N_("Recorded incidents (police open data) beside what participants felt."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 
 
 @app.command("import")
 @handle_errors
 def import_(
-    file: Annotated[Path, typer.Argument(help="CSV in the Montréal 'actes criminels' layout, or any CSV / GeoJSON with --map.", exists=True, dir_okay=False)],
-    mapping: Annotated[Path | None, typer.Option("--map", help="YAML mapping of another file's columns (docs/incidents.md).", exists=True, dir_okay=False)] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Name of the source (default: the layout's or the file's).")] = None,
-    publisher: Annotated[str | None, typer.Option("--publisher", help="Who published the data.")] = None,
-    licence: Annotated[str | None, typer.Option("--licence", help="The data's licence (e.g. CC BY 4.0).")] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Where the data was published.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Read and count; store nothing.")] = False,
+    file: Annotated[Path, typer.Argument(help=N_("CSV in the Montréal 'actes criminels' layout, or any CSV / GeoJSON with --map."), exists=True, dir_okay=False)],
+    mapping: Annotated[Path | None, typer.Option("--map", help=N_("YAML mapping of another file's columns (docs/incidents.md)."), exists=True, dir_okay=False)] = None,
+    name: Annotated[str | None, typer.Option("--name", help=N_("Name of the source (default: the layout's or the file's)."))] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", help=N_("Who published the data."))] = None,
+    licence: Annotated[str | None, typer.Option("--licence", help=N_("The data's licence (e.g. CC BY 4.0)."))] = None,
+    url: Annotated[str | None, typer.Option("--url", help=N_("Where the data was published."))] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=N_("Read and count; store nothing."))] = False,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -62,9 +63,9 @@ def import_(
 @handle_errors
 def compare(
     campaign: CampaignOpt = None,
-    period: Annotated[str | None, typer.Option("--period", help="day or night: feelings and incidents of that period only.")] = None,
-    since: Annotated[str | None, typer.Option("--since", help="Count incidents from this day (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option("--until", help="Count incidents up to this day (YYYY-MM-DD).")] = None,
+    period: Annotated[str | None, typer.Option("--period", help=N_("day or night: feelings and incidents of that period only."))] = None,
+    since: Annotated[str | None, typer.Option("--since", help=N_("Count incidents from this day (YYYY-MM-DD)."))] = None,
+    until: Annotated[str | None, typer.Option("--until", help=N_("Count incidents up to this day (YYYY-MM-DD)."))] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:

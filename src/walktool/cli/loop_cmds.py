@@ -16,14 +16,15 @@ from walktool.cli._common import (
     out_console,
     print_json,
 )
+from walktool.i18n import N_
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 
 
 @handle_errors
 def coverage_(
     campaign: CampaignOpt = None,
-    all_zones: Annotated[bool, typer.Option("--all-zones", help="Cross every walked station with every zone of the protocol.")] = False,
+    all_zones: Annotated[bool, typer.Option("--all-zones", help=N_("Cross every walked station with every zone of the protocol."))] = False,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -65,7 +66,7 @@ def _render(doc: dict[str, Any]) -> None:
 
 @handle_errors
 def letter(
-    out: Annotated[Path, typer.Option("--out", help="The letter to write: .html or .pdf.")],
+    out: Annotated[Path, typer.Option("--out", help=N_("The letter to write: .html or .pdf."))],
     campaign: CampaignOpt = None,
     lang: LangOpt = None,
     project: ProjectOpt = Path("."),

@@ -8,11 +8,12 @@ from typing import Annotated
 import typer
 
 from walktool.cli._common import LangOpt, ProjectOpt, check_lang, handle_errors, out_console
+from walktool.i18n import N_
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 AudienceOpt = Annotated[
     str,
-    typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred)."),
+    typer.Option("--audience", help=N_("staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred).")),
 ]
 
 
@@ -22,10 +23,10 @@ def map_(
     lang: LangOpt = None,
     offline: Annotated[
         bool,
-        typer.Option("--offline", help="Embed Leaflet and its plugins in the page and leave out the basemap: opens with no internet."),
+        typer.Option("--offline", help=N_("Embed Leaflet and its plugins in the page and leave out the basemap: opens with no internet.")),
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="The HTML page to write (default: reports/map.html in the project).", show_default=False)
+        Path | None, typer.Option("--out", help=N_("The HTML page to write (default: reports/map.html in the project)."), show_default=False)
     ] = None,
     audience: AudienceOpt = "staff",
     project: ProjectOpt = Path("."),

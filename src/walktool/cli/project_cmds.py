@@ -9,18 +9,19 @@ import typer
 
 from walktool.cli._common import JsonOpt, ProjectOpt, handle_errors, out_console, print_json
 from walktool.cli.stations_cmds import CityOpt, CreditOpt, KeepOpt, render_import
+from walktool.i18n import N_
 
 
 @handle_errors
 def init(
-    directory: Annotated[Path, typer.Argument(help="Project folder to create (default: the current folder).")] = Path("."),
-    name: Annotated[str | None, typer.Option(help="Project name (default: the folder's name).")] = None,
+    directory: Annotated[Path, typer.Argument(help=N_("Project folder to create (default: the current folder)."))] = Path("."),
+    name: Annotated[str | None, typer.Option(help=N_("Project name (default: the folder's name)."))] = None,
     stations: Annotated[
         Path | None,
         typer.Option(
             "--stations",
-            help="Another city's stations instead of the STM network: a GTFS feed (.zip, folder or stops.txt),"
-            " a CSV with name/lat/lon or GeoJSON. Study area, time zone, city and credit are set from it.",
+            help=N_("Another city's stations instead of the STM network: a GTFS feed (.zip, folder or stops.txt),"
+            " a CSV with name/lat/lon or GeoJSON. Study area, time zone, city and credit are set from it."),
         ),
     ] = None,
     keep_settings: KeepOpt = False,

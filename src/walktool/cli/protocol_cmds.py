@@ -17,8 +17,9 @@ from walktool.cli._common import (
     out_console,
     print_json,
 )
+from walktool.i18n import N_
 
-app = typer.Typer(help="The checklists (protocols): list, show, validate, export.", no_args_is_help=True)
+app = typer.Typer(help=N_("The checklists (protocols): list, show, validate, export."), no_args_is_help=True)
 
 
 def _protocol_files(project_dir: Path) -> list[Path]:
@@ -73,7 +74,7 @@ def list_(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
 @app.command("show")
 @handle_errors
 def show(
-    protocol_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Protocol id or YAML file (default: the project's).")] = None,
+    protocol_id: Annotated[str | None, typer.Argument(metavar="[ID]", help=N_("Protocol id or YAML file (default: the project's)."))] = None,
     lang: LangOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
@@ -156,11 +157,11 @@ def _item_table(console: object, table_cls: type, p: object, title: str, items: 
 @app.command("validate")
 @handle_errors
 def validate(
-    file: Annotated[Path, typer.Argument(help="Protocol YAML file to check.")],
+    file: Annotated[Path, typer.Argument(help=N_("Protocol YAML file to check."))],
     project: Annotated[
         Path | None,
-        typer.Option("--project", "-p", help="Project whose campaigns to check the rules against (default: the"
-                     " project the file is in, else the current folder).", show_default=False),
+        typer.Option("--project", "-p", help=N_("Project whose campaigns to check the rules against (default: the"
+                     " project the file is in, else the current folder)."), show_default=False),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -228,21 +229,21 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="xlsform: a form for KoboToolbox / ODK Collect (French and English labels). "
+            help=N_("xlsform: a form for KoboToolbox / ODK Collect (French and English labels). "
             "sheet: a fillable Excel field sheet with drop-downs and a paper stop form to print. "
-            "pdf: the paper field sheet (one stop per Letter page, then ruled findings rows).",
+            "pdf: the paper field sheet (one stop per Letter page, then ruled findings rows)."),
         ),
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="The .xlsx (or .pdf) file to write (default: reports/<protocol>-<format>-<lang>.xlsx).", show_default=False),
+        typer.Option("--out", "-o", help=N_("The .xlsx (or .pdf) file to write (default: reports/<protocol>-<format>-<lang>.xlsx)."), show_default=False),
     ] = None,
     stops: Annotated[
         int,
-        typer.Option("--stops", min=1, max=50, help="sheet, pdf: how many numbered stop pages the paper form has."),
+        typer.Option("--stops", min=1, max=50, help=N_("sheet, pdf: how many numbered stop pages the paper form has.")),
     ] = 1,
     lang: LangOpt = None,
-    protocol_id: Annotated[str | None, typer.Option("--protocol", help="Protocol id or YAML file (default: the project's).", show_default=False)] = None,
+    protocol_id: Annotated[str | None, typer.Option("--protocol", help=N_("Protocol id or YAML file (default: the project's)."), show_default=False)] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:

@@ -19,12 +19,13 @@ from walktool.cli._common import (
     print_json,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
+from walktool.i18n import N_
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 
 followup_app = typer.Typer(
     name="followup",
-    help="Read back the follow-up (status, owner, due date, note) staff filled in the report.",
+    help=N_("Read back the follow-up (status, owner, due date, note) staff filled in the report."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -47,20 +48,20 @@ def report(
             "--format",
             "-f",
             case_sensitive=False,
-            help="xlsx: the Excel workbook (every station, the follow-up table). "
-            "pdf: a one- or two-page Letter brief per station.",
+            help=N_("xlsx: the Excel workbook (every station, the follow-up table). "
+            "pdf: a one- or two-page Letter brief per station."),
         ),
     ] = ReportFormat.xlsx,
     station: Annotated[
         str | None,
-        typer.Option("--station", help="With --format pdf: the brief of this station only (name or id).", show_default=False),
+        typer.Option("--station", help=N_("With --format pdf: the brief of this station only (name or id)."), show_default=False),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            help="xlsx: the workbook to write (default: reports/report.xlsx). pdf: a folder (one PDF per station,"
-            " default reports/briefs/) or a .pdf file (every station in it).",
+            help=N_("xlsx: the workbook to write (default: reports/report.xlsx). pdf: a folder (one PDF per station,"
+            " default reports/briefs/) or a .pdf file (every station in it)."),
             show_default=False,
         ),
     ] = None,
@@ -68,7 +69,7 @@ def report(
     protocol_version: VersionOpt = None,
     audience: Annotated[
         str,
-        typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred, no data-quality sheet)."),
+        typer.Option("--audience", help=N_("staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred, no data-quality sheet).")),
     ] = "staff",
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
@@ -132,8 +133,8 @@ def report(
 @followup_app.command("import")
 @handle_errors
 def followup_import(
-    file: Annotated[Path, typer.Argument(help="The report workbook (.xlsx) staff filled in.", show_default=False)],
-    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any row is rejected (the good rows are still recorded).")] = False,
+    file: Annotated[Path, typer.Argument(help=N_("The report workbook (.xlsx) staff filled in."), show_default=False)],
+    strict: Annotated[bool, typer.Option("--strict", help=N_("Exit with code 1 when any row is rejected (the good rows are still recorded)."))] = False,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:

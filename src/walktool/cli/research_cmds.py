@@ -17,17 +17,18 @@ from walktool.cli._common import (
     print_json,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
+from walktool.i18n import N_
 
 
 @handle_errors
 def compare_(
-    before: Annotated[str, typer.Option("--before", help="The earlier campaign.", show_default=False)],
-    after: Annotated[str, typer.Option("--after", help="The later campaign.", show_default=False)],
-    out: Annotated[Path | None, typer.Option("--out", help="Also write an Excel workbook of the comparison.")] = None,
-    map_out: Annotated[Path | None, typer.Option("--map", help="Also write a map of the score changes (HTML).")] = None,
-    offline: Annotated[bool, typer.Option("--offline", help="Embed Leaflet in the --map page and leave out the basemap: opens with no internet.")] = False,
-    unit: Annotated[str, typer.Option("--unit", help="Independent unit resampled: walk (a walk's visit of a station) or stop (walk × station × zone).")] = "walk",
-    adjust: Annotated[str, typer.Option("--adjust", help="Correction across the stations tested: holm (family-wise), bh (false discovery rate) or none.")] = "holm",
+    before: Annotated[str, typer.Option("--before", help=N_("The earlier campaign."), show_default=False)],
+    after: Annotated[str, typer.Option("--after", help=N_("The later campaign."), show_default=False)],
+    out: Annotated[Path | None, typer.Option("--out", help=N_("Also write an Excel workbook of the comparison."))] = None,
+    map_out: Annotated[Path | None, typer.Option("--map", help=N_("Also write a map of the score changes (HTML)."))] = None,
+    offline: Annotated[bool, typer.Option("--offline", help=N_("Embed Leaflet in the --map page and leave out the basemap: opens with no internet."))] = False,
+    unit: Annotated[str, typer.Option("--unit", help=N_("Independent unit resampled: walk (a walk's visit of a station) or stop (walk × station × zone)."))] = "walk",
+    adjust: Annotated[str, typer.Option("--adjust", help=N_("Correction across the stations tested: holm (family-wise), bh (false discovery rate) or none."))] = "holm",
     lang: LangOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
@@ -147,7 +148,7 @@ def _render_compare(result: Any) -> None:
 
 @handle_errors
 def agreement_(
-    campaign: Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -207,15 +208,15 @@ def _render_agreement(result: Any) -> None:
 
 @handle_errors
 def export_(
-    fmt: Annotated[str, typer.Option("--format", help="csv, geojson, gpkg or parquet.", show_default=False)],
-    out: Annotated[Path, typer.Option("--out", help="File to write.", show_default=False)],
-    campaign: Annotated[str | None, typer.Option("--campaign", help="One campaign (default: all).")] = None,
-    no_participants: Annotated[bool, typer.Option("--no-participants", help="Drop even the participants' pseudonyms.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help=N_("csv, geojson, gpkg or parquet."), show_default=False)],
+    out: Annotated[Path, typer.Option("--out", help=N_("File to write."), show_default=False)],
+    campaign: Annotated[str | None, typer.Option("--campaign", help=N_("One campaign (default: all)."))] = None,
+    no_participants: Annotated[bool, typer.Option("--no-participants", help=N_("Drop even the participants' pseudonyms."))] = False,
     rules: RulesOpt = None,
     protocol_version: VersionOpt = None,
     audience: Annotated[
         str,
-        typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, no pseudonyms, faces blurred)."),
+        typer.Option("--audience", help=N_("staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, no pseudonyms, faces blurred).")),
     ] = "staff",
     project: ProjectOpt = Path("."),
 ) -> None:

@@ -8,8 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from walktool.cli._common import JsonOpt, ProjectOpt, handle_errors, out_console, print_json
+from walktool.i18n import N_
 
-app = typer.Typer(help="The reference stations layer: show it, or import another agency's.", no_args_is_help=True)
+app = typer.Typer(help=N_("The reference stations layer: show it, or import another agency's."), no_args_is_help=True)
 
 
 @app.command("show")
@@ -55,10 +56,10 @@ def show(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
 
 KeepOpt = Annotated[
     bool,
-    typer.Option("--keep-settings", help="Keep the study area, time zone and city as they are (the credit follows the data)."),
+    typer.Option("--keep-settings", help=N_("Keep the study area, time zone and city as they are (the credit follows the data).")),
 ]
-CityOpt = Annotated[str | None, typer.Option("--city", help="City name for maps and reports (default: the feed's time zone city).")]
-CreditOpt = Annotated[str | None, typer.Option("--credit", help="Credit line of the stations data (default: from the feed).")]
+CityOpt = Annotated[str | None, typer.Option("--city", help=N_("City name for maps and reports (default: the feed's time zone city)."))]
+CreditOpt = Annotated[str | None, typer.Option("--credit", help=N_("Credit line of the stations data (default: from the feed)."))]
 
 
 @app.command("import")
@@ -66,7 +67,7 @@ CreditOpt = Annotated[str | None, typer.Option("--credit", help="Credit line of 
 def import_(
     file: Annotated[
         Path,
-        typer.Argument(help="GTFS feed (.zip, its folder or its stops.txt), a CSV with name/lat/lon, GeoJSON points, or stm (the STM network)."),
+        typer.Argument(help=N_("GTFS feed (.zip, its folder or its stops.txt), a CSV with name/lat/lon, GeoJSON points, or stm (the STM network).")),
     ],
     keep_settings: KeepOpt = False,
     city: CityOpt = None,

@@ -8,8 +8,9 @@ from typing import Annotated
 import typer
 
 from walktool.cli._common import JsonOpt, ProjectOpt, handle_errors, print_json
+from walktool.i18n import N_
 
-app = typer.Typer(help="The project store: what it holds, and who may read or write a shared archive.", no_args_is_help=True)
+app = typer.Typer(help=N_("The project store: what it holds, and who may read or write a shared archive."), no_args_is_help=True)
 
 
 def register(root: typer.Typer) -> None:
@@ -21,7 +22,7 @@ def register(root: typer.Typer) -> None:
 def migrate(
     to: Annotated[
         str,
-        typer.Option("--to", help="Where to copy the store: a PostGIS archive (postgresql://user@host/db) or a FILE.gpkg.", show_default=False),
+        typer.Option("--to", help=N_("Where to copy the store: a PostGIS archive (postgresql://user@host/db) or a FILE.gpkg."), show_default=False),
     ],
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
@@ -54,8 +55,8 @@ def migrate(
 @app.command("grant")
 @handle_errors
 def grant(
-    read: Annotated[list[str] | None, typer.Option("--read", help="A role that may read (summary, report, map); repeatable.")] = None,
-    write: Annotated[list[str] | None, typer.Option("--write", help="A role that may also write (import, followup); repeatable.")] = None,
+    read: Annotated[list[str] | None, typer.Option("--read", help=N_("A role that may read (summary, report, map); repeatable."))] = None,
+    write: Annotated[list[str] | None, typer.Option("--write", help=N_("A role that may also write (import, followup); repeatable."))] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Give roles read-only or write access to the project's PostGIS archive (created when missing, without password)."""
