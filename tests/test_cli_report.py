@@ -30,7 +30,8 @@ def filled(project: Project, tmp_path: Path, write_csv: WriteCsv) -> Project:
 
 def test_report_command(project: Project, tmp_path: Path, write_csv: WriteCsv, runner: CliRunner) -> None:
     filled(project, tmp_path, write_csv)
-    result = runner.invoke(app, ["report", "--project", str(project.root)])
+    # no WALKTOOL_LANG: the project's language (French by default)
+    result = runner.invoke(app, ["report", "--project", str(project.root)], env={"WALKTOOL_LANG": None})
     assert result.exit_code == 0, result.output
     path = project.reports_dir / "report.xlsx"
     assert path.is_file() and "report.xlsx" in result.stdout and "3 station sheet(s)" in result.stdout

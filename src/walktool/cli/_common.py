@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from walktool.i18n import N_, translator
+from walktool.i18n import N_, NC_, Msg, translator
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -214,3 +214,42 @@ def issue_text(issue: Any) -> str:
 def level_word(level: str) -> str:
     """``reject`` / ``warning`` (``rejet`` / ``avertissement``)."""
     return pgettext("level", "reject") if level == "error" else pgettext("level", "warning")
+
+
+HEADINGS: dict[str, Msg] = {
+    "file": NC_("column", "file"),
+    "format": NC_("column", "format"),
+    "rows": NC_("column", "rows"),
+    "submissions": NC_("column", "submissions"),
+    "accepted": NC_("column", "accepted"),
+    "rejected": NC_("column", "rejected"),
+    "warnings": NC_("column", "warnings"),
+    "observations": NC_("column", "observations"),
+    "station": NC_("column", "station"),
+    "feel unsafe": NC_("column", "feel unsafe"),
+    "answers": NC_("column", "answers"),
+    "recorded": NC_("column", "recorded"),
+    "day": NC_("column", "day"),
+    "night": NC_("column", "night"),
+    "gap": NC_("column", "gap"),
+    "zone": NC_("column", "zone"),
+    "item": NC_("column", "item"),
+    "scale": NC_("column", "scale"),
+    "raters\nsubj.": NC_("column", "raters\nsubj."),
+    "agree": NC_("column", "agree"),
+    "α\n(95 % CI)": NC_("column", "α\n(95 % CI)"),
+    "κ\n(95 % CI)": NC_("column", "κ\n(95 % CI)"),
+    "reading": NC_("column", "reading"),
+    "principle": NC_("column", "principle"),
+    "raters": NC_("column", "raters"),
+    "stops": NC_("column", "stops"),
+    "walks": NC_("column", "walks"),
+    "ICC (95 % CI)": NC_("column", "ICC (95 % CI)"),
+    "note": NC_("column", "note"),
+}
+"""Table column headings shared by the commands (context ``column``), by key."""
+
+
+def heading(key: str) -> str:
+    """The column heading ``key`` in the command line's language."""
+    return translator(state.lang).text(HEADINGS[key]) if key in HEADINGS else key

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from walktool.cli._common import err
+from walktool.cli._common import _, err
 from walktool.i18n import N_
 
 if TYPE_CHECKING:
@@ -36,11 +36,13 @@ VersionOpt = Annotated[
 def rules_choice(rules: str | None, protocol: str | None) -> str | None:
     """The ``rules`` argument of the library from ``--rules`` and ``--protocol`` (None: as imported)."""
     if rules is not None and protocol is not None:
-        raise typer.BadParameter("give --rules or --protocol, not both", param_hint="--protocol")
+        raise typer.BadParameter(_("give --rules or --protocol, not both"), param_hint="--protocol")
     if rules is not None and rules not in ("imported", "current"):
-        raise typer.BadParameter(f"{rules!r}: use imported or current (or --protocol ID@VERSION)", param_hint="--rules")
+        raise typer.BadParameter(_("{value}: use imported or current (or --protocol ID@VERSION)").format(value=repr(rules)), param_hint="--rules")
     if protocol is not None and "@" not in protocol:
-        raise typer.BadParameter(f"{protocol!r}: name a version as ID@VERSION, e.g. stm-exploratory-walk@1.0", param_hint="--protocol")
+        raise typer.BadParameter(
+            _("{value}: name a version as ID@VERSION, e.g. stm-exploratory-walk@1.0").format(value=repr(protocol)), param_hint="--protocol"
+        )
     return protocol if protocol is not None else (None if rules == "imported" else rules)
 
 
@@ -58,9 +60,9 @@ def warn_rules(project: Project) -> None:
     from walktool.provenance import rules_warnings
 
     for issue in rules_warnings(project):
-        err(f"Warning [{issue.code}] {issue.file}: {issue.message}")
+        err(_("Warning [{code}] {file}: {message}").format(code=issue.code, file=issue.file, message=issue.message))
 
 
 def say_rules(rules: ScoringRules) -> str:
     """One line naming the rules the figures come from."""
-    return f"Scores under {rules.label()}."
+    return _("Scores under {rules}.").format(rules=rules.label())

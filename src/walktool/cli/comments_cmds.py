@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from walktool.cli._common import JsonOpt, ProjectOpt, err, handle_errors, out_console, print_json
+from walktool.cli._common import (
+    JsonOpt,
+    ProjectOpt,
+    _,
+    error,
+    handle_errors,
+    ngettext,
+    num,
+    out_console,
+    pgettext,
+    print_json,
+)
 from walktool.i18n import N_
 
 app = typer.Typer(
@@ -43,10 +54,14 @@ def list_(
         return
     console = out_console()
     for r in records:
-        mark = "public" if r["publishable"] else "staff "
-        console.print(f"{mark}  {r['obs_id']}  {r['station']} · {r['zone'] or '–'}: {r['comment']}", markup=False)
-    console.print(f"{len(records)} comment(s), {sum(r['publishable'] for r in records)} publishable;"
-                  " mark one with `walktool comments publish OBS_ID`.")
+        marks = (pgettext("audience", "public"), pgettext("audience", "staff"))
+        width = max(len(m) for m in marks)
+        mark = marks[0] if r["publishable"] else marks[1]
+        console.print(f"{mark:{width}}  {r['obs_id']}  {r['station']} · {r['zone'] or '–'}: {r['comment']}", markup=False)
+    public = sum(r["publishable"] for r in records)
+    console.print(ngettext("{n} comment, {public} publishable; mark one with `walktool comments publish OBS_ID`.",
+                           "{n} comments, {public} publishable; mark one with `walktool comments publish OBS_ID`.",
+                           len(records)).format(n=num(len(records)), public=num(public)), markup=False)
 
 
 @app.command("publish")
@@ -64,9 +79,13 @@ def publish(
     with open_project(project) as proj:
         missing = mark_publishable(proj, obs_ids, not undo, note=note)
     for obs_id in missing:
-        err(f"Error: no observation {obs_id!r} in this project; see `walktool comments list`")
+        error(_("no observation {id} in this project; see `walktool comments list`").format(id=repr(obs_id)))
     done = len(obs_ids) - len(missing)
-    out_console().print(f"{done} comment(s) marked {'not ' if undo else ''}publishable.")
+    if undo:
+        text = ngettext("{n} comment marked not publishable.", "{n} comments marked not publishable.", done)
+    else:
+        text = ngettext("{n} comment marked publishable.", "{n} comments marked publishable.", done)
+    out_console().print(text.format(n=num(done)), markup=False)
     if missing:
         raise typer.Exit(1)
 

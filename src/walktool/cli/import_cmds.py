@@ -14,6 +14,7 @@ from walktool.cli._common import (
     err,
     error,
     handle_errors,
+    heading,
     issue_text,
     level_word,
     ngettext,
@@ -126,7 +127,7 @@ def _render(result: Any) -> None:
 
     console = out_console()
     title = _("Dry run: nothing stored") if result.dry_run else _("Import")
-    heads = [pgettext("column", h) for h in ("file", "format", "rows", "submissions", "accepted", "rejected", "warnings", "observations")]
+    heads = [heading(h) for h in ("file", "format", "rows", "submissions", "accepted", "rejected", "warnings", "observations")]
     table = Table(*heads, title=title)
     for f in result.files:
         shown = _("not read") if f.error and not f.rows else (_("nothing read") if f.error else (f.format or "—"))

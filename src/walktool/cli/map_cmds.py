@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from walktool.cli._common import LangOpt, ProjectOpt, check_lang, handle_errors, out_console
+from walktool.cli._common import (
+    LangOpt,
+    ProjectOpt,
+    _,
+    check_lang,
+    handle_errors,
+    num,
+    out_console,
+    pgettext,
+)
 from walktool.i18n import N_
 
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
@@ -37,18 +46,20 @@ def map_(
 
     lang = check_lang(lang)
     if audience not in ("staff", "public"):
-        raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
+        raise typer.BadParameter(_("{value}: use staff or public").format(value=repr(audience)), param_hint="--audience")
     with open_project(project, read_only=True) as proj:
         path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline, audience=audience)
         tiles = proj.settings.map_tiles
     size = path.stat().st_size / 1e6
     if offline:
-        mode = "offline, everything embedded"
+        mode = _("offline, everything embedded")
     elif tiles.lower() == "none":
-        mode = "scripts from the internet, no basemap"
+        mode = _("scripts from the internet, no basemap")
     else:
-        mode = f"basemap {tiles} and scripts from the internet ([map] tiles in walktool.toml)"
-    out_console().print(f"Map written to {path} ({size:.1f} MB, {mode}, for {audience}); open it in a web browser.")
+        mode = _("basemap {tiles} and scripts from the internet ([map] tiles in walktool.toml)").format(tiles=tiles)
+    who = pgettext("audience", "public") if audience == "public" else pgettext("audience", "staff")
+    out_console().print(_("Map written to {path} ({size} MB, {mode}, for {audience}); open it in a web browser.").format(
+        path=path, size=num(size, 1), mode=mode, audience=who), markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -11,10 +11,16 @@ from walktool.cli._common import (
     JsonOpt,
     LangOpt,
     ProjectOpt,
+    _,
     check_lang,
     handle_errors,
+    heading,
+    num,
     out_console,
+    pct,
+    pgettext,
     print_json,
+    state,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
 from walktool.i18n import N_
@@ -49,9 +55,10 @@ def compare_(
 
     lang = check_lang(lang)
     if unit not in UNITS:
-        raise typer.BadParameter(f"{unit!r}; use one of {', '.join(UNITS)}", param_hint="--unit")
+        raise typer.BadParameter(_("{value}; use one of {choices}").format(value=repr(unit), choices=", ".join(UNITS)), param_hint="--unit")
     if adjust not in ADJUST_METHODS:
-        raise typer.BadParameter(f"{adjust!r}; use one of {', '.join(ADJUST_METHODS)}", param_hint="--adjust")
+        raise typer.BadParameter(_("{value}; use one of {choices}").format(value=repr(adjust), choices=", ".join(ADJUST_METHODS)),
+                                 param_hint="--adjust")
     with open_project(project, read_only=True) as proj:
         result = compare(proj, before, after, unit=unit, adjust=adjust)
         language = lang or proj.settings.language
@@ -65,16 +72,16 @@ def compare_(
         return
     _render_compare(result)
     for path in written:
-        out_console().print(f"Written: {path}")
+        out_console().print(_("Written: {path}").format(path=path), markup=False)
 
 
 _REASON_WORDS = {
-    "too-few-walks": "too few walks on a side for any test to reach p ≤ 0.05",
-    "too-few-stops": "too few stop visits on a side for any test to reach p ≤ 0.05",
-    "not-walked-before": "not walked in the earlier campaign",
-    "not-walked-after": "not walked in the later campaign",
-    "not-scored-before": "no scored answer in the earlier campaign",
-    "not-scored-after": "no scored answer in the later campaign",
+    "too-few-walks": N_("too few walks on a side for any test to reach p ≤ 0.05"),
+    "too-few-stops": N_("too few stop visits on a side for any test to reach p ≤ 0.05"),
+    "not-walked-before": N_("not walked in the earlier campaign"),
+    "not-walked-after": N_("not walked in the later campaign"),
+    "not-scored-before": N_("no scored answer in the earlier campaign"),
+    "not-scored-after": N_("no scored answer in the later campaign"),
 }
 
 
@@ -101,47 +108,50 @@ def _render_compare(result: Any) -> None:
     console = out_console()
     method = result.method
     unit = method["unit"]
-    adjusted = f"p {adjust_name(method['adjust'], 'en')}" if method["adjust"] != "none" else "p adj."
+    adjusted = f"p {adjust_name(method['adjust'], state.lang)}" if method["adjust"] != "none" else pgettext("column", "p adj.")
     table = Table(title=f"{result.before} → {result.after} (0–100)", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
-    columns = (("station", "left"), ("before", "right"), ("after", "right"), ("Δ", "right"), ("95 % CI", "right"),
-               ("p", "right"), (adjusted, "right"), (f"{unit}s", "right"), ("change?", "left"))
-    for col, justify in columns:
-        table.add_column(col, justify=justify, no_wrap=col != "change?", min_width=6 if col == "change?" else None)  # type: ignore[arg-type]
+    columns = ((pgettext("column", "station"), "left"), (pgettext("column", "before"), "right"), (pgettext("column", "after"), "right"),
+               ("Δ", "right"), (pgettext("column", "95 % CI"), "right"), ("p", "right"), (adjusted, "right"),
+               (_("walks") if unit == "walk" else _("stops"), "right"), (pgettext("column", "change?"), "left"))
+    for i, (col, justify) in enumerate(columns):
+        last = i == len(columns) - 1
+        table.add_column(col, justify=justify, no_wrap=not last and i != 0, overflow="fold", min_width=6 if last else None)  # type: ignore[arg-type]
     reasons: dict[str, list[str]] = {}
     for s in result.stations:
         delta = s["delta"]
         shown = "–" if delta is None else f"[{'green' if delta > 0 else 'red' if delta < 0 else 'white'}]{delta:+.1f}[/]"
         if s["significant"] is None:
-            verdict = "[yellow]cannot tell[/]"
+            verdict = f"[yellow]{escape(_('cannot tell'))}[/]"
             reasons.setdefault(s["reason"], []).append(str(s["name"]))
         else:
-            verdict = "[bold]yes[/]" if s["significant"] else "no"
+            verdict = f"[bold]{escape(_('yes'))}[/]" if s["significant"] else escape(_("no"))
         ci = "–" if s["ci"] is None else f"{_signed(s['ci'][0])}…{_signed(s['ci'][1])}"
         table.add_row(escape(str(s["name"])), _fmt(s["before"]), _fmt(s["after"]), shown, ci,
                       _p(s["p"]), _p(s["p_adjusted"]), f"{s['n_before']}/{s['n_after']}", verdict)
     console.print(table)
     counts = {k: len(v) for k, v in result.findings.items()}
-    console.print(
-        f"Findings: {counts['new']} new, {counts['persistent']} persistent, {counts['resolved']} resolved,"
-        f" {counts['unverified']} not revisited."
-    )
-    console.print(
-        f"Test: permutation of whole {unit}s between the campaigns (two-sided), 95 % CI by cluster bootstrap;"
-        f" {adjust_name(method['adjust'], 'en')} across the {method['stations_tested']} stations that can be tested;"
-        f" change = adjusted p ≤ {method['alpha']}. \"cannot tell\": not walked or scored on both sides, or too few {unit}s"
-        f" for any test to reach p ≤ {method['alpha']} (e.g. 3 a side)."
-    )
+    console.print(_("Findings: {new} new, {persistent} persistent, {resolved} resolved, {unverified} not revisited.").format(
+        new=counts["new"], persistent=counts["persistent"], resolved=counts["resolved"], unverified=counts["unverified"]), markup=False)
+    units = _("walks") if unit == "walk" else _("stop visits")
+    console.print(_(
+        "Test: permutation of whole {units} between the campaigns (two-sided), 95 % CI by cluster bootstrap;"
+        " {adjust} across the {n} stations that can be tested; change = adjusted p ≤ {alpha}. \"cannot tell\": not walked"
+        " or scored on both sides, or too few {units} for any test to reach p ≤ {alpha} (e.g. 3 a side)."
+    ).format(units=units, adjust=adjust_name(method["adjust"], state.lang), n=method["stations_tested"], alpha=method["alpha"]),
+        markup=False)
     for code, names in reasons.items():
-        console.print(f"cannot tell, {_REASON_WORDS.get(code, code)}: {escape(', '.join(names))}")
+        reason = _(_REASON_WORDS[code]) if code in _REASON_WORDS else code
+        console.print(_("cannot tell, {reason}: {stations}").format(reason=reason, stations=", ".join(names)), markup=False)
     left = result.items.get("left_out", [])
     if left:
-        console.print("Items left out (not in both checklists, scored under other rules, or not answered in both): " + ", ".join(f"{x['item']} ({x['reason']})" for x in left))
+        console.print(_("Items left out (not in both checklists, scored under other rules, or not answered in both): {items}").format(
+            items=", ".join(f"{x['item']} ({x['reason']})" for x in left)), markup=False)
     if result.protocol:
-        console.print(
-            f"Scores under {result.protocol['before']} (rules {result.rules_hash['before']}) before,"
-            f" {result.protocol['after']} (rules {result.rules_hash['after']}) after; only items scored under the same rules are compared.",
-            markup=False,
-        )
+        console.print(_(
+            "Scores under {before} (rules {before_hash}) before, {after} (rules {after_hash}) after;"
+            " only items scored under the same rules are compared."
+        ).format(before=result.protocol["before"], before_hash=result.rules_hash["before"], after=result.protocol["after"],
+                 after_hash=result.rules_hash["after"]), markup=False)
     for w in result.warnings:
         console.print(f"[yellow]{escape(w['message'])}[/]")
 
@@ -168,6 +178,9 @@ def agreement_(
     _render_agreement(result)
 
 
+READING = {"all-answers-alike": N_("all answers alike"), "too-few-subjects": N_("too few subjects")}
+
+
 def _interval(value: float | None, ci: list[float] | None, *, two_lines: bool = False) -> str:
     if value is None:
         return "–"
@@ -182,28 +195,33 @@ def _render_agreement(result: Any) -> None:
 
     console = out_console()
     if not result.overall["subjects"]:
-        console.print("No item was rated by two participants at the same stop of the same walk: nothing to compare.")
+        console.print(_("No item was rated by two participants at the same stop of the same walk: nothing to compare."), markup=False)
         return
-    table = Table(title=f"Agreement, campaign {result.campaign}", box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+    table = Table(title=_("Agreement, campaign {campaign}").format(campaign=result.campaign), box=box.SIMPLE_HEAD,
+                  collapse_padding=True, pad_edge=False)
     for col in ("item", "scale", "raters\nsubj.", "agree", "α\n(95 % CI)", "κ\n(95 % CI)", "reading"):
-        table.add_column(col, justify="left" if col in ("item", "scale", "reading") else "right", no_wrap=col in ("item", "scale"),
+        table.add_column(heading(col), justify="left" if col in ("item", "scale", "reading") else "right", no_wrap=col in ("item", "scale"),
                          min_width=9 if "CI" in col else 11 if col == "reading" else None, overflow="fold")
     for r in result.items:
-        reading = r["level"] or {"all-answers-alike": "all answers alike", "too-few-subjects": "too few subjects"}.get(r["reason"] or "", "–")
+        reading = r["level"] or (_(READING[r["reason"]]) if r["reason"] in READING else "–")
         table.add_row(r["item"], r["scale"][:3], f"{r['raters']}/{r['subjects']}", f"{r['agreement']:.0%}",
                       _interval(r["value"], r["ci"], two_lines=True), _interval(r["kappa"], r["kappa_ci"], two_lines=True), reading)
     console.print(table)
-    principles = Table(title="Principle scores: ICC(2,1), two-way random, absolute agreement", box=box.SIMPLE_HEAD)
+    principles = Table(title=_("Principle scores: ICC(2,1), two-way random, absolute agreement"), box=box.SIMPLE_HEAD)
     for col in ("principle", "raters", "stops", "walks", "ICC (95 % CI)", "note"):
-        principles.add_column(col, justify="left" if col in ("principle", "note") else "right")
+        principles.add_column(heading(col), justify="left" if col in ("principle", "note") else "right")
     for p in result.principles:
         principles.add_row(p["principle"], str(p["raters"]), str(p["subjects"]), str(p["walks"]), _interval(p["icc"], p["ci"]), p["reason"] or "")
     console.print(principles)
     o = result.overall
     if o["alpha_median"] is not None:
         lo, hi = o["alpha_range"]
-        console.print(f"Overall: {o['items_with_alpha']} items, {o['subjects']} subjects, {o['raters']} raters; median item α = {o['alpha_median']:.2f} (range {lo:.2f}–{hi:.2f}); pairs agreeing {o['agreement']:.0%}.")
-    console.print("α at each item's level (nominal yes/no, ordinal 0–3, interval counts and distances), 95 % intervals by bootstrap over subjects; readings (Landis & Koch) are conventions, shown only with an interval.")
+        console.print(_("Overall: {items} items, {subjects} subjects, {raters} raters; median item α = {median} (range {lo}–{hi});"
+                        " pairs agreeing {agreement}.").format(
+            items=o["items_with_alpha"], subjects=o["subjects"], raters=o["raters"], median=num(o["alpha_median"], 2),
+            lo=num(lo, 2), hi=num(hi, 2), agreement=pct(o["agreement"])), markup=False)
+    console.print(_("α at each item's level (nominal yes/no, ordinal 0–3, interval counts and distances), 95 % intervals by"
+                    " bootstrap over subjects; readings (Landis & Koch) are conventions, shown only with an interval."), markup=False)
 
 
 @handle_errors
@@ -235,7 +253,7 @@ def export_(
     with open_project(project, read_only=True) as proj:
         written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants, rules=chosen, audience=audience)
     for path in written:
-        out_console().print(f"Written: {path}")
+        out_console().print(_("Written: {path}").format(path=path), markup=False)
 
 
 def register(app: typer.Typer) -> None:
