@@ -153,6 +153,42 @@ def speak_click() -> None:
             module.ngettext = click_ngettext  # type: ignore[attr-defined]
 
 
+ROOT_VALUES = ("--store", "--lang")
+"""The root options that take a value (to find the command name after them)."""
+
+
+def lang_first(root: TyperGroup, args: list[str]) -> list[str]:
+    """``--lang X`` given after the name of a command that has no ``--lang`` of its own, moved before it (to the root option)."""
+    i = 0
+    while i < len(args) and args[i].startswith("-"):
+        i += 2 if args[i] in ROOT_VALUES else 1
+    command: _click.Command = root
+    while i < len(args) and isinstance(command, TyperGroup) and args[i] in command.commands:
+        command = command.commands[args[i]]
+        i += 1
+    if command is root or any("--lang" in getattr(param, "opts", ()) for param in command.params):
+        return args
+    head, tail = args[:i], args[i:]
+    moved: list[str] = []
+    rest: list[str] = []
+    j = 0
+    while j < len(tail):
+        if tail[j] == "--":
+            rest += tail[j:]
+            break
+        if tail[j] == "--lang" and j + 1 < len(tail):
+            moved = ["--lang", tail[j + 1]]
+            j += 2
+            continue
+        if tail[j].startswith("--lang="):
+            moved = [tail[j]]
+            j += 1
+            continue
+        rest.append(tail[j])
+        j += 1
+    return moved + head + rest
+
+
 class WalktoolGroup(TyperGroup):
     """The root ``walktool`` command: resolves the language from the line, then translates the tree."""
 
@@ -166,7 +202,7 @@ class WalktoolGroup(TyperGroup):
         lang = cli_language(given)
         state.lang = current.lang = lang
         translate_tree(self, lang)
-        return super().main(given, *extra, **kwargs)
+        return super().main(lang_first(self, given), *extra, **kwargs)
 
 
 CLICK_TEXTS = (

@@ -182,7 +182,7 @@ def _render_summary(result: Any, protocol: Any, lang: str, recorded: dict[str, d
         notes = [legend, _("find = findings (crit = critical)"), _("unsafe = share feeling uncomfortable or frightened")]
         if recorded:
             notes.append(_("rec = recorded incidents within the station radius (walktool incidents compare)"))
-        console.print("; ".join(notes), style="dim", markup=False)
+        console.print(pgettext("separator", "; ").join(notes), style="dim", markup=False)
     drivers = [d for d in result.drivers if d["rho"] is not None]
     if drivers:
         top = ", ".join(f"{protocol.principle(d['principle']).label.get(lang)} (ρ = {num(d['rho'], 2) if d['rho'] < 0 else '+' + num(d['rho'], 2)})"
@@ -204,7 +204,8 @@ def _render_summary(result: Any, protocol: Any, lang: str, recorded: dict[str, d
             line = (_("  {attribute} = {value} at {period}: {participants}, score {score}, feeling unsafe {unsafe}") if p["period"]
                     else _("  {attribute} = {value}: {participants}, score {score}, feeling unsafe {unsafe}"))
             console.print(line.format(
-                attribute=p["attribute"], value=p["value"], period=p["period"], score=score, unsafe=pct(unsafe),
+                attribute=p["attribute"], value=p["value"], period={"day": _("day"), "night": _("night")}.get(p["period"], p["period"]),
+                score=score, unsafe=pct(unsafe),
                 participants=ngettext("{n} participant", "{n} participants", p["participants"]).format(n=p["participants"]),
             ), markup=False)
 
@@ -282,7 +283,7 @@ def _render_recommendations(campaign: str | None, records: list[dict[str, Any]],
         for r in minority:
             _render_one(console, r, protocol, lang, colours, station=True)
     overdue = sum(1 for r in records if r.get("overdue"))
-    console.print("\n" + "; ".join((
+    console.print("\n" + pgettext("separator", "; ").join((
         ngettext("{n} ranked recommendation", "{n} ranked recommendations", len(ranked)).format(n=num(len(ranked)))
         + ", " + ngettext("{n} minority report", "{n} minority reports", len(minority)).format(n=num(len(minority))),
         _("⚡ = critical, on the immediate fast track"),
@@ -310,10 +311,10 @@ def _render_one(console: Any, r: dict[str, Any], protocol: Any, lang: str, colou
         + (", " + _("night") if r["evidence"]["night"] else ""),
         status_label(r["status"], lang),
     ]
-    verify = "; [bold]" + escape(_("to verify")) + "[/bold]" if r["to_verify"] else ""
+    verify = escape(pgettext("separator", "; ")) + "[bold]" + escape(_("to verify")) + "[/bold]" if r["to_verify"] else ""
     console.print(
         f" {rank} {flag}[{colours.get(sev, 'white')}]{escape(protocol.severities.label(sev, lang))}[/] · {where}{escape(zone)} · {what}"
-        f"  [dim]({escape('; '.join(evidence))}{verify})[/dim]"
+        f"  [dim]({escape(pgettext('separator', '; ').join(evidence))}{verify})[/dim]"
     )
     console.print(f"      → {escape(r['action'])}")
     details = " · ".join(str(v) for v in (r["responsible"] or "", timeframe_label(r["timeframe"], lang), type_label(r["type"], lang)))

@@ -41,7 +41,7 @@ def compare_(
 ) -> None:
     """Change between two campaigns: station scores before / after, and findings new, persistent, resolved.
 
-    Each change comes with its 95 % interval and a permutation test on whole walks (or
+    Each change comes with its interval at 95 %, a permutation test on whole walks (or
     stop visits), corrected across stations; "cannot tell" when there are too few walks.
     """
     from walktool.cli._rules import open_checked as open_project
@@ -162,7 +162,7 @@ def agreement_(
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
-    """Inter-rater agreement between participants of the same walk (α, κ, ICC with 95 % intervals).
+    """Inter-rater agreement between participants of the same walk (α, κ, ICC with intervals at 95 %).
 
     Per item Krippendorff's α at the item's level (nominal, ordinal 0–3, interval) and
     Fleiss' κ for nominal items; per principle ICC(2,1); overall the median item α.
@@ -220,7 +220,7 @@ def _render_agreement(result: Any) -> None:
                         " pairs agreeing {agreement}.").format(
             items=o["items_with_alpha"], subjects=o["subjects"], raters=o["raters"], median=num(o["alpha_median"], 2),
             lo=num(lo, 2), hi=num(hi, 2), agreement=pct(o["agreement"])), markup=False)
-    console.print(_("α at each item's level (nominal yes/no, ordinal 0–3, interval counts and distances), 95 % intervals by"
+    console.print(_("α at each item's level (nominal yes/no, ordinal 0–3, interval counts and distances), intervals at 95 % by"
                     " bootstrap over subjects; readings (Landis & Koch) are conventions, shown only with an interval."), markup=False)
 
 
