@@ -77,6 +77,7 @@ def _first_paragraph(text: str) -> str:
 
 HELP_OPTION = "Show this message and exit."
 USAGE = "Usage: "
+HEADING = "{heading}:"
 
 
 class WalktoolFormatter(_click.HelpFormatter):
@@ -85,6 +86,10 @@ class WalktoolFormatter(_click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         """Write the usage line, its prefix translated."""
         super().write_usage(prog, args, click_gettext(USAGE) if prefix is None else prefix)
+
+    def write_heading(self, heading: str) -> None:
+        """Write a section heading (``Options:`` / ``Options :``)."""
+        self.write(f"{'':>{self.current_indent}}{click_gettext(HEADING).format(heading=heading)}\n")
 
 
 class WalktoolContext(_click.Context):
@@ -207,6 +212,7 @@ class WalktoolGroup(TyperGroup):
 
 CLICK_TEXTS = (
     NC_("click", "Usage: "),
+    NC_("click", "{heading}:"),
     NC_("click", "Show this message and exit."),
     NC_("click", "Arguments"),
     NC_("click", "Options"),

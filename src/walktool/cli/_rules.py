@@ -65,4 +65,8 @@ def warn_rules(project: Project) -> None:
 
 def say_rules(rules: ScoringRules) -> str:
     """One line naming the rules the figures come from."""
-    return _("Scores under {rules}.").format(rules=rules.label())
+    text = _("{protocol} (rules {hash})").format(protocol=rules.protocol, hash=rules.rules_hash)
+    if rules.rescored:
+        before = ", ".join(_("{protocol} (rules {hash})").format(protocol=ref, hash=h) for ref, h in rules.imported) or _("unknown rules")
+        text = _("{rules}, re-scored; imported under {before}").format(rules=text, before=before)
+    return _("Scores under {rules}.").format(rules=text)
