@@ -69,8 +69,10 @@ class ProtocolError(WalktoolError):
 
     code = "protocol"
 
-    def __init__(self, message: str, issues: list[Issue] | None = None, *, file: str | None = None) -> None:
-        super().__init__(message, file=file)
+    def __init__(
+        self, message: str, issues: list[Issue] | None = None, *, file: str | None = None, params: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, file=file, params=params)
         self.issues = issues or []
 
 
