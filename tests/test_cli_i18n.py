@@ -225,9 +225,9 @@ def test_help_in_both_languages(runner: CliRunner, path: list[str]) -> None:
     assert "Options :" in fr.stdout and "Afficher ce message et quitter." in fr.stdout
     assert "Show this message and exit." not in fr.stdout and "Afficher" not in en.stdout
     # every help text of the command shows, translated, in the French help (wrapping aside)
-    command = dict((tuple(p), c) for p, c in TREE)[tuple(path)]
+    command = {tuple(p): c for p, c in TREE}[tuple(path)]
     tr = translator("fr")
-    en_texts = [t for t in _help_texts(command)]
+    en_texts = _help_texts(command)
     for text in en_texts:
         assert _squeeze(tr.gettext(text)) in _squeeze(fr.stdout), text
     for text in en_texts:  # and no English help text is left in it

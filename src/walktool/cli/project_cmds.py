@@ -52,8 +52,8 @@ def init(
     typer.echo(f"  {labels[0]:<{width}}  {project.settings_path.name}")
     typer.echo(f"  {labels[1]:<{width}}  protocols/{project.settings.protocol}.yaml")
     shown = project.store_path.name if project.store_shown == str(project.store_path) else project.store_shown
-    stations = ngettext("{n} station", "{n} stations", n).format(n=num(n))
-    typer.echo(f"  {labels[2]:<{width}}  {shown} ({stations})")
+    count = ngettext("{n} station", "{n} stations", n).format(n=num(n))
+    typer.echo(f"  {labels[2]:<{width}}  {shown} ({count})")
     if project.stations_import is not None:
         render_import(project.stations_import)
     typer.echo(_("Next: export a field form with `walktool protocol export`, then `walktool import SHEETS...`."))
