@@ -16,6 +16,7 @@ from walktool.cli._common import (
     num,
     out_console,
     print_json,
+    state,
 )
 from walktool.i18n import N_
 
@@ -32,7 +33,7 @@ def demo(
     """Run init → import → check → summary → recommend → map → report on the sample campaign (synthetic), and say where the map and workbooks are."""
     from walktool.demo import run_demo
 
-    lang = check_lang(lang)
+    lang = check_lang(lang) or state.lang  # --lang before the command, WALKTOOL_LANG, the project, LANG
     console = out_console()
 
     def step(text: str) -> None:

@@ -18,6 +18,7 @@ from walktool.cli._common import (
     num,
     out_console,
     print_json,
+    state,
 )
 from walktool.i18n import N_
 
@@ -81,7 +82,7 @@ def letter(
     from walktool.letter import write_letter
     from walktool.project import open_project
 
-    lang = check_lang(lang)
+    lang = check_lang(lang) or state.lang  # --lang before the command, WALKTOOL_LANG, the project, LANG
     with open_project(project) as proj:
         result = write_letter(proj, out, campaign=campaign, lang=lang)
     out_console().print(_("Letter written to {path} ({done} done, {in_progress} in progress, {declined} declined,"

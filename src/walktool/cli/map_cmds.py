@@ -16,6 +16,7 @@ from walktool.cli._common import (
     num,
     out_console,
     pgettext,
+    state,
 )
 from walktool.i18n import N_
 
@@ -44,7 +45,7 @@ def map_(
     from walktool.cli._rules import open_checked as open_project
     from walktool.maps import write_map
 
-    lang = check_lang(lang)
+    lang = check_lang(lang) or state.lang  # --lang before the command, WALKTOOL_LANG, the project, LANG
     if audience not in ("staff", "public"):
         raise typer.BadParameter(_("{value}: use staff or public").format(value=repr(audience)), param_hint="--audience")
     with open_project(project, read_only=True) as proj:

@@ -287,7 +287,7 @@ def export(
         proto = _packaged_protocol(protocol_id)
     try:
         layer = load_stations(proj) if proj is not None else builtin_stations()
-        language = lang or (proj.settings.language if proj is not None else "fr")
+        language = lang or state.lang
         suffix = ".pdf" if fmt is ExportFormat.pdf else ".xlsx"
         if out is None:
             folder = proj.reports_dir if proj is not None else Path(".")

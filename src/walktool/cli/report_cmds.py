@@ -21,6 +21,7 @@ from walktool.cli._common import (
     num,
     out_console,
     print_json,
+    state,
     warning,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
@@ -86,7 +87,7 @@ def report(
     """
     from walktool.cli._rules import open_checked as open_project
 
-    lang = check_lang(lang)
+    lang = check_lang(lang) or state.lang  # --lang before the command, WALKTOOL_LANG, the project, LANG
     chosen = rules_choice(rules, protocol_version)
     if audience not in ("staff", "public"):
         raise typer.BadParameter(_("{value}: use staff or public").format(value=repr(audience)), param_hint="--audience")

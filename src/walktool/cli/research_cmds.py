@@ -53,7 +53,7 @@ def compare_(
         write_compare_workbook,
     )
 
-    lang = check_lang(lang)
+    lang = check_lang(lang) or state.lang  # --lang before the command, WALKTOOL_LANG, the project, LANG
     if unit not in UNITS:
         raise typer.BadParameter(_("{value}; use one of {choices}").format(value=repr(unit), choices=", ".join(UNITS)), param_hint="--unit")
     if adjust not in ADJUST_METHODS:
