@@ -93,14 +93,13 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
     """
     from walktool.analysis import campaigns, summarize
     from walktool.compare import compare, write_compare_map, write_compare_workbook
+    from walktool.i18n import resolve_language, translator
     from walktool.maps import write_map
     from walktool.project import SETTINGS_FILE, STORE_FILE, init_project
     from walktool.quality import quality_report
     from walktool.recommend import recommend
     from walktool.report import build_report
     from walktool.sample import import_sample_campaign
-
-    from walktool.i18n import resolve_language, translator
 
     tr = translator(resolve_language(lang))  # the steps are told in the language of the outputs
     say = step or (lambda _text: None)
