@@ -30,6 +30,13 @@ translate where the language is known::
 ``N_`` returns its argument unchanged; ``NC_`` returns a :class:`Msg` carrying a
 context.  :meth:`Translator.text` takes either.
 
+The command line's modules use ``walktool.cli._common``'s ``_``, ``ngettext`` and
+``pgettext`` (the language of the line), ``num`` / ``pct`` / ``day`` for Babel's
+number and date formats (``2 760``, ``14 nov. 2023``), and mark option help with
+``N_``; command help is the function's docstring, which ``walktool.cli._extract``
+gives ``pybabel extract`` and ``walktool.cli._lang`` translates when the command
+tree is built.
+
 Rebuilding the catalogs
 -----------------------
 ``make catalogs`` runs ``pybabel extract`` (keywords ``N_``, ``NC_:1c,2``,
