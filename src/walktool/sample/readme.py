@@ -40,7 +40,7 @@ def readme(manifest: SampleManifest) -> str:
         "## How it is made",
         "",
         f"`python -m walktool.sample walks/ --seed {manifest.seed}` regenerates every file here, byte for byte",
-        "(the generator is `src/walktool/sample.py`; zip and workbook timestamps are fixed). Its model:",
+        "(the generator is the package `src/walktool/sample/`; zip and workbook timestamps are fixed). Its model:",
         "",
         "- **2023-pilot**: 15 walks in November–December 2023, modelled on the STM pilot, through Papineau,",
         "  Beaudry, Lionel-Groulx, Berri-UQAM, Bonaventure, Atwater, Jolicoeur and Monk, by day and at night.",
