@@ -45,7 +45,8 @@ def observations_table(
 ) -> tuple[pa.Table, pd.DataFrame]:
     """The export's observations as an Arrow table (``geometry`` WKB points, EPSG:4326) and the frame recommendations need.
 
-    Rows are ordered by campaign, station name, zone and observation id, as every export.
+    Rows come in the store's order (import order, each stop's answers together): deterministic,
+    and no second copy of a million-row table for sorting it.
     """
     import numpy as np
     import pandas as pd
@@ -105,17 +106,11 @@ def observations_table(
         data["protocol"] = per_answer("protocol")
     data["geometry"] = wkb
     table = pa.table(data)
-    # the order of every export: campaign, station name, zone, observation id
-    codes = {k: pd.factorize(s[k], sort=True)[0] for k in ("campaign", "station_name", "zone")}
-    sort_keys = pa.table({k: pa.array(np.where(v < 0, np.iinfo(np.int32).max, v).astype("int32").take(at)) for k, v in codes.items()}
-                         | {"obs_id": table.column("obs_id")})
-    order = pc.sort_indices(sort_keys, sort_keys=[(k, "ascending") for k in sort_keys.column_names])
-    table = table.take(order)
-    recs = _rec_frame(table, s["walk_key"], at, order)
+    recs = _rec_frame(table, s["walk_key"], at)
     return table, recs
 
 
-def _rec_frame(table: pa.Table, walk_key: pd.Series, at: Any, order: Any) -> pd.DataFrame:
+def _rec_frame(table: pa.Table, walk_key: pd.Series, at: Any) -> pd.DataFrame:
     """The columns recommendations are built from, as the pandas frame :mod:`walktool.recommend` reads."""
     import numpy as np
     import pandas as pd
@@ -124,14 +119,14 @@ def _rec_frame(table: pa.Table, walk_key: pd.Series, at: Any, order: Any) -> pd.
     data: dict[str, Any] = {}
     for name in REC_COLUMNS:
         if name == "walk_key":
-            data[name] = walk_key.to_numpy(dtype=object).take(at).take(order.to_numpy())
+            data[name] = pd.Series(walk_key.to_numpy(dtype=object).take(at), dtype=object, copy=False)
         elif name in table.column_names:
             column = table.column(name).combine_chunks()
             if isinstance(column, pa.DictionaryArray):  # the distinct texts once, shared by the rows
                 words = np.array([*column.dictionary.to_pylist(), None], dtype=object)
-                data[name] = words.take(column.indices.fill_null(len(words) - 1).to_numpy())
+                data[name] = pd.Series(words.take(column.indices.fill_null(len(words) - 1).to_numpy()), dtype=object, copy=False)
             elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-                data[name] = np.array(column.to_pylist(), dtype=object)
+                data[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object, copy=False)
             else:
                 data[name] = column.to_pandas()
     frame = pd.DataFrame(data)
@@ -160,4 +155,4 @@ def write_geoparquet(table: pa.Table, path: Any) -> None:
         column["bbox"] = bbox
     geo = {"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}}
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": json.dumps(geo).encode()})
-    pq.write_table(table, path, compression="zstd")
+    pq.write_table(table, path)

@@ -58,7 +58,7 @@ OBSERVATIONS_BY_SEVERITY = Style(
 def style_text(style: Style, suffix: str, lang: str = "fr") -> str:
     """The QML (``suffix="qml"``) or SLD of ``style``, with its labels in ``lang``."""
     tr = translator(lang)
-    text = resources.files("walktool.data").joinpath("styles", f"{style.file}.{suffix}").read_text(encoding="utf-8")
+    text = (resources.files("walktool") / "data" / "styles" / f"{style.file}.{suffix}").read_text(encoding="utf-8")
     return Template(text).safe_substitute({k: tr.text(v) for k, v in LABELS.items()})
 
 
