@@ -59,7 +59,8 @@ def observations_table(
     from walktool.walks import walk_keys
 
     columns = [c.name for c in TABLES["observations"].columns]
-    stops, answers = project.store.read_observation_parts({"campaign": campaign} if campaign else None, columns)
+    read_parts = project.store.read_observation_parts  # type: ignore[attr-defined]  # the GeoPackage store's (supported)
+    stops, answers = read_parts({"campaign": campaign} if campaign else None, columns)
     s = stops.to_pandas()  # one row per stop: small
     s["campaign"] = s["campaign"].fillna("default")
     s = s.assign(**provenance_columns(s, project, scoring_rules(project, campaign, None)[1]))

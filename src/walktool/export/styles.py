@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from importlib import resources
 from string import Template
 
-from walktool.i18n import NC_, N_, translator
+from walktool.i18n import N_, NC_, Msg, translator
 
 LAYER_STYLES_DDL = (
     "CREATE TABLE IF NOT EXISTS layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),"
@@ -31,7 +31,7 @@ LAYER_STYLES_COLUMNS = (
     "f_table_catalog", "f_table_schema", "f_table_name", "f_geometry_column", "styleName", "styleQML",
     "styleSLD", "useAsDefault", "description", "owner", "ui", "update_time",
 )
-LABELS = {
+LABELS: dict[str, str | Msg] = {
     "low": NC_("severity", "low"),
     "medium": NC_("severity", "medium"),
     "high": NC_("severity", "high"),
