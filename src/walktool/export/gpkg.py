@@ -34,5 +34,5 @@ def write_gpkg(
     if len(recommendations):
         pyogrio.write_dataframe(recommendations, path, layer="recommendations", driver="GPKG", append=True)
     with closing(sqlite3.connect(path)) as con, con:
-        write_layer_styles(con, {"stations": STATIONS_BY_SCORE, "observations": OBSERVATIONS_BY_SEVERITY}, lang=lang)
+        write_layer_styles(con.execute, {"stations": STATIONS_BY_SCORE, "observations": OBSERVATIONS_BY_SEVERITY}, lang=lang)
     return path

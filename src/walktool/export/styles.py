@@ -14,10 +14,11 @@ The styles are package files (``walktool/data/styles/*.qml`` and ``*.sld``); the
 
 from __future__ import annotations
 
-import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
+from typing import Any
 
 from walktool.i18n import N_, NC_, Msg, translator
 
@@ -63,14 +64,15 @@ def style_text(style: Style, suffix: str, lang: str = "fr") -> str:
 
 
 def write_layer_styles(
-    con: sqlite3.Connection, layers: dict[str, Style], *, lang: str = "fr", geometry: dict[str, str] | None = None
+    execute: Callable[..., Any], layers: dict[str, Style], *, lang: str = "fr", geometry: dict[str, str] | None = None
 ) -> None:
-    """Create ``layer_styles`` in the open GeoPackage ``con`` and make each style its layer's default.
+    """Create ``layer_styles`` in an open GeoPackage and make each style its layer's default.
 
     Parameters
     ----------
-    con
-        An open connection to the GeoPackage (committed by the caller).
+    execute
+        ``execute(sql, params)`` on an open connection to the GeoPackage, returning a
+        cursor (``sqlite3.Connection.execute``, the store's own); committed by the caller.
     layers
         Layer (table or view) name → its style; layers absent from ``gpkg_contents`` are skipped.
     lang
@@ -79,18 +81,18 @@ def write_layer_styles(
         Layer → geometry column name (default: as ``gpkg_geometry_columns`` says, else ``geom``).
     """
     tr = translator(lang)
-    con.execute(LAYER_STYLES_DDL)
-    if con.execute("SELECT 1 FROM gpkg_contents WHERE table_name = 'layer_styles'").fetchone() is None:
-        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+    execute(LAYER_STYLES_DDL)
+    if execute("SELECT 1 FROM gpkg_contents WHERE table_name = 'layer_styles'").fetchone() is None:
+        execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
                     " VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles')")
-    known = {r[0]: r[1] for r in con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns")}
+    known = {r[0]: r[1] for r in execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall()}
     for layer, style in layers.items():
         if layer not in known:
             continue
         column = (geometry or {}).get(layer, known[layer])
-        con.execute("DELETE FROM layer_styles WHERE f_table_name = ? AND styleName = ?", (layer, style.name))
-        con.execute("UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?", (layer,))
-        con.execute(
+        execute("DELETE FROM layer_styles WHERE f_table_name = ? AND styleName = ?", (layer, style.name))
+        execute("UPDATE layer_styles SET useAsDefault = 0 WHERE f_table_name = ?", (layer,))
+        execute(
             "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName,"
             " styleQML, styleSLD, useAsDefault, description, owner, ui) VALUES ('', '', ?, ?, ?, ?, ?, 1, ?, 'walktool', NULL)",
             (layer, column, style.name, style_text(style, "qml", lang), style_text(style, "sld", lang), tr.text(style.description)),

@@ -165,6 +165,9 @@ class GeoPackageStore(SQLAggregates):
             ddl.create_core(self._execute)
             for name in ddl.CREATE_ORDER:
                 ddl.create_table(self._execute, ddl.PHYSICAL[name])
+            from walktool.store.gpkg_views import create_views
+
+            create_views(self._execute, self._rows)  # v6: the views QGIS styles (station scores, findings)
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def _migrate(self) -> None:
