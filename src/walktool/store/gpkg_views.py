@@ -99,6 +99,10 @@ def create_views(execute: Execute, rows: Any) -> None:
             (name, "features", name, _DESCRIPTIONS[name], WGS84),
         )
         execute("INSERT INTO gpkg_geometry_columns VALUES (?,?,?,?,0,0)", (name, "geom", "POINT", WGS84))
-    from walktool.export.styles import OBSERVATIONS_BY_SEVERITY, STATIONS_BY_SCORE, write_layer_styles
+    from walktool.export.styles import (
+        OBSERVATIONS_BY_SEVERITY,
+        STATIONS_BY_SCORE,
+        write_layer_styles,
+    )
 
     write_layer_styles(execute, {"station_scores": STATIONS_BY_SCORE, "findings": OBSERVATIONS_BY_SEVERITY})
