@@ -210,3 +210,24 @@ def test_gpkg_layer_styles(campaigns: Project, tmp_path: Path) -> None:
 def test_export_cli_options(campaigns: Project, tmp_path: Path, runner: CliRunner) -> None:
     bad = runner.invoke(app, ["export", "--format", "gpkg", "--for", "excel", "--out", str(tmp_path / "x.gpkg"), "--project", str(campaigns.root)])
     assert bad.exit_code == 2
+
+
+def test_columnar_parquet_matches_the_pandas_export(campaigns: Project, tmp_path: Path) -> None:
+    export(campaigns, "parquet", tmp_path / "fast.parquet")  # staff, imported rules: read column-wise
+    export(campaigns, "csv", tmp_path / "slow.csv", raw=True)  # through pandas
+    fast = pd.read_parquet(tmp_path / "fast.parquet").set_index("obs_id")
+    slow = pd.read_csv(tmp_path / "slow.csv", keep_default_na=False, na_values=[""]).set_index("obs_id")
+    assert set(fast.index) == set(slow.index)
+    fast = fast.loc[slow.index]
+    for col in ("campaign", "station_name", "zone", "item", "answer", "severity", "location_source", "rules_hash", "protocol", "comment"):
+        assert [None if pd.isna(v) else str(v) for v in fast[col]] == [None if pd.isna(v) else str(v) for v in slow[col]], col
+    assert fast["score"].fillna(-1).tolist() == pytest.approx(slow["score"].fillna(-1).tolist())
+    import geopandas as gpd
+
+    points = gpd.read_parquet(tmp_path / "fast.parquet").set_index("obs_id").loc[slow.index].geometry
+    assert points.y.tolist() == pytest.approx(slow["lat"].tolist()) and points.x.tolist() == pytest.approx(slow["lon"].tolist())
+    stations_fast = pd.read_parquet(tmp_path / "fast-stations.parquet")
+    stations_slow = pd.read_csv(tmp_path / "slow-stations.csv")
+    assert stations_fast["score"].tolist() == pytest.approx(stations_slow["score"].tolist())
+    recs_fast = pd.read_parquet(tmp_path / "fast-recommendations.parquet")
+    assert recs_fast["rec_id"].tolist() == pd.read_csv(tmp_path / "slow-recommendations.csv")["rec_id"].tolist()
