@@ -30,9 +30,24 @@ if TYPE_CHECKING:
 _DICTIONARY = ("principle", "item", "answer", "severity", "severity_source", "photo")
 _TIMES = {"observed_at"}
 # what recommendations are built from (walktool.recommend.build_recommendations)
-# and station scores (walktool.analysis.scores, finding_counts)
+# and station scores (walktool.analysis.scores, finding_counts); FINDING_ONLY columns are read for findings only
 REC_COLUMNS = ("obs_id", "campaign", "participant", "station_id", "station_name", "zone", "period", "principle",
                "item", "score", "severity", "is_na", "is_problem", "comment", "photo", "walk_key")
+
+
+FINDING_ONLY = ("obs_id", "comment", "photo")
+
+
+def _text_objects(values: pa.Array, where: pa.Array) -> Any:
+    """A text column as Python objects at the rows ``where`` is true, None elsewhere."""
+    import numpy as np
+    import pyarrow as pa
+
+    out = np.full(len(where), None, dtype=object)
+    if isinstance(values, pa.DictionaryArray):
+        values = values.dictionary_decode()
+    out[np.flatnonzero(where.to_numpy(zero_copy_only=False))] = values.to_numpy(zero_copy_only=False)
+    return out
 
 
 def supported(project: Project) -> bool:
@@ -117,9 +132,13 @@ def _rec_frame(table: pa.Table, walk_key: pd.Series, at: Any) -> pd.DataFrame:
     import pandas as pd
     import pyarrow as pa
 
+    problem = table.column("is_problem").combine_chunks().fill_null(False)
     data: dict[str, Any] = {}
     for name in REC_COLUMNS:
-        if name == "walk_key":
+        if name in FINDING_ONLY and name in table.column_names:
+            # read only for findings: the answers' ids, comments and photos are a finding's evidence
+            data[name] = _text_objects(table.column(name).combine_chunks().filter(problem), problem)
+        elif name == "walk_key":
             data[name] = pd.Series(walk_key.to_numpy(dtype=object).take(at), dtype=object, copy=False)
         elif name in table.column_names:
             column = table.column(name).combine_chunks()
