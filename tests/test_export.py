@@ -231,3 +231,11 @@ def test_columnar_parquet_matches_the_pandas_export(campaigns: Project, tmp_path
     assert stations_fast["score"].tolist() == pytest.approx(stations_slow["score"].tolist())
     recs_fast = pd.read_parquet(tmp_path / "fast-recommendations.parquet")
     assert recs_fast["rec_id"].tolist() == pd.read_csv(tmp_path / "slow-recommendations.csv")["rec_id"].tolist()
+
+
+def test_parquet_without_participants_still_counts_them(campaigns: Project, tmp_path: Path) -> None:
+    out = tmp_path / "anon.parquet"
+    export(campaigns, "parquet", out, include_participants=False)
+    assert "participant" not in pd.read_parquet(out).columns
+    stations = pd.read_parquet(_sibling(out, "stations.parquet"))
+    assert stations.set_index(["campaign", "name"]).loc[("2023-pilot", "Côte-des-Neiges"), "participants"] == 3

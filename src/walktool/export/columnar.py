@@ -106,7 +106,7 @@ def observations_table(
     points = np.where(np.isnan(x) | np.isnan(y), None, shapely.points(x, y))
     wkb = pa.array(shapely.to_wkb(points, flavor="iso"), type=pa.binary()).take(at_arrow)
     stop_names = [c.name for c in TABLES["observations"].columns if c.name in stops.column_names]
-    skip = {"import_id"} | (set() if include_participants else {"participant"})
+    skip = {"import_id"}
     data: dict[str, Any] = {}
     for name in columns:
         if name in skip:
@@ -122,7 +122,9 @@ def observations_table(
         data["protocol"] = per_answer("protocol")
     data["geometry"] = wkb
     table = pa.table(data)
-    recs = _rec_frame(table, s["walk_key"], at)
+    recs = _rec_frame(table, s["walk_key"], at)  # scores and recommendations count participants by pseudonym
+    if not include_participants:
+        table = table.drop_columns(["participant"])
     return table, recs
 
 
