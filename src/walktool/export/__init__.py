@@ -182,9 +182,10 @@ def _parquet_columnar(project: Project, out: Path, campaign: str | None, *, incl
         copies = observations_for(gpd.GeoDataFrame({"photo": names}, geometry=[None] * len(names)), project, "staff", out.parent)
         dictionary = pa.array(copies["photo"].astype(object).where(copies["photo"].notna(), None), type=pa.string(), from_pandas=True)
         table = table.set_column(table.column_names.index("photo"), "photo", pa.DictionaryArray.from_arrays(photo.indices, dictionary))
+    write_geoparquet(table, out)
+    del table  # written: its memory goes before the scores and recommendations are worked out
     stations, recs = derived_tables(project, narrow, None)
     del narrow
-    write_geoparquet(table, out)
     return [
         out,
         write_parquet(stations, out.with_name(f"{out.stem}-stations.parquet"), "stations"),

@@ -122,6 +122,7 @@ def observations_table(
         data["protocol"] = per_answer("protocol")
     data["geometry"] = wkb
     table = pa.table(data)
+    del answers, data  # the table holds what is kept: the answers' columns replaced by dictionaries go
     recs = _rec_frame(table, s["walk_key"], at)  # scores and recommendations count participants by pseudonym
     if not include_participants:
         table = table.drop_columns(["participant"])
@@ -151,7 +152,7 @@ def _rec_frame(table: pa.Table, walk_key: pd.Series, at: Any) -> pd.DataFrame:
                 data[name] = pd.Series(column.to_numpy(zero_copy_only=False), dtype=object, copy=False)
             else:
                 data[name] = column.to_pandas()
-    frame = pd.DataFrame(data)
+    frame = pd.DataFrame(data, copy=False)
     for name in ("is_na", "is_problem"):
         if name in frame:
             frame[name] = frame[name].fillna(False).astype(bool)
