@@ -236,6 +236,12 @@ def export_(
         str,
         typer.Option("--audience", help=N_("staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, no pseudonyms, faces blurred).")),
     ] = "staff",
+    target: Annotated[
+        str | None,
+        typer.Option("--for", help=N_("excel: CSV that Excel opens right (UTF-8 with BOM; in French ; and decimal commas)."), show_default=False),
+    ] = None,
+    raw: Annotated[bool, typer.Option("--raw", help=N_("CSV: leave cells starting with = + - @ as they are (no ' before them)."))] = False,
+    lang: LangOpt = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Tidy data for QGIS, R and pandas: every observation, with station scores and recommendations.
@@ -243,15 +249,20 @@ def export_(
     Every row carries protocol (ID@VERSION) and rules_hash: the rules its score comes from.
     """
     from walktool.cli._rules import open_checked as open_project
-    from walktool.export import EXPORT_FORMATS, export
+    from walktool.export import EXPORT_FORMATS, EXPORT_TARGETS, export
 
     if fmt not in EXPORT_FORMATS:
-        raise typer.BadParameter(f"{fmt!r}; use one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+        raise typer.BadParameter(
+            _("{value}; use one of {choices}").format(value=repr(fmt), choices=", ".join(EXPORT_FORMATS)), param_hint="--format"
+        )
     if audience not in ("staff", "public"):
-        raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
+        raise typer.BadParameter(_("{value}: use staff or public").format(value=repr(audience)), param_hint="--audience")
+    if target is not None and (target not in EXPORT_TARGETS or fmt != "csv"):
+        raise typer.BadParameter(_("{value}: use excel, with --format csv").format(value=repr(target)), param_hint="--for")
     chosen = rules_choice(rules, protocol_version)
     with open_project(project, read_only=True) as proj:
-        written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants, rules=chosen, audience=audience)
+        written = export(proj, fmt, out, campaign=campaign, include_participants=not no_participants, rules=chosen,
+                         audience=audience, target=target, raw=raw, lang=check_lang(lang) or state.lang)
     for path in written:
         out_console().print(_("Written: {path}").format(path=path), markup=False)
 
