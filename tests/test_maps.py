@@ -571,3 +571,49 @@ def test_compare_map_gets_the_same_page(tmp_path: Path, runner: CliRunner) -> No
         assert "tile.openstreetmap.org" not in bare and 'class="wt-notice"' in bare
     finally:
         project.close()
+
+
+# -- archive scale: findings grouped ----------------------------------------------------------
+def test_many_findings_are_grouped_per_station_zone_principle_and_period(walked: Project) -> None:
+    from walktool.maps.data import gather
+    from walktool.maps.groups import GROUP_ABOVE
+
+    assert GROUP_ABOVE == 5_000
+    found = gather(walked, None, "en").findings
+    keys = found[["station_id", "zone", "principle", "period"]].astype(str)
+    expected = sorted(map(tuple, keys.drop_duplicates().to_numpy().tolist()))
+    fmap = build_map(walked, lang="en", group_above=3)  # 6 findings > 3: grouped
+    page = map_html(fmap)
+    doc = walktool_doc(page)
+    cluster = by_name(fmap, "Findings")
+    assert cluster.layer_name.endswith(f"({len(ROWS)})")  # the layer still counts findings, not groups
+    rows = cluster.data
+    assert len(rows) == len(expected) < len(ROWS)
+    severities = [s["key"] for s in doc["severities"]]
+    weights = doc["weights"]
+    # every finding in exactly one group, counted by severity; the group's colour is its most severe finding's
+    assert sum(sum(r[13]) for r in rows) == len(ROWS)
+    total = [0] * (len(severities) + 1)
+    for r in rows:
+        members = r[14]
+        assert len(r) == 16 and len(members) == sum(r[13])  # under GROUP_LISTED: all of them listed
+        assert [m[2] for m in members] == sorted((m[2] for m in members), key=lambda s: -weights[s])  # most severe first
+        assert r[2] == members[0][2]
+        assert all(m[6] == r[6] and m[7] == r[7] and m[3] == r[3] and m[4] == r[4] for m in members)  # one place, principle, period
+        total = [a + b for a, b in zip(total, r[13], strict=True)]
+        assert doc["groupTitles"][r[15]] == (f"{sum(r[13])} findings here, the most severe first" if sum(r[13]) > 1 else "1 finding here")
+    by_severity = {s: total[i] for i, s in enumerate(severities)}
+    assert by_severity == {"low": 2, "medium": 2, "high": 1, "critical": 1}
+    # Papineau's platform: two "dark corners" at night, the high one listed first
+    quai = next(r for r in rows if sum(r[13]) == 2 and doc["zones"][r[6]] in {"Platform", "Quai"})
+    assert [severities[m[2]] for m in quai[14]] == ["high", "medium"]
+    assert html.unescape(doc["comments"][quai[14][0][8]]) == SCRIPT_COMMENT  # escaped in the tables, listed in the popup
+    # the rule is said on the map, in its language
+    assert "More than 3 findings: one marker per station, zone, principle and period" in page
+    fr_page = map_html(build_map(walked, lang="fr", group_above=3))
+    assert "Plus de 3 constats" in fr_page and "More than 3" not in fr_page
+
+
+def test_campaign_scale_map_is_not_grouped(fr_map: folium.Map, fr_html: str) -> None:
+    assert all(len(r) == 13 for r in by_name(fr_map, "Constats").data)
+    assert "wt-grouped" not in fr_html and "groupTitles" not in walktool_doc(fr_html)

@@ -608,3 +608,50 @@ def test_compare_map_works_on_a_phone(driver: Any, compare_page: tuple[Path, int
         assert box["left"] >= 0 and box["right"] <= PHONE[0] and box["top"] >= 0, box
         assert "Avant (2023-pilote)" in box["text"] and "Après (2024-suivi)" in box["text"]
         assert _severe(driver) == []
+
+
+def test_grouped_map_works_in_chromium(driver: Any, tmp_path: Path) -> None:
+    """An archive-scale page (here: grouped past 3 findings) loads, counts findings, filters and opens a group."""
+    project = make_walk_project(tmp_path / "proj")
+    try:
+        page = write_map(project, project.reports_dir / "map.html", lang="fr", offline=True, group_above=3)
+    finally:
+        project.close()
+    driver.get_log("browser")
+    driver.get(page.as_uri())
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not driver.execute_script("return !!(window.walktool && window.walktool.ready)"):
+        time.sleep(0.1)
+    assert driver.execute_script("return window.walktool.ready") and _severe(driver) == []
+    counts = driver.execute_script("return [window.walktool.markers.length, window.walktool.findingCount, window.walktool.visibleCount]")
+    assert counts[0] < len(ROWS) and counts[1:] == [len(ROWS), len(ROWS)]  # fewer markers, every finding counted
+    driver.execute_script(
+        "var labels = document.querySelectorAll('.leaflet-control-layers-overlays label');"
+        " for (var i = 0; i < labels.length; i++) { if (labels[i].innerText.trim().indexOf('Soir / nuit') === 0) {"
+        " labels[i].querySelector('input').click(); } }"
+    )
+    assert driver.execute_script("return window.walktool.visibleCount") == 3  # the day findings' groups
+    driver.execute_script(
+        "var labels = document.querySelectorAll('.leaflet-control-layers-overlays label');"
+        " for (var i = 0; i < labels.length; i++) { if (labels[i].innerText.trim().indexOf('Soir / nuit') === 0) {"
+        " labels[i].querySelector('input').click(); } }"
+    )
+    index = driver.execute_script(
+        "var W = window.walktool; return W.markers.findIndex(function (m) { return m.options.wtRow[14].some("
+        "function (f) { return f[8] >= 0 && W.comments[f[8]] === arguments[0]; }); });".replace("arguments[0]", json.dumps(html.escape(SCRIPT_COMMENT)))
+    )
+    assert index >= 0
+    icon = driver.execute_async_script(
+        "var done = arguments[arguments.length - 1], W = window.walktool, m = W.markers[arguments[0]];"
+        " W.cluster.zoomToShowLayer(m, function () { setTimeout(function () { done(m._icon || null); }, 50); });",
+        index,
+    )
+    assert icon is not None
+    assert icon.text.strip() == "2"  # the group's number of findings on its marker
+    icon.click()
+    deadline, text = time.monotonic() + 5, None
+    while text is None and time.monotonic() < deadline:
+        text = driver.execute_script("var p = document.querySelector('.leaflet-popup-content'); return p ? p.innerText : null;")
+        time.sleep(0.05)
+    assert text is not None and SCRIPT_COMMENT in text and "2 constats ici, les plus graves d'abord" in text
+    assert not driver.execute_script("return window.__xss === 1") and _severe(driver) == []

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.maps.data import bounds, centre, credit, gather
+from walktool.maps.groups import GROUP_ABOVE, grouped_tables
 from walktool.maps.incidents import incidents_layers
 from walktool.maps.labels import MapError, texts
 from walktool.maps.layers import entrances_layer, finding_layers, network_layer, stations_layer
@@ -39,6 +40,7 @@ def build_map(
     *,
     photo_base: Path | None = None,
     audience: str = "staff",
+    group_above: int = GROUP_ABOVE,
 ) -> folium.Map:
     """Build the walk map of a campaign.
 
@@ -61,6 +63,10 @@ def build_map(
     audience
         ``staff`` (exact positions, comments) or ``public`` (positions rounded,
         comments only when publishable, faces blurred): :mod:`walktool.privacy`.
+    group_above
+        More findings than this on the map: one marker per station × zone × principle ×
+        period, its popup listing the most severe (:mod:`walktool.maps.groups`, said in
+        the legend); otherwise one marker per finding.
 
     Returns
     -------
@@ -112,7 +118,9 @@ def build_map(
     network_layer(data, with_data, e(t["lines"])).add_to(fmap)
     entrances_layer(data, e(t["entrances"])).add_to(fmap)
     base = photo_base or project.reports_dir
-    doc, rows = findings_tables(data, project, base, PhotoCopies(base, audience))
+    data.grouped_above = group_above if len(data.findings) > group_above else None
+    tables = grouped_tables if data.grouped_above is not None else findings_tables
+    doc, rows = tables(data, project, base, PhotoCopies(base, audience))
     script(f"window.walktool = window.walktoolMap.tables({script_json(doc)});").add_to(fmap)
     found = finding_layers(data, rows, t)
     found.cluster.add_to(fmap)
@@ -176,6 +184,7 @@ def write_map(
     offline: bool = False,
     *,
     audience: str = "staff",
+    group_above: int = GROUP_ABOVE,
 ) -> Path:
     """Build the walk map and write it as one HTML page.
 
@@ -185,7 +194,7 @@ def write_map(
         The open project.
     out
         The page to write (default ``reports/map.html`` in the project); its folder is created.
-    campaign, lang, offline, audience
+    campaign, lang, offline, audience, group_above
         As for :func:`build_map`.
 
     Returns
@@ -195,5 +204,5 @@ def write_map(
     """
     path = Path(out) if out is not None else project.reports_dir / "map.html"
     path = path.resolve()
-    fmap = build_map(project, campaign, lang, offline, photo_base=path.parent, audience=audience)
+    fmap = build_map(project, campaign, lang, offline, photo_base=path.parent, audience=audience, group_above=group_above)
     return write_page(fmap, path, offline=offline)

@@ -110,6 +110,7 @@ class MapData:
     recommendations: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     audience: str = "staff"
     incidents: Any = None  # walktool.maps.incidents.IncidentLayerData, or None without incidents
+    grouped_above: int | None = None  # findings grouped past this many (walktool.maps.groups), said in the legend
 
 
 def gather(project: Project, campaign: str | None, lang: str, audience: str = "staff") -> MapData:

@@ -40,6 +40,12 @@ LABELS: dict[str, Msg] = {
     "low_confidence_long": NC_("map", "low confidence: seen by fewer than {n} participants"),
     "severity": NC_("map", "Severity"),
     "gps_note": NC_("map", "Findings without GPS: placed around their station"),
+    "group_note": NC_(
+        "map",
+        "More than {limit} findings: one marker per station, zone, principle and period, with its number of findings;"
+        " its popup counts them by severity and lists the most severe.",
+    ),
+    "group_listed": NC_("map", "the {shown} most severe listed"),
     "campaign": NC_("map", "Campaign"),
     "all_campaigns": NC_("map", "all campaigns"),
     # station card

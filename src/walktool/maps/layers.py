@@ -188,7 +188,7 @@ def finding_layers(data: MapData, rows: list[list[Any]], t: Mapping[str, str]) -
     cluster = plugins.FastMarkerCluster(
         rows,
         callback="window.walktoolMap.marker",
-        name=f'{e(t["findings"])} ({len(rows)})',
+        name=f'{e(t["findings"])} ({len(data.findings)})',  # grouped rows still count findings
         icon_create_function="window.walktoolMap.clusterIcon",
         chunkedLoading=False,  # clustered in one go: no half-built clusters while the user pans
         showCoverageOnHover=False,

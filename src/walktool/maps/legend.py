@@ -35,6 +35,9 @@ def legend_html(data: MapData) -> str:
             "map", "{n} finding with neither position nor station not shown", "{n} findings with neither position nor station not shown", data.not_shown
         ).format(n=data.not_shown)
         notes = f'<div class="wt-legend-note">{e(hidden)}</div>'
+    if data.grouped_above is not None:
+        limit = _number(data.grouped_above, data.lang)
+        notes += f'<div class="wt-legend-note wt-grouped">{e(t["group_note"].format(limit=limit))}</div>'
     late = sum(1 for recs in data.recommendations.values() for r in recs if r.get("overdue"))
     if late:
         notes += f'<div class="wt-legend-note wt-overdue">⏰ {e(t["overdue_legend"].format(n=late))}</div>'
@@ -65,6 +68,11 @@ def legend_html(data: MapData) -> str:
         gps_note=e(t["gps_note"]),
         notes=notes,
     )
+
+
+def _number(n: int, lang: str) -> str:
+    """``n`` with the language's thousands separator (5,000; 5 000 in French)."""
+    return f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
 
 
 def legend(data: MapData, fmap: Any) -> Any:

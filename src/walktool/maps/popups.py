@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from walktool.project import Project
     from walktool.protocol import Protocol
 
-__all__ = ["ROW_FIELDS", "findings_tables", "station_card"]
+__all__ = ["ROW_FIELDS", "findings_tables", "severity_order", "station_card"]
 
 ROW_FIELDS = (
     "lat", "lon", "severity", "principle", "period", "label", "zone", "station", "comment", "photo", "date", "placed", "answer",
@@ -163,6 +163,12 @@ def _positions(values: pd.Series, order: list[str]) -> list[int]:
     return [pos.get(v, -1) if isinstance(v, str) else -1 for v in values.astype(object).tolist()]
 
 
+def severity_order(protocol: Protocol) -> list[str]:
+    """The severities a finding's row points into: the protocol's, then the map's other colours."""
+    severities = [c.value for c in protocol.severities.choices]
+    return severities + [s for s in SEVERITY_COLOURS if s not in severities]
+
+
 def findings_tables(data: MapData, project: Project, base: Path, copies: Any = None) -> tuple[dict[str, Any], list[list[Any]]]:
     """The findings' rows and the lookup tables their popups are built from.
 
@@ -186,8 +192,7 @@ def findings_tables(data: MapData, project: Project, base: Path, copies: Any = N
     def column(name: str) -> pd.Series:
         return f[name] if name in f else pd.Series([None] * n, index=f.index, dtype=object)
 
-    severities = [c.value for c in protocol.severities.choices]
-    severities += [s for s in SEVERITY_COLOURS if s not in severities]
+    severities = severity_order(protocol)
     principles = list(protocol.principle_keys)
     periods = [c.value for c in protocol.periods.choices]
     items = column("item").astype(object)

@@ -6,7 +6,10 @@
  * by walktool, so this file only concatenates them.  A row is
  *   [lat, lon, severity, principle, period, label, zone, station, comment, photo, date,
  *    placed, answer]
- * of numbers and indexes into the tables (-1 = none).
+ * of numbers and indexes into the tables (-1 = none).  On an archive-scale map
+ * (walktool.maps.groups) a row is a group of findings: the same fields, then
+ *   [counts by severity (last: unknown), rows of its most severe findings, heading index]
+ * and its marker shows its number of findings, its popup the list (groupCard).
  *
  * Markers are made by the cluster's callback (marker), their popups when opened
  * (findingCard).  behaviour() wires the principle and day / night toggles of the layer
@@ -88,10 +91,81 @@ window.walktoolMap = (function () {
         return html + '</div>';
     }
 
+    // how many findings a row stands for: 1, or a group's count
+    function size(row) {
+        if (row.length <= 13) {
+            return 1;
+        }
+        var n = 0;
+        for (var k = 0; k < row[13].length; k++) {
+            n += row[13][k];
+        }
+        return n;
+    }
+
+    function groupIcon(row) {
+        var base = icon(row[2], row[3]).options;
+        return L.divIcon({
+            html: base.html + '<span class="wt-group-n">' + size(row) + '</span>',
+            className: base.className + ' wt-group',
+            iconSize: base.iconSize,
+            iconAnchor: base.iconAnchor,
+            popupAnchor: base.popupAnchor
+        });
+    }
+
+    // a group's popup: its place, its counts by severity (most severe first), its most severe findings
+    function groupCard(layer) {
+        var W = window.walktool;
+        var T = W.text;
+        var r = layer.options.wtRow;
+        var s = W.severities[r[2]];
+        var p = W.principles[r[3]];
+        var html = '<div class="wt-card wt-finding-card wt-group-card"><h4><span class="wt-icon" style="background:'
+            + (s ? s.colour : '#777') + '">' + (p ? p.icon : W.defaultIcon) + '</span> ' + (p ? p.label : '') + '</h4>';
+        html += '<table class="wt-facts">';
+        html += fact(T.station, r[7] >= 0 ? W.stations[r[7]] : '—');
+        html += fact(T.zone, r[6] >= 0 ? W.zones[r[6]] : '—');
+        html += fact(T.period, r[4] >= 0 ? W.periods[r[4]] : '—');
+        html += '</table><p class="wt-counts">';
+        var counts = r[13];
+        var parts = [];
+        for (var k = counts.length - 1; k >= 0; k--) {
+            if (counts[k]) {
+                var sk = W.severities[k];
+                parts.push('<span class="wt-dot" style="background:' + (sk ? sk.colour : '#777') + '"></span>'
+                    + (sk ? sk.label : '—') + ' ' + counts[k]);
+            }
+        }
+        html += parts.join(' · ') + '</p><p class="wt-note">' + W.groupTitles[r[15]] + '</p><ol class="wt-group-list">';
+        for (var i = 0; i < r[14].length; i++) {
+            var m = r[14][i];
+            var ms = W.severities[m[2]];
+            var mp = W.principles[m[3]];
+            html += '<li><span class="wt-dot" style="background:' + (ms ? ms.colour : '#777') + '"></span><b>'
+                + (ms ? ms.label : '—') + '</b> · ' + (m[5] >= 0 ? W.labels[m[5]] : (mp ? mp.label : ''));
+            if (m[12] >= 0) {
+                html += ' · ' + W.answers[m[12]];
+            }
+            if (m[10] >= 0) {
+                html += ' · ' + W.dates[m[10]];
+            }
+            if (m[8] >= 0) {
+                html += '<br><span class="wt-comment">' + W.comments[m[8]] + '</span>';
+            }
+            if (m[9] >= 0) {
+                html += '<br>' + W.photos[m[9]];
+            }
+            html += '</li>';
+        }
+        return html + '</ol></div>';
+    }
+
     function marker(row) {
         var W = window.walktool;
-        var m = L.marker(new L.LatLng(row[0], row[1]), {icon: icon(row[2], row[3]), keyboard: false, wtRow: row});
-        m.bindPopup(findingCard, W.popup);
+        var group = row.length > 13;
+        var m = L.marker(new L.LatLng(row[0], row[1]), {icon: group ? groupIcon(row) : icon(row[2], row[3]), keyboard: false, wtRow: row});
+        m.bindPopup(group ? groupCard : findingCard, W.popup);
         W.markers.push(m);
         return m;
     }
@@ -107,14 +181,25 @@ window.walktoolMap = (function () {
             counts.push(0);
         }
         for (var i = 0; i < children.length; i++) {
-            var s = children[i].options.wtRow[2];
+            var row = children[i].options.wtRow;
+            if (row.length > 13) {  // a group: its counts by severity, the last unknown
+                for (k = 0; k < counts.length; k++) {
+                    counts[k] += row[13][k];
+                }
+                other += row[13][counts.length];
+                continue;
+            }
+            var s = row[2];
             if (s >= 0) {
                 counts[s]++;
             } else {
                 other++;
             }
         }
-        var n = children.length;
+        var n = other;
+        for (k = 0; k < counts.length; k++) {
+            n += counts[k];
+        }
         var done = 0;
         var stops = [];
         var title = [];
@@ -178,6 +263,19 @@ window.walktoolMap = (function () {
         return control;
     }
 
+    // a row's weight in the heat layer: its severity's, or the sum of a group's
+    function weight(r) {
+        var W = window.walktool;
+        if (r.length <= 13) {
+            return r[2] >= 0 ? W.weights[r[2]] : 1;
+        }
+        var w = r[13][W.weights.length];
+        for (var k = 0; k < W.weights.length; k++) {
+            w += r[13][k] * W.weights[k];
+        }
+        return w;
+    }
+
     function behaviour(o) {
         var W = window.walktool;
         var map = o.map;
@@ -190,7 +288,9 @@ window.walktoolMap = (function () {
         W.cluster = cluster;
         W.heat = heat;
         W.stationCount = o.stations;
-        W.findingCount = W.markers.length;
+        W.findingCount = W.markers.reduce(function (n, m) {
+            return n + size(m.options.wtRow);
+        }, 0);
         W.markers.forEach(function (m) {
             m._wtShown = true;
         });
@@ -205,13 +305,15 @@ window.walktoolMap = (function () {
             var remove = [];
             var points = [];
             var shown = [];
+            var found = 0;
             for (var i = 0; i < W.markers.length; i++) {
                 var m = W.markers[i];
                 var r = m.options.wtRow;
                 var visible = (r[3] < 0 || pOn[r[3]]) && (r[4] < 0 || tOn[r[4]]);
                 if (visible) {
-                    points.push([r[0], r[1], r[2] >= 0 ? W.weights[r[2]] : 1]);
+                    points.push([r[0], r[1], weight(r)]);
                     shown.push(m);
+                    found += size(r);
                 }
                 if (visible !== m._wtShown) {
                     (visible ? add : remove).push(m);
@@ -230,7 +332,7 @@ window.walktoolMap = (function () {
                 }
             }
             heat.setLatLngs(points);
-            W.visibleCount = points.length;
+            W.visibleCount = found;
         };
         W.openFinding = function (i, done) {
             var m = W.markers[i];
@@ -263,6 +365,7 @@ window.walktoolMap = (function () {
         tables: tables,
         icon: icon,
         findingCard: findingCard,
+        groupCard: groupCard,
         marker: marker,
         clusterIcon: clusterIcon,
         stationFeature: stationFeature,
