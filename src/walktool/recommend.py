@@ -53,7 +53,7 @@ from walktool.analysis import (
     load_observations,
     resolve_campaign,
 )
-from walktool.ordering import text_order
+from walktool.ordering import stable_order, text_order
 from walktool.textnorm import fold, says_nothing_wrong
 
 if TYPE_CHECKING:
@@ -248,7 +248,7 @@ def _lists(frame: pd.DataFrame, keys: list[str], column: str, index: pd.MultiInd
     values = values[values["_v"] != ""]
     if unique:
         values = values.drop_duplicates()
-    values = values.sort_values([*keys, "_v"], kind="stable")
+    values = values.iloc[stable_order(values, [*keys, "_v"])]  # = sort_values(kind="stable"), on codes
     sizes = values.groupby(keys, sort=False).size()
     chunks = np.split(values["_v"].to_numpy(dtype=object), np.cumsum(sizes.to_numpy())[:-1]) if len(values) else []
     found = dict(zip(sizes.index, chunks, strict=True))
