@@ -197,6 +197,14 @@ def where(file: Any = None, sheet: Any = None, row: Any = None, column: Any = No
     return ", ".join(p for p in parts if p)
 
 
+def issue_words(issue: Any) -> str:
+    """A data-quality issue's message alone, in the command line's language (its code's template; the English as stored)."""
+    from walktool.report.labels import issue_message
+
+    doc = issue if isinstance(issue, dict) else issue.to_dict()
+    return issue_message(doc, state.lang) or ""
+
+
 def issue_text(issue: Any) -> str:
     """A data-quality issue (an :class:`~walktool.errors.Issue` or its dict) as one line: ``where: [code] message``.
 
