@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import STORE_DAMAGED, StoreError
+from walktool.i18n import N_, Phrase
 from walktool.store import gpkg_ddl as ddl
 from walktool.store.aggregates import SQLAggregates
 from walktool.store.base import Where, check_columns, table
@@ -74,7 +75,7 @@ class GeoPackageStore(SQLAggregates):
         self.read_only = read_only
         fresh = not self.path.exists()
         if fresh and not create:
-            msg = f"{self.path}: the project store is missing; run `walktool init` in the project folder"
+            msg = Phrase(N_("{path}: the project store is missing; run `walktool init` in the project folder"), path=self.path)
             raise StoreError(msg, file=str(self.path), code="store-missing")
         if not fresh:
             refuse_foreign(self.path)
@@ -88,13 +89,12 @@ class GeoPackageStore(SQLAggregates):
             if app_id == 0:
                 if not fresh or self._one("SELECT COUNT(*) FROM sqlite_master"):
                     msg = (
-                        f"{self.path}: an SQLite database that is not a walktool project store; it was left untouched."
-                        " Move it away and run `walktool init`, then `walktool rebuild` to re-import walks/"
+                        Phrase(N_("{path}: an SQLite database that is not a walktool project store; it was left untouched. Move it away and run `walktool init`, then `walktool rebuild` to re-import walks/"), path=self.path)
                     )
                     raise StoreError(msg, file=str(self.path), code="store-foreign")
                 self._initialise()
             elif app_id != ddl.GPKG_APPLICATION_ID:
-                msg = f"{self.path}: not a GeoPackage made by walktool; it was left untouched"
+                msg = Phrase(N_("{path}: not a GeoPackage made by walktool; it was left untouched"), path=self.path)
                 raise StoreError(msg, file=str(self.path), code="store-foreign")
             # a damaged store is caught before anything is written to it or read from it (reads of damaged
             # pages can give plausible numbers); a read-only open skips the check when the file has not
@@ -113,8 +113,8 @@ class GeoPackageStore(SQLAggregates):
             self._close_quietly()
             text = reason(exc)
             if "malformed" in text or "not a database" in text or "corrupt" in text:
-                raise StoreError(f"{self.path}: {STORE_DAMAGED}", file=str(self.path), code="store-damaged") from exc
-            msg = f"{self.path}: cannot open the project store ({text}); is it a walktool.gpkg file?"
+                raise StoreError(Phrase(N_("{path}: {damaged}"), path=self.path, damaged=Phrase(STORE_DAMAGED)), file=str(self.path), code="store-damaged") from exc
+            msg = Phrase(N_("{path}: cannot open the project store ({text}); is it a walktool.gpkg file?"), path=self.path, text=text)
             raise StoreError(msg, file=str(self.path)) from exc
         except BaseException:
             self._close_quietly()
@@ -176,8 +176,7 @@ class GeoPackageStore(SQLAggregates):
         version = self.schema_version
         if version > SCHEMA_VERSION:
             msg = (
-                f"{self.path}: this store has schema version {version}, newer than this walktool"
-                f" understands ({SCHEMA_VERSION}); upgrade walktool"
+                Phrase(N_("{path}: this store has schema version {version}, newer than this walktool understands ({SCHEMA_VERSION}); upgrade walktool"), path=self.path, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
             )
             raise StoreError(msg)
         if version < SCHEMA_VERSION:
@@ -325,7 +324,7 @@ class GeoPackageStore(SQLAggregates):
         t = table(table_name)
         missing = [k for k in t.key if k not in frame.columns]
         if missing:
-            msg = f"cannot write {t.name}: missing key column(s) {missing}"
+            msg = Phrase(N_("cannot write {name}: missing key column(s) {missing}"), name=t.name, missing=missing)
             raise StoreError(msg)
         if frame.empty:
             return 0
