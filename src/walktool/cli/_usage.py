@@ -26,9 +26,9 @@ from walktool.i18n import NC_, Msg, translator
 CONTEXT = "click"
 
 USAGE_TEXTS: tuple[Msg, ...] = (
-    NC_("click", "No such option: {name}"),
     NC_("click", "{message} (Possible options: {options})"),
     NC_("click", "{message}. Did you mean {suggestions}?"),
+    NC_("click", "No such option: {name}"),
     NC_("click", "No such command {name}."),
     NC_("click", "Missing command."),
     NC_("click", "Missing option {hint}. {message}"),
@@ -62,7 +62,7 @@ USAGE_TEXTS: tuple[Msg, ...] = (
     NC_("click", "Try '{command} {option}' for help."),
     NC_("click", "Error: {message}"),
 )
-"""The English of click's and Typer's usage errors that walktool reads back and translates."""
+"""The English of click's and Typer's usage errors that walktool reads back and translates (the first that reads a message wins)."""
 
 WORDS: tuple[Msg, ...] = (NC_("click", "File"), NC_("click", "Directory"), NC_("click", "Path"))
 """Words click puts inside its messages (the ``{label}`` of a path)."""

@@ -59,10 +59,19 @@ class ImportRefused(WalktoolError):
     code = "import-refused"
 
 
+def phrase_of(exc: Exception) -> str:
+    """The message of ``exc``: a :class:`~walktool.i18n.Phrase` (English, renders in any language) for a templated failure."""
+    from walktool.i18n import Phrase
+
+    if isinstance(exc, WalktoolError) and exc.params:
+        return Phrase(exc.template, **exc.params)
+    return str(exc)
+
+
 def failed(report: FileReport, exc: Exception) -> None:
     """Record that ``report``'s file could not be read at all."""
-    report.error = str(exc)
-    report.issues.append(Issue("unreadable-file", str(exc), "error", file=report.path))
+    report.error = phrase_of(exc)
+    report.issues.append(Issue("unreadable-file", report.error, "error", file=report.path))
 
 
 def _chunks(table: RawTable) -> Iterator[tuple[RawTable, int, int]]:
