@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, WalktoolError
+from walktool.i18n import N_, Phrase
 from walktool.ingest.files import copy_media, copy_raw, inside, sha256_of
 from walktool.ingest.photos import (
     PhotoIndex,
@@ -418,9 +419,7 @@ class ImportRun:
                 file = str(obs["source_file"].iloc[0])
                 old = ", ".join(repr(c) for c in sorted(self._file_campaigns))
                 msg = (
-                    f"{file}: this file is already stored under campaign {old}; importing it again under campaign"
-                    f" {moved[0]!r} would move its rows out of {old}. Import it with --campaign {sorted(self._file_campaigns)[0]!r},"
-                    " or pass --move-campaign to move them on purpose; nothing was stored"
+                    Phrase(N_("{file}: this file is already stored under campaign {old}; importing it again under campaign {moved!r} would move its rows out of {old}. Import it with --campaign {file_campaigns!r}, or pass --move-campaign to move them on purpose; nothing was stored"), file=file, old=old, moved=moved[0], file_campaigns=sorted(self._file_campaigns)[0])
                 )
                 raise ImportRefused(msg, file=file, code="campaign-move")
         # each delete scans the table: few, large batches (SQLite >= 3.32 takes 32,766 parameters)
@@ -453,9 +452,7 @@ class ImportRun:
         first_file = str(stored.set_index("submission_id").loc[moved[0], "source_file"])
         file = str(obs["source_file"].iloc[0]) if "source_file" in obs.columns and len(obs) else first_file
         msg = (
-            f"{file}: {len(moved)} submission(s) of this file are already stored under campaign {old!r}"
-            f" (imported from {first_file}); importing them under campaign {new!r} would move them out of {old!r}."
-            f" Import it with --campaign {old!r}, or pass --move-campaign to move them on purpose; nothing was stored"
+            Phrase(N_("{file}: {n_moved} submission(s) of this file are already stored under campaign {old!r} (imported from {first_file}); importing them under campaign {new!r} would move them out of {old!r}. Import it with --campaign {old!r}, or pass --move-campaign to move them on purpose; nothing was stored"), file=file, n_moved=len(moved), old=old, first_file=first_file, new=new)
         )
         raise ImportRefused(msg, file=file, code="campaign-move")
 

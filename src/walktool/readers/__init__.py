@@ -143,7 +143,7 @@ def not_importable(probe: Probe) -> SheetFormatError | None:
     if probe.is_dir:
         return None
     if is_xlsform(probe):
-        return SheetFormatError(f"{probe.path}: {XLSFORM_MESSAGE}")
+        return SheetFormatError(Phrase(N_("{path}: {XLSFORM_MESSAGE}"), path=probe.path, XLSFORM_MESSAGE=XLSFORM_MESSAGE))
     return repeat_file_error(probe) or repeat_sheet_error(probe)
 
 
