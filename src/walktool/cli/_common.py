@@ -62,6 +62,16 @@ def num(value: float, digits: int = 0) -> str:
     return str(format_decimal(value, format=pattern, locale=_locale()))
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """A change with its sign as the language writes it: ``+2,5`` / ``+2.5``, ``-1,0``; zero without a sign."""
+    from babel.numbers import format_decimal
+
+    zero = num(0, digits)
+    body = "#,##0" + ("." + "0" * digits if digits else "")
+    shown = str(format_decimal(value, format=f"+{body};-{body}", locale=_locale()))
+    return zero if shown.lstrip("+-\u2212") == zero else shown
+
+
 def pct(value: float) -> str:
     """A share as a percentage: ``43 %`` / ``43%``."""
     from babel.numbers import format_percent

@@ -20,6 +20,7 @@ from walktool.cli._common import (
     pct,
     pgettext,
     print_json,
+    signed,
     state,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
@@ -86,16 +87,15 @@ _REASON_WORDS = {
 
 
 def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+    return "–" if value is None else num(value, 0)
 
 
 def _signed(value: float) -> str:
-    shown = f"{value:+.1f}"
-    return "0.0" if shown in ("+0.0", "-0.0") else shown
+    return signed(value, 1)
 
 
 def _p(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "–" if value is None else num(value, 3)
 
 
 def _render_compare(result: Any) -> None:
@@ -119,7 +119,7 @@ def _render_compare(result: Any) -> None:
     reasons: dict[str, list[str]] = {}
     for s in result.stations:
         delta = s["delta"]
-        shown = "–" if delta is None else f"[{'green' if delta > 0 else 'red' if delta < 0 else 'white'}]{delta:+.1f}[/]"
+        shown = "–" if delta is None else f"[{'green' if delta > 0 else 'red' if delta < 0 else 'white'}]{_signed(delta)}[/]"
         if s["significant"] is None:
             verdict = f"[yellow]{escape(_('cannot tell'))}[/]"
             reasons.setdefault(s["reason"], []).append(str(s["name"]))
@@ -185,8 +185,9 @@ def _interval(value: float | None, ci: list[float] | None, *, two_lines: bool = 
     if value is None:
         return "–"
     if ci is None:
-        return f"{value:.2f}"
-    return f"{value:.2f}\n{ci[0]:.2f}–{ci[1]:.2f}" if two_lines else f"{value:.2f} ({ci[0]:.2f}–{ci[1]:.2f})"
+        return num(value, 2)
+    shown, lo, hi = num(value, 2), num(ci[0], 2), num(ci[1], 2)
+    return f"{shown}\n{lo}–{hi}" if two_lines else f"{shown} ({lo}–{hi})"
 
 
 def _render_agreement(result: Any) -> None:
@@ -204,7 +205,7 @@ def _render_agreement(result: Any) -> None:
                          min_width=9 if "CI" in col else 11 if col == "reading" else None, overflow="fold")
     for r in result.items:
         reading = r["level"] or (_(READING[r["reason"]]) if r["reason"] in READING else "–")
-        table.add_row(r["item"], r["scale"][:3], f"{r['raters']}/{r['subjects']}", f"{r['agreement']:.0%}",
+        table.add_row(r["item"], r["scale"][:3], f"{r['raters']}/{r['subjects']}", pct(r["agreement"]),
                       _interval(r["value"], r["ci"], two_lines=True), _interval(r["kappa"], r["kappa_ci"], two_lines=True), reading)
     console.print(table)
     principles = Table(title=_("Principle scores: ICC(2,1), two-way random, absolute agreement"), box=box.SIMPLE_HEAD)
