@@ -166,3 +166,49 @@ def test_every_emitted_issue_code_has_a_french_template() -> None:
     fr = translator("fr")
     untranslated = [code for code in codes if fr.text(ISSUE_TEMPLATES[code]) == ISSUE_TEMPLATES[code].msgid]
     assert not untranslated, untranslated
+
+
+# -- numbers and codes in tables --------------------------------------------------------------
+
+def test_compare_and_agreement_numbers_follow_the_language() -> None:
+    from walktool.cli import _common
+    from walktool.cli.research_cmds import _interval, _p, _signed
+
+    saved = _common.state.lang
+    try:
+        _common.state.lang = "fr"
+        assert (_signed(2.46), _signed(-1.04), _signed(-0.04), _p(0.0312)) == ("+2,5", "-1,0", "0,0", "0,031")
+        assert _interval(0.456, [0.3, 0.61]) == "0,46 (0,30–0,61)"
+        _common.state.lang = "en"
+        assert (_signed(2.46), _signed(-1.04), _signed(-0.04), _p(0.0312)) == ("+2.5", "-1.0", "0.0", "0.031")
+        assert _interval(0.456, [0.3, 0.61], two_lines=True) == "0.46\n0.30–0.61"
+    finally:
+        _common.state.lang = saved
+
+
+def test_profile_codes_and_followup_values_in_words() -> None:
+    from walktool.cli import _common
+    from walktool.cli.analysis_cmds import profile_word
+    from walktool.cli.report_cmds import _field_value, _field_word
+
+    saved = _common.state.lang
+    try:
+        _common.state.lang = "fr"
+        assert (profile_word("gender"), profile_word("woman"), profile_word("18-24")) == ("genre", "femme", "18-24")
+        assert (_field_word("status"), _field_value("status", "in_progress"), _field_value("due_date", "2024-03-05")) == (
+            "statut", "en cours", "5 mars 2024")
+        _common.state.lang = "en"
+        assert (profile_word("gender"), profile_word("non_binary"), _field_value("status", "proposed")) == ("gender", "non-binary", "proposed")
+    finally:
+        _common.state.lang = saved
+
+
+def test_stations_import_reasons_in_french(runner: CliRunner, project: Project, tmp_path: Path) -> None:
+    layer = tmp_path / "gares.csv"
+    layer.write_text("name,lat,lon\nA,45.50,-73.57\nB,45.52,-73.55\n", encoding="utf-8")
+    fr = runner.invoke(app, ["stations", "import", str(layer), "-p", str(project.root)], env=_env("fr"))
+    assert fr.exit_code == 0, fr.output
+    assert "l’étendue des stations plus 2 km" in fr.stdout and "le fichier de stations, relatif au projet" in fr.stdout, fr.stdout
+    assert "extent plus" not in fr.stdout and "relative to the project" not in fr.stdout
+    en = runner.invoke(app, ["stations", "import", str(layer), "-p", str(project.root), "--json"], env=_env("en"))
+    assert "the stations' extent plus 2 km" in en.stdout  # --json: English
