@@ -60,7 +60,7 @@ def test_translate_message_reads_nested_parts_and_keeps_the_unknown() -> None:
 def test_phrase_is_the_english_and_renders_french() -> None:
     phrase = Phrase(N_("{path}: no such file"), path="a.csv")
     assert phrase == "a.csv: no such file" and phrase.render("fr") == "a.csv : fichier introuvable"
-    joined = Phrase.join("; ", [phrase, "as is"])
+    joined = Phrase.joined("; ", [phrase, "as is"])
     assert joined == "a.csv: no such file; as is" and joined.render("fr") == "a.csv : fichier introuvable; as is"
     error = StationsError(phrase)
     assert str(error) == "a.csv: no such file" and error.render("fr") == "a.csv : fichier introuvable"

@@ -314,7 +314,7 @@ def load_mapping(path: str | Path, protocol: Protocol) -> tuple[Mapping, list[Is
         if item != "*" and item not in VALUE_FIELDS and not protocol.has_item(item):
             problems.append(Phrase(N_("answers for {item!r}: neither an item key of {id} nor one of {VALUE_FIELDS}"), item=item, id=protocol.id, VALUE_FIELDS=', '.join(VALUE_FIELDS)))
     if problems:
-        msg = Phrase(N_("{path}: {problems}"), path=path, problems=Phrase.join("; ", problems))
+        msg = Phrase(N_("{path}: {problems}"), path=path, problems=Phrase.joined("; ", problems))
         raise SheetFormatError(msg)
     return Mapping(columns, answers, path, header_row=header_row, crs=crs), []
 

@@ -42,7 +42,8 @@ class WalktoolError(Exception):
         self, message: str = "", *, file: str | None = None, code: str | None = None, params: Mapping[str, Any] | None = None
     ) -> None:
         if isinstance(message, Phrase) and not params:
-            message, params = message.template, message.params
+            phrase = message
+            message, params = phrase.template, phrase.params
         self.template = message
         self.params = dict(params or {})
         super().__init__(message.format(**self.params) if self.params else message)

@@ -140,7 +140,7 @@ class Phrase(str):
         return text.format(**{k: render(v, lang) for k, v in self.params.items()})
 
     @classmethod
-    def join(cls, separator: str, parts: Any) -> Phrase:
+    def joined(cls, separator: str, parts: Any) -> Phrase:
         """The ``parts`` joined by ``separator``, each rendered in the language of the whole."""
         values = {f"p{i}": part for i, part in enumerate(parts)}
         escaped = separator.replace("{", "{{").replace("}", "}}")

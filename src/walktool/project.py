@@ -143,7 +143,7 @@ class Settings:
 
     def validate(self, where: str = SETTINGS_FILE) -> None:
         """Raise :class:`ProjectError` naming every invalid setting."""
-        problems = []
+        problems: list[str] = []
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -172,7 +172,7 @@ class Settings:
         if not 1 <= self.privacy_round_decimals <= 4:
             problems.append(Phrase(N_("[privacy] round_decimals must be 1 to 4 (3 ≈ 100 m), not {privacy_round_decimals!r}"), privacy_round_decimals=self.privacy_round_decimals))
         if problems:
-            msg = Phrase(N_("{where}: {problems}"), where=where, problems=Phrase.join("; ", problems))
+            msg = Phrase(N_("{where}: {problems}"), where=where, problems=Phrase.joined("; ", problems))
             raise ProjectError(msg)
 
     def to_toml(self) -> str:
@@ -237,7 +237,7 @@ round_decimals = {self.privacy_round_decimals}
 
 def _map_problems(settings: Settings) -> list[str]:
     """What is wrong with the ``[map]`` settings (empty when nothing is)."""
-    problems = []
+    problems: list[str] = []
     tiles = settings.map_tiles.strip()
     if not tiles:
         problems.append(Phrase(N_('[map] tiles is empty: give a provider name (e.g. "OpenStreetMap.Mapnik"), a tile URL or "none"')))

@@ -150,7 +150,7 @@ def raise_problems(problems: list[str], where: str) -> None:
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
         more = Phrase(N_("\n  … and {n} more"), n=len(problems) - len(shown)) if len(problems) > len(shown) else ""
-        msg = Phrase(N_("{where}: cannot use this stations layer:\n  {problems}{more}"), where=where, problems=Phrase.join("\n  ", shown), more=more)
+        msg = Phrase(N_("{where}: cannot use this stations layer:\n  {problems}{more}"), where=where, problems=Phrase.joined("\n  ", shown), more=more)
         raise StationsError(msg)
 
 
