@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from walktool.i18n import N_, Phrase, render, translator
+from walktool.i18n import N_, Phrase, plain_values, render, translator
 
 Level = Literal["error", "warning"]
 
@@ -45,7 +45,7 @@ class WalktoolError(Exception):
             phrase = message
             message, params = phrase.template, phrase.params
         self.template = message
-        self.params = dict(params or {})
+        self.params = plain_values(params or {})
         super().__init__(message.format(**self.params) if self.params else message)
         self.file = file
         if code is not None:

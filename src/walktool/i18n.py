@@ -122,6 +122,7 @@ class Phrase(str):
     params: dict[str, Any]
 
     def __new__(cls, template: str, /, **params: Any) -> Phrase:
+        params = plain_values(params)
         obj = super().__new__(cls, template.format(**params) if params else template)
         obj.template = template
         obj.params = params
@@ -145,6 +146,11 @@ class Phrase(str):
         values = {f"p{i}": part for i, part in enumerate(parts)}
         escaped = separator.replace("{", "{{").replace("}", "}}")
         return cls(escaped.join("{" + k + "}" for k in values), **values)
+
+
+def plain_values(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with every value text or a number: an exception, a path or a tuple becomes its text (safe to pickle and keep)."""
+    return {k: v if isinstance(v, str | int | float) or v is None else str(v) for k, v in params.items()}
 
 
 def _phrase(template: str, params: dict[str, Any]) -> Phrase:
@@ -307,6 +313,7 @@ __all__ = [
     "Translator",
     "all_translations",
     "check_language",
+    "plain_values",
     "render",
     "resolve_language",
     "system_language",
