@@ -212,3 +212,14 @@ def test_stations_import_reasons_in_french(runner: CliRunner, project: Project, 
     assert "extent plus" not in fr.stdout and "relative to the project" not in fr.stdout
     en = runner.invoke(app, ["stations", "import", str(layer), "-p", str(project.root), "--json"], env=_env("en"))
     assert "the stations' extent plus 2 km" in en.stdout  # --json: English
+
+
+def test_json_usage_error_document_in_french(runner: CliRunner, project: Project) -> None:
+    import json
+
+    fr = runner.invoke(app, ["check", "--level", "bogus", "--json", "-p", str(project.root)], env=_env("fr"))
+    assert fr.exit_code == 2
+    doc = json.loads(fr.stdout)["error"]
+    assert doc["code"] == "usage" and doc["message"] == "Valeur invalide pour --level : utilisez error ou warning", doc
+    en = runner.invoke(app, ["check", "--level", "bogus", "--json", "-p", str(project.root)], env=_env("en"))
+    assert json.loads(en.stdout)["error"]["message"] == "Invalid value for --level: use error or warning"

@@ -180,7 +180,10 @@ def handle_errors(fn: F) -> F:
             raise
         except typer.BadParameter as exc:
             if as_json:
-                print_json({"error": {"code": "usage", "message": exc.format_message(), "file": None}})
+                from walktool.cli._usage import translate_message
+
+                message = translate_message(exc.format_message(), state.lang)
+                print_json({"error": {"code": "usage", "message": message, "file": None}})
             raise
         except (KeyboardInterrupt, Terminated):
             if as_json:
