@@ -223,3 +223,23 @@ def test_json_usage_error_document_in_french(runner: CliRunner, project: Project
     assert doc["code"] == "usage" and doc["message"] == "Valeur invalide pour --level : utilisez error ou warning", doc
     en = runner.invoke(app, ["check", "--level", "bogus", "--json", "-p", str(project.root)], env=_env("en"))
     assert json.loads(en.stdout)["error"]["message"] == "Invalid value for --level: use error or warning"
+
+
+def test_agreement_readings_and_notes_in_words() -> None:
+    from walktool.cli import _common
+    from walktool.cli.research_cmds import LEVELS, PRINCIPLE_NOTES, _words
+
+    saved = _common.state.lang
+    try:
+        _common.state.lang = "fr"
+        assert (_words(LEVELS, "moderate"), _words(PRINCIPLE_NOTES, "no-variation"), _words(LEVELS, None)) == (
+            "modéré", "aucune variation entre les arrêts", "")
+        _common.state.lang = "en"
+        assert _words(LEVELS, "almost perfect") == "almost perfect" and _words(PRINCIPLE_NOTES, "odd-code") == "odd-code"
+    finally:
+        _common.state.lang = saved
+
+
+def test_export_of_an_empty_project_in_french(runner: CliRunner, project: Project, tmp_path: Path) -> None:
+    fr = runner.invoke(app, ["export", "--format", "csv", "--out", str(tmp_path / "x"), "-p", str(project.root)], env=_env("fr"))
+    assert fr.exit_code == 1 and "rien à exporter" in fr.stderr and "nothing to export" not in fr.stderr, fr.stderr

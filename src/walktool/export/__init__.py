@@ -159,7 +159,7 @@ def export(
     ]
 
 
-NOTHING = "nothing to export: the project has no observations yet; run `walktool import` first"
+NOTHING = N_("nothing to export: the project has no observations yet; run `walktool import` first")
 
 
 def _parquet_columnar(project: Project, out: Path, campaign: str | None, *, include_participants: bool) -> list[Path]:
