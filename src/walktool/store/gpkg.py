@@ -42,6 +42,7 @@ from walktool.store.gpkg_open import check_integrity as _check_integrity
 from walktool.store.gpkg_open import integrity_problems as _integrity_problems
 from walktool.store.schema import SCHEMA_VERSION, Column
 from walktool.store.sql import literal_condition, param, reason
+from walktool.store.versioned import VersionedStore
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,7 +52,7 @@ STAGE = "_walktool_stage"
 _STOP_NAMES = {c.name for c in ddl.STOPS.columns}
 
 
-class GeoPackageStore(SQLAggregates):
+class GeoPackageStore(VersionedStore, SQLAggregates):
     """The default :class:`~walktool.store.base.Store`: a GeoPackage file.
 
     Parameters
@@ -167,23 +168,13 @@ class GeoPackageStore(SQLAggregates):
                 ddl.create_table(self._execute, ddl.PHYSICAL[name])
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
-    def _migrate(self) -> None:
+    def _store_name(self) -> str:
+        return str(self.path)
+
+    def _migrate_from(self, version: int) -> None:
         from walktool.store.migrations import migrate
 
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            msg = (
-                f"{self.path}: this store has schema version {version}, newer than this walktool"
-                f" understands ({SCHEMA_VERSION}); upgrade walktool"
-            )
-            raise StoreError(msg)
-        if version < SCHEMA_VERSION:
-            migrate(self, version)
-
-    @property
-    def schema_version(self) -> int:
-        """The schema version of this store."""
-        return int(self.get_meta("schema_version") or 0)
+        migrate(self, version)
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
