@@ -229,12 +229,27 @@ def _layout(columns: list[str], rows: Sequence[Record] | Callable[[str], list[st
     for i, col in enumerate(columns):
         if col in claimed or col in suffix_cols or col.startswith("__"):
             continue
-        filled = [v.strip() for v in values_of(col) if v.strip()]
-        if filled and all(_parse_raw(v) is not None and len(v.split()) >= 3 for v in filled):
+        if _all_raw_geopoints(values_of(col)):
             found.append(_Geo(_last_segment(col), raw=col, order=i))
     found.sort(key=lambda g: (not g.preferred, g.order))
     lay.geos = found
     return lay
+
+
+def _all_raw_geopoints(values: Sequence[str]) -> bool:
+    """True when some value is filled and every filled one is a raw ``lat lon alt acc`` geopoint.
+
+    Stops at the first filled value that is not one (most columns: their first value).
+    """
+    seen = False
+    for value in values:
+        text = value.strip()
+        if not text:
+            continue
+        if _parse_raw(text) is None or len(text.split()) < 3:
+            return False
+        seen = True
+    return seen
 
 
 # ---------------------------------------------------------------------------

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 STAGE = "_walktool_stage"
+IDS = "_walktool_stop_ids"
 _STOP_NAMES = {c.name for c in ddl.STOPS.columns}
 
 
@@ -403,7 +404,6 @@ class GeoPackageStore(VersionedStore, SQLAggregates):
         # ... and a stop's id is the hash of its content (the same context gets the same stop on re-import)
         key = pd.util.hash_pandas_object(context.iloc[first], index=False).to_numpy()
         ids = pa.array([f"{k:016x}" for k in key.tolist()], type=pa.string())
-        stop_id = ids.take(pa.array(group))
         stops = to_arrow(context.iloc[first], stop_cols, "observations").add_column(0, "stop_id", ids)
         unique = self._with_geometry(ddl.STOPS, stops)
         # no GPS fix: the stop is placed at its station's point (location_source says so)
@@ -416,19 +416,17 @@ class GeoPackageStore(VersionedStore, SQLAggregates):
         )
         staged = self._arrow(f'SELECT {ddl.quoted([*names, "_minx", "_maxx", "_miny", "_maxy"])} FROM temp."{STAGE}"')
         self._merge(ddl.STOPS, staged)
+        # each answer gets its stop's fid here (one look-up per stop, not a join of every answer by its text id)
+        self._stage(pa.table({"stop_id": ids}), IDS)
+        fids = self._arrow(
+            f'SELECT p.fid FROM temp."{IDS}" i JOIN "stops" p ON p.stop_id = i.stop_id ORDER BY i.rowid'
+        ).column(0).combine_chunks()
+        self._execute(f'DROP TABLE temp."{IDS}"')
+        if len(fids) != len(ids):  # pragma: no cover - the stops were merged just above
+            msg = f"{self.path}: {len(ids) - len(fids)} stop(s) of this write are missing from the store"
+            raise StoreError(msg, file=str(self.path))
         answers = to_arrow(frame, [c for c in ddl.ANSWERS.columns if c.name != "stop_fid"], "observations")
-        self._stage(answers.append_column("stop_id", stop_id))
-        cols = ddl.ANSWERS.column_names
-        select = (
-            f'SELECT p.fid, {", ".join(f"s.{chr(34)}{c}{chr(34)}" for c in cols[1:])} FROM temp."{STAGE}" s'
-            ' JOIN "stops" p ON p.stop_id = s.stop_id'
-        )
-        updates = ", ".join(f'"{n}" = excluded."{n}"' for n in cols if n != "obs_id")
-        self._execute(
-            f'INSERT INTO "observations" ({ddl.quoted(cols)}) {select} WHERE true ON CONFLICT("obs_id") DO UPDATE SET {updates}'
-        )
-        self._execute(f'DROP TABLE temp."{STAGE}"')
-        self._dirty.add("observations")
+        self._merge(ddl.ANSWERS, answers.add_column(0, "stop_fid", fids.take(pa.array(group))))
         return len(frame)
 
     def replace(self, table_name: str, frame: pd.DataFrame, where: Where = None) -> int:
