@@ -267,7 +267,7 @@ def periods_of(moments: Sequence[datetime], lat: Any, lon: Any) -> list[str]:
     if len(moments) == 0:
         return []
     utc = pd.DatetimeIndex(pd.to_datetime(list(moments), utc=True))
-    day = utc.dayofyear.to_numpy(dtype="float64")
+    day = utc.day_of_year.to_numpy(dtype="float64")
     hour = utc.hour.to_numpy(dtype="float64") + utc.minute.to_numpy(dtype="float64") / 60 + utc.second.to_numpy(dtype="float64") / 3600
     gamma = 2 * math.pi / 365 * (day - 1 + (hour - 12) / 24)
     eqtime = 229.18 * (
