@@ -268,13 +268,13 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     tz = ZoneInfo(ctx.timezone)
     utc_zone = ZoneInfo("UTC")
     # one parse per distinct (reader time, date-time, date, time) combination
-    combo = reserved("__time").str.cat([column("datetime"), column("date"), column("time")], sep="\x1f")
-    codes, combos = pd.factorize(combo)
+    # (as tuples: a cell may hold any character, so no joined text is split again)
+    combo = pd.MultiIndex.from_arrays([reserved("__time"), column("datetime"), column("date"), column("time")])
+    codes, combos = combo.factorize()
     u_when: list[datetime | None] = []
     u_timed: list[bool] = []
     u_bad: list[list[tuple[str, str]]] = []
-    for key in combos:
-        a, b, c, d = str(key).split("\x1f")
+    for a, b, c, d in combos:
         bad_u: list[tuple[Any, str, str]] = []
         w, t = _when(a, b, c, d, tz, bad_u, by_role, None)
         u_when.append(w)
