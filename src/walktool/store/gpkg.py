@@ -42,6 +42,7 @@ from walktool.store.gpkg_open import check_integrity as _check_integrity
 from walktool.store.gpkg_open import integrity_problems as _integrity_problems
 from walktool.store.schema import SCHEMA_VERSION, Column
 from walktool.store.sql import literal_condition, param, reason
+from walktool.store.stops import stop_groups
 from walktool.store.versioned import VersionedStore
 
 if TYPE_CHECKING:
@@ -322,31 +323,8 @@ class GeoPackageStore(VersionedStore, SQLAggregates):
             if t.name == "observations":
                 return self._upsert_observations(frame)
             phys = ddl.PHYSICAL[t.name]
-            self._merge(phys, self._with_geometry(phys, to_arrow(frame, phys.columns, t.name)))
+            self._merge(phys, ddl.with_geometry(phys, to_arrow(frame, phys.columns, t.name)))
         return len(frame)
-
-    def _with_geometry(self, phys: ddl.Physical, data: pa.Table) -> pa.Table:
-        """Add the GeoPackage geometry blob and its bounds (``_minx`` …) to rows of a layer."""
-        import numpy as np
-        import pyarrow as pa
-
-        if phys.geometry is None:
-            return data
-        if phys.geometry == "POINT":
-            x = data.column("lon").to_numpy(zero_copy_only=False).astype("float64")
-            y = data.column("lat").to_numpy(zero_copy_only=False).astype("float64")
-            blobs = ddl.point_blobs(x, y)
-            box = [x, x, y, y]
-        else:
-            import json
-
-            coords = [json.loads(c) if c else None for c in data.column("coords").to_pylist()]
-            blobs, bounds = ddl.line_blobs(coords)
-            box = [np.array([b[i] if b else np.nan for b in bounds], dtype="float64") for i in range(4)]
-        data = data.append_column("geom", pa.array(blobs, type=pa.binary()))
-        for name, values in zip(("_minx", "_maxx", "_miny", "_maxy"), box, strict=True):
-            data = data.append_column(name, pa.array(values, type=pa.float64(), from_pandas=True))
-        return data
 
     def _merge(self, phys: ddl.Physical, data: pa.Table, select: str | None = None) -> None:
         """Stage ``data`` and merge it into ``phys`` by key (the rtree kept alongside)."""
@@ -374,38 +352,10 @@ class GeoPackageStore(VersionedStore, SQLAggregates):
 
     def _upsert_observations(self, frame: pd.DataFrame) -> int:
         """Tidy observations → their stops (one per distinct context) and their answers."""
-        import numpy as np
-        import pandas as pd
         import pyarrow as pa
 
-        stop_cols = [c for c in ddl.STOPS.columns if c.name != "stop_id"]
-        context = frame.reindex(columns=[c.name for c in stop_cols])
-        # rows with the same context share a stop.  A stop's answers come in runs (one record's rows
-        # are adjacent), so the runs are found first, by comparing each row with the one before ...
-        n = len(context)
-        starts = np.zeros(n, dtype=bool)
-        if n:
-            starts[0] = True
-            for name in context.columns:
-                values = context[name].to_numpy()
-                differs = values[1:] != values[:-1]
-                if differs.any():
-                    missing = pd.isna(values)
-                    differs &= ~(missing[1:] & missing[:-1])  # two missing values are the same context
-                starts[1:] |= differs
-        heads = np.flatnonzero(starts)
-        # ... then the runs' first rows are grouped column by column (codes, not strings)
-        group_of_run = np.zeros(len(heads), dtype="int64")
-        for name in context.columns:
-            codes, uniques = pd.factorize(context[name].iloc[heads])
-            group_of_run = pd.factorize(group_of_run * (len(uniques) + 1) + (codes + 1))[0]
-        group = group_of_run[np.cumsum(starts) - 1] if n else group_of_run
-        _, first = np.unique(group, return_index=True)
-        # ... and a stop's id is the hash of its content (the same context gets the same stop on re-import)
-        key = pd.util.hash_pandas_object(context.iloc[first], index=False).to_numpy()
-        ids = pa.array([f"{k:016x}" for k in key.tolist()], type=pa.string())
-        stops = to_arrow(context.iloc[first], stop_cols, "observations").add_column(0, "stop_id", ids)
-        unique = self._with_geometry(ddl.STOPS, stops)
+        stops, ids, group = stop_groups(frame)
+        unique = ddl.with_geometry(ddl.STOPS, stops)
         # no GPS fix: the stop is placed at its station's point (location_source says so)
         self._stage(unique)
         names = ["geom", *ddl.STOPS.column_names]
