@@ -5,6 +5,8 @@ Usage::
     python benchmarks/run.py                    # 5,000 / 20,000 / 50,000 stop audits (make bench)
     python benchmarks/run.py --large            # and 200,000 (5.2 M answers)
     python benchmarks/run.py 5000 --no-write    # one size, print only
+    python benchmarks/run.py --sizes=5000,20000 --commands=summary,recommend --no-write
+                                                # part of it (import and the baseline always run)
 
 For each size N the yardstick's generator (../shared/bench/baseline.py) writes a Kobo CSV
 of N stop audits (26 scored answers each, plus feeling and comment); then, each in a fresh
@@ -55,9 +57,15 @@ TARGETS: dict[str, tuple[str, float]] = {
 }
 MEMORY_MIB = 1024
 SLOW_LIMIT = 60.0  # seconds: report and map are stopped past this (twice the report target), to keep the run short
+COMMANDS = set(TARGETS)  # --commands=summary,map: measure only these (with the baseline and the import they need)
 for _arg in sys.argv[1:]:
     if _arg.startswith("--limit="):  # a loaded machine: python benchmarks/run.py --limit=600
         SLOW_LIMIT = float(_arg.split("=", 1)[1])
+    elif _arg.startswith("--commands="):
+        COMMANDS = {c.strip() for c in _arg.split("=", 1)[1].split(",") if c.strip()} | {"import"}
+        unknown = COMMANDS - set(TARGETS)
+        if unknown:
+            sys.exit(f"unknown command(s) {', '.join(sorted(unknown))}; choose among {', '.join(TARGETS)}")
 
 
 @dataclass
@@ -128,27 +136,38 @@ def bench_size(n: int, work: Path, walktool: list[str]) -> Size:
     project = work / f"project-{n}"
     subprocess.run([*walktool, "init", str(project)], check=True, capture_output=True)
     size.runs["import"] = measure([*walktool, "import", str(sheet), "--json"], project)
-    size.runs["summary"] = measure([*walktool, "summary", "--json"], project)
-    size.runs["recommend"] = measure([*walktool, "recommend", "--json"], project)
-    size.runs["export parquet"] = measure([*walktool, "export", "--format", "parquet", "--out", "reports/obs.parquet"], project)
-    size.runs["report"] = measure([*walktool, "report", "--out", "reports/report.xlsx"], project, limit=SLOW_LIMIT)
-    size.runs["map"] = measure([*walktool, "map", "--out", "reports/map.html"], project, limit=SLOW_LIMIT)
+    steps = [
+        ("summary", [*walktool, "summary", "--json"], None),
+        ("recommend", [*walktool, "recommend", "--json"], None),
+        ("export parquet", [*walktool, "export", "--format", "parquet", "--out", "reports/obs.parquet"], None),
+        ("report", [*walktool, "report", "--out", "reports/report.xlsx"], SLOW_LIMIT),
+        ("map", [*walktool, "map", "--out", "reports/map.html"], SLOW_LIMIT),
+    ]
+    for name, cmd, limit in steps:
+        if name in COMMANDS:
+            size.runs[name] = measure(cmd, project, limit=limit)
     shutil.rmtree(project, ignore_errors=True)
-    # compare: the same audits as two campaigns of half the file each
-    two = work / f"two-{n}"
-    subprocess.run([*walktool, "init", str(two)], check=True, capture_output=True)
     first, second = work / "first.csv", work / "second.csv"
-    split_halves(sheet, first, second)
-    subprocess.run([*walktool, "import", str(first), "--campaign", "before"], cwd=two, check=True, capture_output=True)
-    subprocess.run([*walktool, "import", str(second), "--campaign", "after"], cwd=two, check=True, capture_output=True)
-    size.runs["compare"] = measure([*walktool, "compare", "--before", "before", "--after", "after", "--json"], two)
-    shutil.rmtree(two, ignore_errors=True)
-    helps = [measure([*walktool, "--help"], work) for _ in range(3)]
-    size.runs["--help"] = sorted(helps, key=lambda r: r.seconds)[len(helps) // 2]
+    if "compare" in COMMANDS:  # the same audits as two campaigns of half the file each
+        two = work / f"two-{n}"
+        subprocess.run([*walktool, "init", str(two)], check=True, capture_output=True)
+        split_halves(sheet, first, second)
+        subprocess.run([*walktool, "import", str(first), "--campaign", "before"], cwd=two, check=True, capture_output=True)
+        subprocess.run([*walktool, "import", str(second), "--campaign", "after"], cwd=two, check=True, capture_output=True)
+        size.runs["compare"] = measure([*walktool, "compare", "--before", "before", "--after", "after", "--json"], two)
+        shutil.rmtree(two, ignore_errors=True)
+    if "--help" in COMMANDS:
+        helps = [measure([*walktool, "--help"], work) for _ in range(3)]
+        size.runs["--help"] = sorted(helps, key=lambda r: r.seconds)[len(helps) // 2]
     for p in (sheet, first, second):
         p.unlink(missing_ok=True)
     size.load = (start_load, os.getloadavg()[0])
     return size
+
+
+def _measured(sizes: list[Size]) -> list[str]:
+    """The baseline and the commands measured at every size, in the tables' order."""
+    return [n for n in ("baseline", *TARGETS) if all(n in s.runs for s in sizes)]
 
 
 def verdict(name: str, run: Run, base: Run) -> str:
@@ -170,7 +189,7 @@ def table(sizes: list[Size]) -> str:
     head += " at the largest size |"
     rule = "|---|---|" + "---:|---:|---:|" * len(sizes) + "---|"
     lines = [head, rule]
-    for name in ("baseline", *TARGETS):
+    for name in _measured(sizes):
         kind, limit = TARGETS.get(name, ("", 0.0))
         target = "" if not kind else (f"≤ {limit:g}× baseline" if kind == "ratio" else f"≤ {limit:g} s")
         cells = []
@@ -195,7 +214,7 @@ def linearity(sizes: list[Size]) -> str:
         return ""
     head = "| command |" + "".join(f" {s.audits // 1000} k |" for s in sizes)
     lines = [head, "|---|" + "---:|" * len(sizes)]
-    for name in ("baseline", "import", "summary", "recommend", "compare", "export parquet", "report", "map"):
+    for name in [m for m in _measured(sizes) if m != "--help"]:
         lines.append(f"| {name} |" + "".join(per_audit(s.runs[name], s.audits) for s in sizes))
     return "\n".join(lines)
 
@@ -210,7 +229,7 @@ def cpu_table(sizes: list[Size]) -> str:
     head = "| command | target |" + "".join(f" {s.audits // 1000} k: CPU s | × baseline |" for s in sizes) + " at the largest size (CPU) |"
     rule = "|---|---|" + "---:|---:|" * len(sizes) + "---|"
     lines = [head, rule]
-    for name in ("baseline", *TARGETS):
+    for name in _measured(sizes):
         kind, limit = TARGETS.get(name, ("", 0.0))
         target = "" if not kind else (f"≤ {limit:g}× baseline" if kind == "ratio" else f"≤ {limit:g} s")
         cells = []
@@ -305,8 +324,34 @@ Other benchmarks: `benchmarks/import_bench.py` (the import alone, memory growth)
 """
 
 
+def save(results: list[Size], path: Path, load: tuple[float, float]) -> None:
+    """The measured figures as JSON (``--from=PATH`` writes the README again from them, e.g. after editing NOTES.md)."""
+    import json
+    from dataclasses import asdict
+
+    path.write_text(json.dumps({"load": load, "sizes": [asdict(s) for s in results]}, indent=1), encoding="utf-8")
+
+
+def load_saved(path: Path) -> tuple[list[Size], tuple[float, float]]:
+    """The figures :func:`save` wrote."""
+    import json
+
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    sizes = [Size(s["audits"], {k: Run(**r) for k, r in s["runs"].items()}, tuple(s["load"])) for s in doc["sizes"]]
+    return sizes, tuple(doc["load"])  # type: ignore[return-value]
+
+
 def main() -> None:
+    for arg in sys.argv[1:]:
+        if arg.startswith("--from="):  # python benchmarks/run.py --from=benchmarks/results.json
+            saved, load = load_saved(Path(arg.split("=", 1)[1]))
+            write_readme(saved, HERE / "README.md", load)
+            print(f"written {HERE / 'README.md'} from {arg.split('=', 1)[1]}")
+            return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    for arg in sys.argv[1:]:
+        if arg.startswith("--sizes="):  # --sizes=5000,20000
+            args += [a.strip().replace("_", "") for a in arg.split("=", 1)[1].split(",") if a.strip()]
     sizes = [int(a) for a in args] or [*SIZES, *([LARGE] if "--large" in sys.argv else [])]
     exe = shutil.which("walktool", path=str(Path(sys.executable).parent)) or "walktool"
     walktool = [exe]
@@ -324,6 +369,7 @@ def main() -> None:
     print(table(results))
     print(cpu_table(results))
     if "--no-write" not in sys.argv:
+        save(results, HERE / "results.json", (load_before, load_after))
         write_readme(results, HERE / "README.md", (load_before, load_after))
         print(f"written {HERE / 'README.md'}")
 

@@ -28,8 +28,13 @@ def data_dir() -> Path:
 
 @pytest.fixture
 def runner() -> CliRunner:
-    """A Typer CLI runner; ``result.stdout`` and ``result.stderr`` are kept apart."""
-    return CliRunner()
+    """A Typer CLI runner speaking English; ``result.stdout`` and ``result.stderr`` are kept apart.
+
+    The command line follows WALKTOOL_LANG, the project's language (French by default)
+    and LANG (:mod:`walktool.cli._lang`): tests that read English messages run with
+    ``WALKTOOL_LANG=en``; those about the language give their own ``env``.
+    """
+    return CliRunner(env={"WALKTOOL_LANG": "en"})
 
 
 @pytest.fixture

@@ -211,7 +211,8 @@ def test_protocol_show_json(runner: CliRunner, project_dir: Path) -> None:
 def test_protocol_show_outside_a_project_uses_the_packaged_protocol(
     runner: CliRunner, tmp_path: Path, data_dir: Path
 ) -> None:
-    result = runner.invoke(app, ["protocol", "show", "--json", "-p", str(tmp_path)])
+    # no language chosen anywhere: French
+    result = runner.invoke(app, ["protocol", "show", "--json", "-p", str(tmp_path)], env={"WALKTOOL_LANG": None, "LANG": None, "LC_ALL": None})
     assert result.exit_code == 0
     assert json.loads(result.stdout)["title"].startswith("Marche exploratoire")
     bad = runner.invoke(app, ["protocol", "show", str(data_dir / "protocols" / "three_mistakes.yaml"), "-p", str(tmp_path)])

@@ -30,10 +30,11 @@ def filled(project: Project, tmp_path: Path, write_csv: WriteCsv) -> Project:
 
 def test_report_command(project: Project, tmp_path: Path, write_csv: WriteCsv, runner: CliRunner) -> None:
     filled(project, tmp_path, write_csv)
-    result = runner.invoke(app, ["report", "--project", str(project.root)])
+    # no WALKTOOL_LANG: the project's language (French by default), for the workbook and the message alike
+    result = runner.invoke(app, ["report", "--project", str(project.root)], env={"WALKTOOL_LANG": None, "LANG": None, "LC_ALL": None})
     assert result.exit_code == 0, result.output
     path = project.reports_dir / "report.xlsx"
-    assert path.is_file() and "report.xlsx" in result.stdout and "3 station sheet(s)" in result.stdout
+    assert path.is_file() and "report.xlsx" in result.stdout and "3 feuilles de stations" in result.stdout
     wb = load_workbook(path)
     assert wb.sheetnames == ["Synthèse", "Longueuil–Université-de-Sherbro", "Papineau", "Square-Victoria–OACI",
                              "Recommandations", "Signalements minoritaires", "Observations", "Couverture", "Qualité des données", "Méthode"]
@@ -74,7 +75,7 @@ def test_followup_import_command(project: Project, tmp_path: Path, write_csv: Wr
 
     result = runner.invoke(app, ["followup", "import", str(edited), "--project", str(project.root)])
     assert result.exit_code == 0, result.output
-    assert "3 recommendation row(s) read, 2 updated, 0 unchanged, 1 rejected" in result.stdout
+    assert "3 recommendation rows read, 2 updated, 0 unchanged, 1 rejected" in result.stdout
     assert f"Recommendations!{ws.cell(row=3, column=cols['Status']).coordinate}: unknown status 'finished-ish'" in result.stderr
 
     again = runner.invoke(app, ["followup", "import", str(edited), "--json", "--project", str(project.root)])

@@ -42,7 +42,7 @@ def test_all_zones_and_the_cli(followup_project: Project) -> None:
     zones = len(followup_project.protocol().zones.choices)
     stations = len({c["station_id"] for c in every["cells"]})
     assert every["combinations"] == stations * zones * 2
-    runner = CliRunner()
+    runner = CliRunner(env={"WALKTOOL_LANG": "en"})
     res = runner.invoke(app, ["coverage", "--json", "--project", str(followup_project.root)])
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["stations_never_walked_at_night"] == ["Bonaventure", "Papineau"]

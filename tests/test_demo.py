@@ -23,7 +23,8 @@ def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     out.mkdir()
     # as in a fresh clone of the repository: settings are there, the store is not
     (out / "walktool.toml").write_text((ROOT / "walktool.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    result = CliRunner().invoke(app, ["demo", "--out", str(out)])
+    # no language chosen: the sample project's (French), for the maps and the messages alike
+    result = CliRunner().invoke(app, ["demo", "--out", str(out)], env={"WALKTOOL_LANG": None, "LANG": None, "LC_ALL": None})
     assert result.exit_code == 0, result.output
     return out, result.stdout
 
@@ -39,7 +40,7 @@ def test_demo_writes_the_maps_and_workbooks_and_says_where(demo_run: tuple[Path,
     assert "Papineau" in page and "CC BY 4.0" in page
     wb = load_workbook(out / "reports" / "report-2023-pilot.xlsx", read_only=True)
     assert len(wb.sheetnames) > 8  # summary, one per station, recommendations, observations, quality, method
-    assert "synthetic" in stdout
+    assert "synthétique" in stdout
 
 
 def test_demo_maps_open_with_no_internet(demo_run: tuple[Path, str]) -> None:
@@ -50,7 +51,7 @@ def test_demo_maps_open_with_no_internet(demo_run: tuple[Path, str]) -> None:
         text = page.read_text(encoding="utf-8")
         assert not re.search(r"<script[^>]*\bsrc\s*=|<link[^>]*\bhref\s*=", text, re.IGNORECASE), page.name  # everything embedded
         assert "tile.openstreetmap.org" not in text and '<html lang="fr">' in text and "<title>" in text, page.name
-    assert "offline" in stdout
+    assert "hors ligne" in stdout
 
 
 def test_demo_output_holds_no_participant_name(demo_run: tuple[Path, str]) -> None:

@@ -45,7 +45,7 @@ def _json(result: object) -> dict:
 
 def test_four_concurrent_imports_all_succeed(project: Project, tmp_path: Path) -> None:
     sheets = [_variant(tmp_path, n) for n in range(4)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "WALKTOOL_LANG": "en"}
     procs = [
         subprocess.Popen([*WALKTOOL, "import", "--json", "-p", str(project.root), str(s)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         for s in sheets
@@ -73,7 +73,8 @@ def test_a_busy_store_is_waited_for_and_said(project: Project, tmp_path: Path) -
         stdout=subprocess.PIPE, text=True,
     )
     assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    done = subprocess.run([*WALKTOOL, "import", "--json", "-p", str(project.root), str(EN)], capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run([*WALKTOOL, "import", "--json", "-p", str(project.root), str(EN)], capture_output=True, text=True, timeout=300, check=False,
+                          env={**os.environ, "WALKTOOL_LANG": "en"})
     holder.wait(timeout=60)
     assert done.returncode == 0, done.stderr
     assert "another import is running; waiting…" in done.stderr

@@ -37,7 +37,7 @@ def test_translator_gettext_pgettext_ngettext_and_cache() -> None:
     en = translator("en")
     assert en.gettext("Findings") == "Findings" and en.pgettext("status", "done") == "done"
     assert translator("de").gettext("Findings") == "Findings"  # no catalog: the English msgid
-    assert fr.ngettext("{n} walk", "{n} walks", 1) == "{n} walk"  # no translation: English forms
+    assert fr.ngettext("{n} zebra", "{n} zebras", 1) == "{n} zebra"  # no translation: English forms
     assert all_translations(NC_("sheet", "Summary")) == {"Synthèse", "Summary"}
     assert isinstance(NC_("a", "b"), Msg) and N_("x") == "x"
 

@@ -106,7 +106,7 @@ def test_check_lists_files_that_could_not_be_read_from_the_import_log(runner: Cl
     check = runner.invoke(app, ["check", "--project", str(project.root)])
     assert check.exit_code == 0
     out = check.stdout
-    assert "0 observations from 3 file(s)" in out and "3 file(s) could not be read:" in out
+    assert "0 observations from 3 files" in out and "3 files could not be read:" in out
     assert out.count("repeat group 'child'") == 1  # listed once, not again as an issue
     checked = json.loads(runner.invoke(app, ["check", "--json", "--project", str(project.root)]).stdout)
     assert len(checked["unreadable"]) == 3

@@ -64,6 +64,10 @@ PRINCIPLES_EN = [
 ]
 
 
+PROJECT_LANGUAGE = {"WALKTOOL_LANG": None, "LANG": None, "LC_ALL": None}
+"""No language chosen: the project's (French by default), as the CLI runner's English would otherwise decide."""
+
+
 @pytest.fixture(scope="module")
 def walked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     project = make_walk_project(tmp_path_factory.mktemp("maps") / "proj")
@@ -326,7 +330,7 @@ def test_place_findings_at_station_or_entrance_with_stable_jitter(walked: Projec
 # -- command line ---------------------------------------------------------------------------
 def test_cli_writes_the_map(walked: Project, tmp_path: Path, runner: CliRunner) -> None:
     out = tmp_path / "sortie" / "carte.html"
-    result = runner.invoke(app, ["map", "--out", str(out), "--project", str(walked.root)])
+    result = runner.invoke(app, ["map", "--out", str(out), "--project", str(walked.root)], env=PROJECT_LANGUAGE)
     assert result.exit_code == 0, result.output
     assert out.is_file() and "Constats" in out.read_text("utf-8")
     assert str(out) in result.stdout.replace("\n", "")
@@ -507,7 +511,7 @@ def test_overlong_and_odd_photo_names_do_not_break_the_map(hostile: Project, tmp
     with pytest.raises(OSError, match="too long"):  # what the file system says of it
         os.stat(hostile.walks_dir / long_name)
     out = tmp_path / "carte.html"
-    result = runner.invoke(app, ["map", "--out", str(out), "--project", str(hostile.root)])
+    result = runner.invoke(app, ["map", "--out", str(out), "--project", str(hostile.root)], env=PROJECT_LANGUAGE)
     assert result.exit_code == 0, result.output
     photos = walktool_doc(out.read_text("utf-8"))["photos"]
     shown = next(p for p in photos if "IMG_" in p)

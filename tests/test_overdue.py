@@ -70,7 +70,7 @@ def test_overdue_unless_done(walked: Project, monkeypatch: pytest.MonkeyPatch) -
     assert immediate[0]["id"] not in {r["id"] for r in shown}
     assert {r["id"] for r in shown} == {r["id"] for r in late if r["overdue"]}
     monkeypatch.setenv("WALKTOOL_TODAY", "2023-11-15")
-    res = CliRunner().invoke(app, ["recommend", "--overdue", "--project", str(walked.root)])
+    res = CliRunner(env={"WALKTOOL_LANG": "en"}).invoke(app, ["recommend", "--overdue", "--project", str(walked.root)])
     assert res.exit_code == 0 and "No overdue recommendation" in res.stdout
 
 

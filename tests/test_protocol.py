@@ -383,7 +383,7 @@ def test_cli_validate_three_mistakes(runner: CliRunner, data_dir: Path) -> None:
         matching = [row for row in text.splitlines() if f"[{code}]" in row]
         assert len(matching) == 1, text
         assert f"line {line}" in matching[0]
-    assert "3 error(s)" in text
+    assert "3 errors;" in text
 
 
 def test_cli_validate_json(runner: CliRunner, data_dir: Path) -> None:

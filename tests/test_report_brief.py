@@ -105,7 +105,7 @@ def test_cli_report_pdf(briefed: Project, tmp_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["paths"] == [str(out)] and doc["stations"] == ["Monk"] and 1 <= doc["pages"] <= 2
     result = runner.invoke(app, ["report", "--format", "pdf", "--project", str(briefed.root)])
-    assert result.exit_code == 0 and "7 station(s)" in result.stdout
+    assert result.exit_code == 0 and "7 stations" in result.stdout  # in the project's language (French)
     assert len(list((briefed.reports_dir / "briefs").glob("*.pdf"))) == 7
     result = runner.invoke(app, ["report", "--station", "Monk", "--project", str(briefed.root)])
     assert result.exit_code == 2 and "--format pdf" in result.output

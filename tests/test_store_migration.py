@@ -30,7 +30,7 @@ def migrated(tmp_path: Path) -> Path:
     shutil.copy(V2, path)
     store = open_store(path)  # opening migrates
     try:
-        assert store.schema_version == SCHEMA_VERSION == 5
+        assert store.schema_version == SCHEMA_VERSION == 6
     finally:
         store.close()
     return path
@@ -141,7 +141,7 @@ def test_a_v3_store_gets_the_provenance_columns(tmp_path: Path) -> None:
         con.close()
     store = open_store(path)
     try:
-        assert store.schema_version == SCHEMA_VERSION == 5
+        assert store.schema_version == SCHEMA_VERSION == 6
         for table, names in V4_COLUMNS.items():
             assert set(names) <= {r[1] for r in store._rows(f'PRAGMA table_info("{table}")')}, table
         assert store.read("imports").columns.tolist() == TABLES["imports"].column_names
@@ -181,7 +181,7 @@ def test_a_v4_store_gains_the_v5_tables(tmp_path: Path) -> None:
     con.close()
     store = open_store(path)
     try:
-        assert store.schema_version == 5
+        assert store.schema_version == SCHEMA_VERSION
         assert all(store.count(name) == 0 for name in V5_TABLES)
     finally:
         store.close()

@@ -80,17 +80,17 @@ def coverage(project: Project, campaign: str | None = None, *, all_zones: bool =
     import pandas as pd
 
     from walktool.analysis import load_observations, resolve_campaign
+    from walktool.stations.observed import at_stations
 
     name = resolve_campaign(project, campaign)
     obs = observations if observations is not None else load_observations(project, name)
     protocol = project.protocol()
     zone_order = [c.value for c in protocol.zones.choices]
     columns = ["station_id", "name", "zone", "period", "walks", "participants", "observations", "walked"]
-    placed = obs[obs["station_id"].notna()] if len(obs) else obs
+    placed, names = at_stations(obs)
     if placed.empty:
         return Coverage(name, pd.DataFrame(columns=columns))
     placed = placed.assign(zone=placed["zone"].fillna("unknown"))
-    names = placed.groupby("station_id")["station_name"].first()
     if all_zones:
         pairs = pd.MultiIndex.from_product([sorted(names.index), zone_order], names=["station_id", "zone"]).to_frame(index=False)
     else:

@@ -93,6 +93,7 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
     """
     from walktool.analysis import campaigns, summarize
     from walktool.compare import compare, write_compare_map, write_compare_workbook
+    from walktool.i18n import resolve_language, translator
     from walktool.maps import write_map
     from walktool.project import SETTINGS_FILE, STORE_FILE, init_project
     from walktool.quality import quality_report
@@ -100,26 +101,27 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
     from walktool.report import build_report
     from walktool.sample import import_sample_campaign
 
+    tr = translator(resolve_language(lang))  # the steps are told in the language of the outputs
     say = step or (lambda _text: None)
     root = demo_project(out)
     if not (root / SETTINGS_FILE).is_file() or not (root / STORE_FILE).is_file():
-        say(f"init {root}")
+        say(tr.gettext("init {root}").format(root=root))
     # init adds what is missing (store, stations, protocol) and keeps what is there
     project = init_project(root, name="walktool demo (synthetic sample campaign)")
     result = DemoResult(project=root)
     try:
         walks = root / "walks" if holds_sample(root) else None
-        say("import the sample campaign (field sheets, Kobo CSV, ODK Central zip, findings tables, photos)")
+        say(tr.gettext("import the sample campaign (field sheets, Kobo CSV, ODK Central zip, findings tables, photos)"))
         imported = import_sample_campaign(project, walks)
         for name, res in imported.items():
             result.imported[name] = {"files": len(res.files), "rows": sum(f.rows for f in res.files), "accepted": res.accepted, "rejected": res.rejected}
-        say("check")
+        say(tr.gettext("check"))
         quality = quality_report(project)
         result.rejects, result.warnings = int(quality["rejects"]), int(quality["warnings"])
         names = campaigns(project)
         reports = project.reports_dir
         for name in names:
-            say(f"summary, recommend, map and report: {name}")
+            say(tr.gettext("summary, recommend, map and report: {name}").format(name=name))
             summary = summarize(project, name)
             result.stations[name] = len(summary.stations)
             frame = recommend(project, name).frame
@@ -129,7 +131,7 @@ def run_demo(out: str | Path | None = None, *, lang: str | None = None, step: St
             result.maps[name] = write_map(project, reports / f"map-{name}.html", campaign=name, lang=lang, offline=True)
             result.reports[name] = build_report(project, name, lang=lang, out=reports / f"report-{name}.xlsx")
         if len(names) >= 2:
-            say(f"compare {names[0]} → {names[-1]}")
+            say(tr.gettext("compare {before} → {after}").format(before=names[0], after=names[-1]))
             comparison = compare(project, names[0], names[-1])
             language = lang or project.settings.language
             result.compare_workbook = write_compare_workbook(comparison, reports / f"compare-{names[0]}-{names[-1]}.xlsx", language, project.protocol())

@@ -18,7 +18,7 @@ def _help(path: list[str]) -> str:
 
     from walktool.cli import app
 
-    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": str(WIDTH), "TERM": "dumb", "NO_COLOR": "1"}, prog_name="walktool")
+    result = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": str(WIDTH), "TERM": "dumb", "NO_COLOR": "1", "WALKTOOL_LANG": "en"}, prog_name="walktool")
     return result.output
 
 

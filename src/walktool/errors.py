@@ -10,8 +10,11 @@ all at once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+
+from walktool.i18n import N_, translator
 
 Level = Literal["error", "warning"]
 
@@ -27,15 +30,32 @@ class WalktoolError(Exception):
         The file the failure is about, when there is one (``--json`` error documents carry it).
     code
         A stable kebab-case code for ``--json`` error documents (default: the class's).
+    params
+        The named values of ``message`` when it is a template marked with :func:`walktool.i18n.N_`
+        (``"{path}: no such folder"``): ``str(error)`` fills the English, :meth:`render` the
+        translation.  Without ``params``, ``message`` is final text.
     """
 
     code = "error"
 
-    def __init__(self, message: str = "", *, file: str | None = None, code: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(
+        self, message: str = "", *, file: str | None = None, code: str | None = None, params: Mapping[str, Any] | None = None
+    ) -> None:
+        self.template = message
+        self.params = dict(params or {})
+        super().__init__(message.format(**self.params) if self.params else message)
         self.file = file
         if code is not None:
             self.code = code
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (the English with None): the template translated, then filled."""
+        if lang is None:
+            return str(self)
+        text = translator(lang).gettext(self.template) if self.template else ""
+        if not self.params:
+            return text if text != self.template else str(self)
+        return text.format(**self.params)
 
 
 class ProjectError(WalktoolError):
@@ -49,8 +69,10 @@ class ProtocolError(WalktoolError):
 
     code = "protocol"
 
-    def __init__(self, message: str, issues: list[Issue] | None = None, *, file: str | None = None) -> None:
-        super().__init__(message, file=file)
+    def __init__(
+        self, message: str, issues: list[Issue] | None = None, *, file: str | None = None, params: Mapping[str, Any] | None = None
+    ) -> None:
+        super().__init__(message, file=file, params=params)
         self.issues = issues or []
 
 
@@ -135,12 +157,16 @@ def _file_in(message: str) -> str | None:
         return None
 
 
-def os_failure(exc: OSError) -> tuple[str, str, str | None]:
-    """(code, message, file) of an operating-system failure: a full disk, a read-only folder, a missing file."""
+def os_failure(exc: OSError, lang: str | None = None) -> tuple[str, str, str | None]:
+    """(code, message, file) of an operating-system failure: a full disk, a read-only folder, a missing file.
+
+    ``lang``: the language of the message (default English).
+    """
     import errno
     import shutil
     from pathlib import Path
 
+    tr = translator(lang or "en")
     file = str(exc.filename) if getattr(exc, "filename", None) else None
     where = f"{file}: " if file else ""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -151,50 +177,57 @@ def os_failure(exc: OSError) -> tuple[str, str, str | None]:
                 folder = folder.parent
             try:
                 free = shutil.disk_usage(folder).free
-                disk = f" (the disk holding {folder}, {free // (1 << 20)} MiB free)"
+                disk = tr.gettext(" (the disk holding {folder}, {free} MiB free)").format(folder=folder, free=free // (1 << 20))
             except OSError:
-                disk = f" (the disk holding {folder})"
-        return "disk-full", f"{where}the disk is full{disk}: free some space and run the command again; nothing was stored", file
+                disk = tr.gettext(" (the disk holding {folder})").format(folder=folder)
+        text = tr.gettext("the disk is full{disk}: free some space and run the command again; nothing was stored")
+        return "disk-full", where + text.format(disk=disk), file
     if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "read-only", f"{where}cannot write here ({exc.strerror}): check the folder's permissions or use a copy of the project", file
+        text = tr.gettext("cannot write here ({reason}): check the folder's permissions or use a copy of the project")
+        return "read-only", where + text.format(reason=exc.strerror), file
     if exc.errno == errno.ENAMETOOLONG:
-        return "name-too-long", f"{where}this file name is too long for the file system: rename the file", file
+        return "name-too-long", where + tr.gettext("this file name is too long for the file system: rename the file"), file
     return "os-error", f"{where}{exc.strerror or exc}", file
 
 
-def failure_of(exc: BaseException) -> tuple[str, str, str | None]:
+def failure_of(exc: BaseException, lang: str | None = None) -> tuple[str, str, str | None]:
     """(code, message, file) of a failure: what the CLI prints, and its ``--json`` error document.
 
     :class:`WalktoolError` carries its own; operating-system failures, exhausted
     memory or nesting and database errors get a message saying what to do; anything
-    else is a bug in walktool and says so.
+    else is a bug in walktool and says so.  ``lang``: the language of the message
+    (default English; codes never change).
     """
+    tr = translator(lang or "en")
     if isinstance(exc, WalktoolError):
-        message = str(exc)
-        return exc.code, message, exc.file or _file_in(message)
+        message = exc.render(lang)
+        return exc.code, message, exc.file or _file_in(str(exc))
     if isinstance(exc, OSError):
-        return os_failure(exc)
+        return os_failure(exc, lang)
     if isinstance(exc, MemoryError):
-        return (
-            "too-large",
-            "not enough memory for this input: split the file (e.g. one walk or one month per file) and import the parts",
-            None,
-        )
+        return "too-large", tr.gettext(TOO_LARGE), None
     if isinstance(exc, RecursionError):
-        return "too-deep", "the input is nested too deeply to be read: it is not a field sheet walktool can use", None
+        return "too-deep", tr.gettext(TOO_DEEP), None
     text = str(exc)
     if "database is locked" in text or "database is busy" in text:
-        return "store-busy", "the project store is busy (another walktool command is writing): wait for it to finish and run the command again", None
+        return "store-busy", tr.gettext(STORE_BUSY), None
     if "malformed" in text or "not a database" in text:
-        return "store-damaged", STORE_DAMAGED, None
+        return "store-damaged", tr.gettext(STORE_DAMAGED), None
     return (
         "internal",
-        f"unexpected {type(exc).__name__}: {exc}. This is a bug in walktool;"
-        " run the command again with --debug for the details and report them.",
+        tr.gettext(
+            "unexpected {kind}: {error}. This is a bug in walktool;"
+            " run the command again with --debug for the details and report them."
+        ).format(kind=type(exc).__name__, error=exc),
         None,
     )
 
 
-STORE_DAMAGED = (
+TOO_LARGE = N_("not enough memory for this input: split the file (e.g. one walk or one month per file) and import the parts")
+TOO_DEEP = N_("the input is nested too deeply to be read: it is not a field sheet walktool can use")
+STORE_BUSY = N_(
+    "the project store is busy (another walktool command is writing): wait for it to finish and run the command again"
+)
+STORE_DAMAGED = N_(
     "the store is damaged: restore walktool.gpkg from a backup, or rebuild it with `walktool rebuild` from walks/"
 )

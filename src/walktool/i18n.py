@@ -30,6 +30,13 @@ translate where the language is known::
 ``N_`` returns its argument unchanged; ``NC_`` returns a :class:`Msg` carrying a
 context.  :meth:`Translator.text` takes either.
 
+The command line's modules use ``walktool.cli._common``'s ``_``, ``ngettext`` and
+``pgettext`` (the language of the line), ``num`` / ``pct`` / ``day`` for Babel's
+number and date formats (``2 760``, ``14 nov. 2023``), and mark option help with
+``N_``; command help is the function's docstring, which ``walktool.cli._extract``
+gives ``pybabel extract`` and ``walktool.cli._lang`` translates when the command
+tree is built.
+
 Rebuilding the catalogs
 -----------------------
 ``make catalogs`` runs ``pybabel extract`` (keywords ``N_``, ``NC_:1c,2``,
@@ -46,7 +53,22 @@ Which language
 --------------
 :func:`resolve_language`: an explicit choice (``--lang``) first, then the
 ``WALKTOOL_LANG`` environment variable, then the project's ``language`` setting,
-then French.  This module imports only the standard library.
+then the system locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``: ``fr_CA.UTF-8`` is
+French, ``en_US`` English), then French.  The command line resolves it once, before
+it renders help (:func:`walktool.cli._lang.cli_language` reads ``--lang`` and
+``--project`` from the arguments first).  This module imports only the standard
+library.
+
+Messages of failures
+--------------------
+A :class:`walktool.errors.WalktoolError` raised by the library is a template
+marked with :func:`N_` and its named values, ``ProjectError(N_("{path}: no such
+folder"), path=root)``: ``str(error)`` is the English, and the command line, which
+knows the language, prints ``error.render(lang)`` (the template translated, then
+filled).  Values are never translated (file names, ids); text built before the
+raise (a plain f-string) is shown as it is, in English.  Data-quality
+:class:`walktool.errors.Issue` values keep their English ``code`` (stable, for
+``--json`` and scripts); their text follows the same rule.
 """
 
 from __future__ import annotations
@@ -162,13 +184,31 @@ def _normalize(code: str | None) -> str | None:
     return base if base in LANGUAGES else None
 
 
+LOCALE_VARS: tuple[str, ...] = ("LC_ALL", "LC_MESSAGES", "LANG")
+"""The system locale variables, in the order POSIX reads them for messages."""
+
+
+def system_language(environ: Mapping[str, str] | None = None) -> str | None:
+    """The language of the system locale (``LC_ALL`` > ``LC_MESSAGES`` > ``LANG``), None when walktool does not speak it.
+
+    The first variable set (not empty) decides, as for every program: ``LC_ALL=C``
+    with ``LANG=fr_CA.UTF-8`` is not French.
+    """
+    env = os.environ if environ is None else environ
+    for name in LOCALE_VARS:
+        value = env.get(name)
+        if value:
+            return _normalize(value)
+    return None
+
+
 def resolve_language(
     explicit: str | None = None,
     project_settings: Any = None,
     *,
     environ: Mapping[str, str] | None = None,
 ) -> str:
-    """The language to speak: ``explicit`` > ``WALKTOOL_LANG`` > the project's ``language`` > French.
+    """The language to speak: ``explicit`` > ``WALKTOOL_LANG`` > the project's ``language`` > the system locale > French.
 
     Parameters
     ----------
@@ -176,7 +216,8 @@ def resolve_language(
         A ``--lang`` value; an unknown one raises :class:`ValueError`.
     project_settings
         The project's settings (anything with a ``language`` attribute, or a
-        mapping with a ``language`` key), or None outside a project.
+        mapping with a ``language`` key), or None outside a project (or when
+        its ``walktool.toml`` does not set ``language``).
     environ
         The environment to read (default ``os.environ``).
 
@@ -200,7 +241,7 @@ def resolve_language(
         from_project = _normalize(setting)
         if from_project:
             return from_project
-    return DEFAULT_LANGUAGE
+    return system_language(env) or DEFAULT_LANGUAGE
 
 
 __all__ = [
@@ -209,6 +250,7 @@ __all__ = [
     "ENV_VAR",
     "LANGUAGES",
     "LOCALE_DIR",
+    "LOCALE_VARS",
     "NC_",
     "N_",
     "Msg",
@@ -216,5 +258,6 @@ __all__ = [
     "all_translations",
     "check_language",
     "resolve_language",
+    "system_language",
     "translator",
 ]

@@ -31,14 +31,55 @@ def stable_order(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
         Integer positions (``frame.iloc[order]`` is the sorted frame).
     """
     import numpy as np
+
+    present = [name for name in columns if name in frame]
+    if not present:
+        return np.arange(len(frame))
+    arrow = _arrow_order(frame, present)
+    if arrow is not None:
+        return arrow
     import pandas as pd
 
     keys = []
-    for name in columns:
-        if name not in frame:
-            continue
+    for name in present:
         codes, uniques = pd.factorize(frame[name], sort=True)
         keys.append(np.where(codes < 0, len(uniques), codes))
-    if not keys:
-        return np.arange(len(frame))
     return np.lexsort(keys[::-1])
+
+
+def _arrow_order(frame: pd.DataFrame, columns: list[str]) -> np.ndarray | None:
+    """The same order by Arrow's stable multi-key sort (text compared as UTF-8 bytes = code points); None when
+    a column does not convert to one Arrow type (mixed Python values: sorted as pandas does instead)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrays = {}
+    for n, name in enumerate(columns):
+        try:
+            arrays[f"k{n}"] = pa.array(frame[name], from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+            return None
+        if pa.types.is_null(arrays[f"k{n}"].type):
+            del arrays[f"k{n}"]  # all missing: no order
+    if not arrays:
+        import numpy as np
+
+        return np.arange(len(frame))
+    table = pa.table(arrays)
+    try:  # pyarrow ≥ 20: null placement per key
+        order = pc.sort_indices(table, sort_keys=[(k, "ascending", "at_end") for k in arrays])
+    except (TypeError, ValueError, pa.ArrowInvalid):
+        order = pc.sort_indices(table, sort_keys=[(k, "ascending") for k in arrays], null_placement="at_end")
+    return order.to_numpy().astype("int64")
+
+
+def text_order(values: pd.Series) -> np.ndarray:
+    """The positions that sort ``values`` (text, missing last) stably, by Arrow's sort rather than Python's comparisons.
+
+    The order of ``values.sort_values(kind="stable", na_position="last")`` for text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
+    return pc.array_sort_indices(array, order="ascending", null_placement="at_end").to_numpy().astype("int64")

@@ -81,6 +81,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from walktool.errors import ProjectError
+from walktool.i18n import N_
 
 if TYPE_CHECKING:
     from walktool.protocol import Protocol
@@ -458,18 +459,18 @@ def open_project(path: str | Path = ".", *, read_only: bool = False) -> Project:
     """
     root = Path(path).resolve()
     if not root.is_dir():
-        msg = f"{root}: no such folder; create a project with `walktool init {path}`"
-        raise ProjectError(msg)
+        raise ProjectError(N_("{root}: no such folder; create a project with `walktool init {path}`"), params={"root": root, "path": path})
     if find_project_root(root) is None:
-        msg = (
-            f"{root} is not a walktool project (no {SETTINGS_FILE}). Create one with"
-            f" `walktool init {path}` or point to one with --project DIR"
+        raise ProjectError(
+            N_("{root} is not a walktool project (no {file}). Create one with `walktool init {path}` or point to one with --project DIR"),
+            params={"root": root, "file": SETTINGS_FILE, "path": path},
         )
-        raise ProjectError(msg)
     project = Project(root, read_settings(root / SETTINGS_FILE), read_only=read_only)
     if isinstance(project.store_location, Path) and not project.store_location.exists():
-        msg = f"{project.store_path}: the project store is missing; run `walktool init {path}` to recreate it"
-        raise ProjectError(msg)
+        raise ProjectError(
+            N_("{store}: the project store is missing; run `walktool init {path}` to recreate it"),
+            params={"store": project.store_path, "path": path},
+        )
     return project
 
 

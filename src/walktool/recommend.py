@@ -53,6 +53,7 @@ from walktool.analysis import (
     load_observations,
     resolve_campaign,
 )
+from walktool.ordering import text_order
 from walktool.textnorm import fold, says_nothing_wrong
 
 if TYPE_CHECKING:
@@ -122,7 +123,8 @@ def rec_id(campaign: str | None, station_id: str, zone: str | None, target: str)
 
 
 def build_recommendations(
-    observations: pd.DataFrame, protocol: Protocol, campaign: str | None = None, *, rules: ScoringRules | None = None
+    observations: pd.DataFrame, protocol: Protocol, campaign: str | None = None, *, rules: ScoringRules | None = None,
+    answered: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Group findings into ranked recommendations (pure: reads and writes nothing).
 
@@ -137,6 +139,9 @@ def build_recommendations(
     rules
         The protocol version and rules hash the findings come from (stored with each
         recommendation; the protocol's own when None).
+    answered
+        :func:`answered_counts` of the campaign's answers when ``observations`` holds
+        only its findings (:func:`walktool.answer_cubes.findings_and_answered`).
 
     Returns
     -------
@@ -159,11 +164,11 @@ def build_recommendations(
         _sev=found["severity"].map(order).fillna(order["medium"]).astype(int),
         _night=found["period"].eq("night"),
         _who=found["participant"].fillna("anonymous"),
-        _contradicted=found["comment"].map(says_nothing_wrong).astype(bool) if "comment" in found else False,
+        _contradicted=_nothing_wrong(found["comment"]) if "comment" in found else False,
     )
     found = found.assign(_fast=found["severity"].eq("critical") & ~found["_contradicted"])
     keys = ["station_id", "_zone", "_target"]
-    grouped = found.sort_values("obs_id").groupby(keys, sort=True)
+    grouped = found.iloc[text_order(found["obs_id"])].groupby(keys, sort=True)
     agg = grouped.agg(
         station_name=("station_name", "first"),
         principle=("principle", "first"),
@@ -182,7 +187,7 @@ def build_recommendations(
     agg["comments"] = [json.dumps(v[:10], ensure_ascii=False) for v in _lists(found, keys, "comment", index, strip=True)]
     weights = protocol.severity_weights
     agg["severity"] = [SEVERITIES[i] for i in agg["sev"]]
-    answered = answered_counts(observations).reindex(index).fillna(0).astype(int).to_numpy()
+    answered = (answered_counts(observations) if answered is None else answered).reindex(index).fillna(0).astype(int).to_numpy()
     agg["n_answered"] = np.maximum(answered, agg["n_participants"].to_numpy())
     agg["share"] = (agg["n_participants"] / agg["n_answered"]).round(4)
     agg["priority"] = [
@@ -221,6 +226,16 @@ def build_recommendations(
     for col in ("fast_track", "to_verify", "minority"):
         agg[col] = agg[col].astype(int)
     return agg[columns]
+
+
+def _nothing_wrong(comments: pd.Series) -> Any:
+    """:func:`walktool.textnorm.says_nothing_wrong` of every comment, asked once per distinct comment."""
+    import numpy as np
+    import pandas as pd
+
+    codes, uniques = pd.factorize(comments)
+    flags = np.array([says_nothing_wrong(u) for u in uniques] + [says_nothing_wrong(None)], dtype=bool)
+    return pd.Series(flags[codes], index=comments.index)
 
 
 def _lists(frame: pd.DataFrame, keys: list[str], column: str, index: pd.MultiIndex, *, unique: bool = True, strip: bool = False) -> list[list[str]]:
@@ -268,10 +283,18 @@ def update_recommendations(project: Project, campaign: str | None = None, *, rul
 
     campaign = resolve_campaign(project, campaign)
     protocol, provenance = scoring_rules(project, campaign, rules)
-    obs = load_observations(project, campaign)
-    if provenance.rescored and len(obs):
-        obs = rescore(obs, protocol)
-    recs = build_recommendations(obs, protocol, campaign, rules=provenance)
+    from walktool.store.answer_columns import columnar
+
+    if columnar(project.store):  # the findings and the counts of who answered, from one column-wise read
+        from walktool.answer_cubes import findings_and_answered
+
+        found, answered = findings_and_answered(project.store, campaign, protocol, rescored=provenance.rescored)
+        recs = build_recommendations(found, protocol, campaign, rules=provenance, answered=answered)
+    else:
+        obs = load_observations(project, campaign)
+        if provenance.rescored and len(obs):
+            obs = rescore(obs, protocol)
+        recs = build_recommendations(obs, protocol, campaign, rules=provenance)
     store = project.store
     where = {"campaign": campaign} if campaign else None
     old = store.read("recommendations", where)

@@ -58,7 +58,7 @@ def station_scores(
     """
     import pandas as pd
 
-    from walktool.analysis import _no_pd_na
+    from walktool.analysis import _no_pd_na, pivot_principles
 
     protocol = protocol or project.protocol()
     store: Any = project.store
@@ -79,12 +79,10 @@ def station_scores(
     })
     if len(sums):
         sums["mean"] = sums["total"].astype(float) / sums["n"].astype(float)
-        principle = sums.groupby(["station_id", "principle"], dropna=False)["mean"].mean() * 100
-        wide = principle.unstack("principle").reindex(columns=principles)
+        wide = pivot_principles(sums.set_index(["station_id", "principle", "item"])["mean"], ["station_id"], principles)
     else:
         wide = pd.DataFrame(columns=principles, dtype=float)
-    wide["score"] = wide[principles].mean(axis=1, skipna=True)
-    wide.columns.name = None
+        wide["score"] = wide[principles].mean(axis=1, skipna=True)
     table = table.join(wide, how="left").reset_index()
     names = stops.drop_duplicates("station_id").set_index("station_id")["station_name"]
     table.insert(1, "name", table["station_id"].map(names))

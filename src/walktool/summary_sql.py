@@ -45,29 +45,48 @@ class Cubes:
     feel_people: pd.DataFrame  # participant, period, item, answer, n, total, scored
 
 
-def load_cubes(project: Project, campaign: str | None, protocol: Protocol, *, rescored: bool = True) -> Cubes:
+def load_cubes(
+    project: Project, campaign: str | None, protocol: Protocol, *, rescored: bool = True, columnar: bool | None = None
+) -> Cubes:
     """Run the aggregate queries of one campaign (None: all); ``rescored``: score every answer by ``protocol``
-    (else each keeps the score, problem flag and severity it was imported with)."""
+    (else each keeps the score, problem flag and severity it was imported with).
+
+    ``columnar`` (default: a GeoPackage store) counts the answers read column-wise
+    (:mod:`walktool.answer_cubes`) instead of grouping them in SQL; the figures are the same.
+    """
     import pandas as pd
 
     from walktool.station_scores import scoring_rules
+    from walktool.store.answer_columns import answer_columns
+    from walktool.store.answer_columns import columnar as reads_columns
     from walktool.walks import walk_keys
 
     store: Any = project.store
     rules = scoring_rules(store.answer_pairs(campaign), protocol) if rescored else []
     items = [(i.key, bool(i.scored), i.severity) for i in protocol.items]
-    place, people = ["station_id", "zone", "period"], ["participant", "period"]
-    with store.scoring(rules, items, protocol.problem_below, rescore=rescored):
-        places = store.cube(place, campaign, "scores")
-        persons = store.cube(people, campaign, "scores")
-        found = store.cube(["station_id", "zone"], campaign, "findings")
-        feel = store.cube(place, campaign, "feelings")
-        feel_people = store.cube(people, campaign, "feelings")
-    stops = pd.DataFrame(store.station_stops(campaign), columns=_STOPS)
+    if reads_columns(store) if columnar is None else columnar:
+        from walktool import answer_cubes
+
+        read = answer_columns(store, campaign)
+        out = answer_cubes.cubes(read, answer_cubes.scored_answers(read, rules, items, protocol.problem_below, rescore=rescored))
+        stops = out.stops
+    else:
+        out = None
+        place, people = ["station_id", "zone", "period"], ["participant", "period"]
+        with store.scoring(rules, items, protocol.problem_below, rescore=rescored):
+            places = store.cube(place, campaign, "scores")
+            persons = store.cube(people, campaign, "scores")
+            found = store.cube(["station_id", "zone"], campaign, "findings")
+            feel = store.cube(place, campaign, "feelings")
+            feel_people = store.cube(people, campaign, "feelings")
+        stops = pd.DataFrame(store.station_stops(campaign), columns=_STOPS)
     if campaign is None and len(stops):
         stops["campaign"] = stops["campaign"].fillna("default")
     stops["walk_key"] = walk_keys(stops) if len(stops) else pd.Series(dtype=object)
     stops["answers"] = stops["answers"].astype("int64")
+    if out is not None:
+        out.stops = stops
+        return out
 
     def frame(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
         out = pd.DataFrame(rows, columns=columns)
@@ -98,18 +117,10 @@ def principle_scores(cube: pd.DataFrame, keys: list[str], principles: list[str])
         if not keys:
             return pd.DataFrame([[None] * len(cols)], columns=cols, dtype=float)
         return pd.DataFrame(columns=[*keys, *cols]).set_index(keys)
+    from walktool.analysis import pivot_principles
+
     sums = cube.groupby([*keys, "principle", "item"], dropna=False)[["n", "total"]].sum()
-    item = sums["total"] / sums["n"]
-    principle = item.groupby(level=[*keys, "principle"], dropna=False).mean() * 100
-    if keys:
-        wide = principle.unstack("principle")
-    else:
-        wide = principle.to_frame().T
-        wide.index = pd.RangeIndex(1)
-    wide = wide.reindex(columns=principles)
-    wide["score"] = wide[principles].mean(axis=1, skipna=True)
-    wide.columns.name = None
-    return wide
+    return pivot_principles(sums["total"] / sums["n"], keys, principles)
 
 
 def sample_sizes(stops: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -263,12 +274,11 @@ def summarize_in_store(
     """
     from walktool.analysis import (
         _PLACE_KEYS,
-        FEELINGS,
-        SEVERITIES,
         Summary,
         _no_pd_na,
-        _num,
         drivers_of,
+        network_record,
+        station_findings,
     )
 
     c = load_cubes(project, campaign, protocol, rescored=provenance.rescored)
@@ -283,11 +293,7 @@ def summarize_in_store(
         groups = _no_pd_na(groups)
     elif by == "principle":
         groups = principle_table(c, protocol)
-    sf = finding_counts(c.found, ["station_id"])
-    station_findings = {str(k): {s: int(v[s]) for s in SEVERITIES} for k, v in sf.iterrows()}
-    principle_findings: dict[str, dict[str, dict[str, int]]] = {}
-    for (sid, pkey), v in finding_counts(c.found, ["station_id", "principle"]).iterrows():
-        principle_findings.setdefault(str(sid), {})[str(pkey)] = {s: int(v[s]) for s in SEVERITIES}
+    by_station, by_principle = station_findings(finding_counts(c.found, ["station_id"]), finding_counts(c.found, ["station_id", "principle"]))
     participants = project.store.read("participants")
     if len(participants):
         participants = participants[participants["participant"].isin(c.stops["participant"].dropna().unique())]
@@ -295,18 +301,8 @@ def summarize_in_store(
     network_feel = feeling_shares(c.feel, []).iloc[0].to_dict()
     counts = finding_counts(c.found, []).iloc[0].to_dict()
     days = c.stops["local_time"].dropna().astype(str).str.slice(0, 10)
-    network: dict[str, Any] = {
-        "stations": int(c.stops["station_id"].nunique()),
-        "observations": int(network_scores.get("observations", 0) or 0),
-        "participants": int(network_scores.get("participants", 0) or 0),
-        "walks": int(network_scores.get("walks", 0) or 0),
-        "score": _num(network_scores.get("score")),
-        "principles": {k: _num(network_scores.get(k)) for k in principles},
-        "findings": {str(k): int(v) for k, v in counts.items()},
-        "feeling": {k: _num(network_feel.get(k)) for k in FEELINGS},
-        "not_alone_at_night": _num(network_feel.get("not_alone_at_night")),
-        "period": {"first": days.min() if len(days) else None, "last": days.max() if len(days) else None},
-    }
+    period = {"first": days.min() if len(days) else None, "last": days.max() if len(days) else None}
+    network = network_record(int(c.stops["station_id"].nunique()), network_scores, network_feel, counts, principles, period)
     zone_keys = ["station_id", "zone"]
     feel = c.feel[c.feel["item"] == "feeling"]
     sums = feel.groupby(zone_keys, dropna=False)[["total", "scored"]].sum()
@@ -320,8 +316,8 @@ def summarize_in_store(
         principles=principles,
         stations=scores(c, protocol, "station"),
         groups=groups,
-        station_findings=station_findings,
-        principle_findings=principle_findings,
+        station_findings=by_station,
+        principle_findings=by_principle,
         feeling=feeling_shares(c.feel, ["station_id"]),
         drivers=drivers,
         profiles=profile_breakdown(c, participants, protocol),

@@ -11,11 +11,14 @@ from typing import Annotated
 import typer
 
 from walktool.cli import _common
-from walktool.cli._common import state
+from walktool.cli._common import check_lang, state
+from walktool.cli._lang import WalktoolGroup
+from walktool.i18n import N_
 
 app = typer.Typer(
     name="walktool",
-    help=(
+    cls=WalktoolGroup,
+    help=N_(
         "Fieldwork data toolkit for exploratory safety walks (marches exploratoires):"
         " import field sheets, check them, score stations, recommend, map and report."
     ),
@@ -37,17 +40,30 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     ctx: typer.Context,
-    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help=N_("Show full tracebacks on errors."))] = False,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=N_("Show the version and exit."))
     ] = False,
     store: Annotated[
         str | None,
         typer.Option(
             "--store",
-            help="Use this store instead of the project's: a .gpkg file or a PostGIS archive"
-            " (postgresql://user@host/db; the password from PGPASSWORD, ~/.pgpass or a service file)."
-            " Also accepted after the command name; WALKTOOL_STORE sets it too.",
+            help=N_(
+                "Use this store instead of the project's: a .gpkg file or a PostGIS archive"
+                " (postgresql://user@host/db; the password from PGPASSWORD, ~/.pgpass or a service file)."
+                " Also accepted after the command name; WALKTOOL_STORE sets it too."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            help=N_(
+                "Language of messages, help and outputs: fr or en (default: WALKTOOL_LANG, the project's"
+                " language, then LANG / LC_ALL / LC_MESSAGES, then French). Also accepted after the command name."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -55,6 +71,7 @@ def _root(
     """Fieldwork data toolkit for exploratory safety walks (marches exploratoires)."""
     from walktool.project import use_store
 
+    check_lang(lang)
     state.debug = debug
     use_store(store)
     ctx.call_on_close(lambda: use_store(None))  # for this command only (a library caller is not affected)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from walktool.cli._common import err
+from walktool.cli._common import _, err
+from walktool.i18n import N_
 
 if TYPE_CHECKING:
     from walktool.project import Project
@@ -17,8 +18,8 @@ RulesOpt = Annotated[
     str | None,
     typer.Option(
         "--rules",
-        help="Scoring rules: 'imported' (default: those each campaign was imported with) or 'current' (re-score"
-        " the stored answers under the project's current protocol).",
+        help=N_("Scoring rules: 'imported' (default: those each campaign was imported with) or 'current' (re-score"
+        " the stored answers under the project's current protocol)."),
         show_default=False,
     ),
 ]
@@ -26,7 +27,7 @@ VersionOpt = Annotated[
     str | None,
     typer.Option(
         "--protocol",
-        help="Re-score under this protocol version, ID@VERSION (from protocols/ or protocols/archive/).",
+        help=N_("Re-score under this protocol version, ID@VERSION (from protocols/ or protocols/archive/)."),
         show_default=False,
     ),
 ]
@@ -35,11 +36,13 @@ VersionOpt = Annotated[
 def rules_choice(rules: str | None, protocol: str | None) -> str | None:
     """The ``rules`` argument of the library from ``--rules`` and ``--protocol`` (None: as imported)."""
     if rules is not None and protocol is not None:
-        raise typer.BadParameter("give --rules or --protocol, not both", param_hint="--protocol")
+        raise typer.BadParameter(_("give --rules or --protocol, not both"), param_hint="--protocol")
     if rules is not None and rules not in ("imported", "current"):
-        raise typer.BadParameter(f"{rules!r}: use imported or current (or --protocol ID@VERSION)", param_hint="--rules")
+        raise typer.BadParameter(_("{value}: use imported or current (or --protocol ID@VERSION)").format(value=repr(rules)), param_hint="--rules")
     if protocol is not None and "@" not in protocol:
-        raise typer.BadParameter(f"{protocol!r}: name a version as ID@VERSION, e.g. stm-exploratory-walk@1.0", param_hint="--protocol")
+        raise typer.BadParameter(
+            _("{value}: name a version as ID@VERSION, e.g. stm-exploratory-walk@1.0").format(value=repr(protocol)), param_hint="--protocol"
+        )
     return protocol if protocol is not None else (None if rules == "imported" else rules)
 
 
@@ -57,9 +60,13 @@ def warn_rules(project: Project) -> None:
     from walktool.provenance import rules_warnings
 
     for issue in rules_warnings(project):
-        err(f"Warning [{issue.code}] {issue.file}: {issue.message}")
+        err(_("Warning [{code}] {file}: {message}").format(code=issue.code, file=issue.file, message=issue.message))
 
 
 def say_rules(rules: ScoringRules) -> str:
     """One line naming the rules the figures come from."""
-    return f"Scores under {rules.label()}."
+    text = _("{protocol} (rules {hash})").format(protocol=rules.protocol, hash=rules.rules_hash)
+    if rules.rescored:
+        before = ", ".join(_("{protocol} (rules {hash})").format(protocol=ref, hash=h) for ref, h in rules.imported) or _("unknown rules")
+        text = _("{rules}, re-scored; imported under {before}").format(rules=text, before=before)
+    return _("Scores under {rules}.").format(rules=text)

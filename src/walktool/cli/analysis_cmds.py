@@ -11,22 +11,33 @@ from walktool.cli._common import (
     JsonOpt,
     LangOpt,
     ProjectOpt,
+    _,
     check_lang,
+    day,
     handle_errors,
+    ngettext,
+    num,
     out_console,
+    pct,
+    pgettext,
     print_json,
+    state,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice, say_rules
+from walktool.i18n import N_, NC_, translator
 
-SHORT = {"signage": "sign", "visibility": "vis", "liveliness": "live", "help": "help", "maintenance": "maint", "community": "comm"}
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+SHORT = {"signage": NC_("abbreviation", "sign"), "visibility": NC_("abbreviation", "vis"),
+         "liveliness": NC_("abbreviation", "live"), "help": NC_("abbreviation", "help"),
+         "maintenance": NC_("abbreviation", "maint"), "community": NC_("abbreviation", "comm")}
+"""Column headings of the principles (context ``abbreviation``)."""
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 
 
 @handle_errors
 def summary(
     campaign: CampaignOpt = None,
-    by: Annotated[str, typer.Option("--by", help="Breakdown: station, principle, zone or period.")] = "station",
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table as CSV to this file.")] = None,
+    by: Annotated[str, typer.Option("--by", help=N_("Breakdown: station, principle, zone or period."))] = "station",
+    csv: Annotated[Path | None, typer.Option("--csv", help=N_("Write the table as CSV to this file."))] = None,
     lang: LangOpt = None,
     rules: RulesOpt = None,
     protocol_version: VersionOpt = None,
@@ -42,14 +53,14 @@ def summary(
     from walktool.cli._rules import open_checked as open_project
 
     if by not in BY_CHOICES:
-        raise typer.BadParameter(f"{by!r}; use one of {', '.join(BY_CHOICES)}", param_hint="--by")
+        raise typer.BadParameter(_("{value}; use one of {choices}").format(value=repr(by), choices=", ".join(BY_CHOICES)), param_hint="--by")
     lang = check_lang(lang)
     chosen = rules_choice(rules, protocol_version)
     from walktool.incidents import recorded_by_station, with_recorded
 
     with open_project(project, read_only=True) as proj:
         result = summarize(proj, campaign, by, rules=chosen)
-        language = lang or proj.settings.language
+        language = lang or state.lang
         protocol = proj.protocol()
         recorded = recorded_by_station(proj)
     if csv is not None:
@@ -63,7 +74,7 @@ def summary(
     if result.rules is not None:
         out_console().print(say_rules(result.rules), style="dim", markup=False, soft_wrap=True)
     if csv is not None:
-        out_console().print(f"Table written to {csv}")
+        out_console().print(_("Table written to {path}").format(path=csv), markup=False)
 
 
 def _write_csv(result: Any, path: Path, recorded: dict[str, dict[str, int]]) -> None:
@@ -84,7 +95,12 @@ def _cell(score: Any) -> str:
         return "[dim]–[/dim]"
     value = float(score)
     colour = "red" if value < 50 else "yellow" if value < 75 else "green"
-    return f"[{colour}]{value:.0f}[/{colour}]"
+    return f"[{colour}]{num(value)}[/{colour}]"
+
+
+def _short(key: str) -> str:
+    """The column heading of a principle (``vis`` / ``vis.``)."""
+    return translator(state.lang).text(SHORT[key]) if key in SHORT else key[:5]
 
 
 def _render_summary(result: Any, protocol: Any, lang: str, recorded: dict[str, dict[str, int]] | None = None) -> None:
@@ -93,84 +109,114 @@ def _render_summary(result: Any, protocol: Any, lang: str, recorded: dict[str, d
 
     console = out_console()
     net = result.network
-    title = f"Campaign {result.campaign or '(all)'} · {net['stations']} stations · {net['observations']} observations · {net['participants']} participants · {net['walks']} walks"
-    console.print(title)
+    console.print(
+        _("Campaign {campaign} · {stations} · {observations} · {participants} · {walks}").format(
+            campaign=result.campaign or _("(all)"),
+            stations=ngettext("{n} station", "{n} stations", net["stations"]).format(n=num(net["stations"])),
+            observations=ngettext("{n} observation", "{n} observations", net["observations"]).format(n=num(net["observations"])),
+            participants=ngettext("{n} participant", "{n} participants", net["participants"]).format(n=num(net["participants"])),
+            walks=ngettext("{n} walk", "{n} walks", net["walks"]).format(n=num(net["walks"])),
+        ),
+        markup=False,
+    )
     if not net["stations"]:
-        console.print("No observations yet: import sheets with `walktool import`.")
+        console.print(_("No observations yet: import sheets with `walktool import`."))
         return
     principles = result.principles
     if result.by == "principle":
-        table = Table(title="Scores by principle (network)")
-        for col in ("principle", "score", "answers", "stations", "findings", "critical", "high"):
-            table.add_column(col, justify="left" if col == "principle" else "right")
+        table = Table(title=_("Scores by principle (network)"))
+        heads = (("principle", pgettext("column", "principle")), ("score", pgettext("column", "score")),
+                 ("answers", pgettext("column", "answers")), ("stations", pgettext("column", "stations")),
+                 ("findings", pgettext("column", "findings")), ("critical", pgettext("column", "critical")),
+                 ("high", pgettext("column", "high")))
+        for key, head in heads:
+            table.add_column(head, justify="left" if key == "principle" else "right")
         for r in result.group_records():
             label = protocol.principle(r["principle"]).label.get(lang)
-            table.add_row(label, _cell(r["score"]), str(r["answers"]), str(r["stations"]), str(r["findings"]), str(r["critical"]), str(r["high"]))
+            table.add_row(label, _cell(r["score"]), num(r["answers"]), num(r["stations"]), num(r["findings"]), num(r["critical"]), num(r["high"]))
         console.print(table)
         return
     rows = result.station_records() if result.by == "station" else result.group_records()
-    extra = {"zone": "zone", "period": "period"}.get(result.by)
-    table = Table(title=f"Scores by {result.by}, worst first (0–100)", box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
-    table.add_column("station", no_wrap=True, overflow="ellipsis", max_width=18)
+    extra = {"zone": pgettext("column", "zone"), "period": pgettext("column", "period")}.get(result.by)
+    titles = {"station": _("Scores by station, worst first (0–100)"), "zone": _("Scores by zone, worst first (0–100)"),
+              "period": _("Scores by period, worst first (0–100)")}
+    table = Table(title=titles.get(result.by), box=box.SIMPLE_HEAD, padding=(0, 0), show_edge=False)
+    # at 80 columns the name folds onto a second line rather than being cut; the ⚠ has its own column
+    table.add_column(pgettext("column", "station"), overflow="fold", min_width=10, ratio=1)
+    table.add_column("", no_wrap=True, width=1)
     if extra:
-        table.add_column(extra, no_wrap=True, min_width=len(extra))
-    headers = ["score", *[SHORT.get(k, k[:5]) for k in principles], "obs", "part"]
+        table.add_column(extra, overflow="fold", min_width=min(len(extra), 8))
+    headers = [pgettext("column", "score"), *[_short(k) for k in principles], pgettext("column", "obs"), pgettext("column", "part")]
     if not extra:
-        headers += ["find", "crit", "unsafe"]
+        headers += [pgettext("column", "find"), pgettext("column", "crit"), pgettext("column", "unsafe")]
         if recorded:
-            headers.append("rec")
+            headers.append(pgettext("column", "rec"))
     for header in headers:
         table.add_column(header, justify="right", no_wrap=True, min_width=len(header))
     for r in rows:
-        name = str(r["name"]) + (" ⚠" if r["low_confidence"] else "")
         values = r["principles"] if "principles" in r else {k: r.get(k) for k in principles}
-        cells = [name]
+        cells = [str(r["name"]), "⚠" if r["low_confidence"] else ""]
         if extra:
-            cells.append(str(r.get(extra) or "–"))
+            cells.append(str(r.get(result.by) or "–"))
         cells.append(_cell(r["score"]))
         cells += [_cell(values.get(k)) for k in principles]
-        cells += [str(r["observations"]), str(r["participants"])]
+        cells += [num(r["observations"]), num(r["participants"])]
         if not extra:
             f = r["findings"]
-            cells += [str(sum(f.values())), str(f["critical"])]
+            cells += [num(sum(f.values())), num(f["critical"])]
             feel = r["feeling"]
             unsafe = (feel["uncomfortable"] or 0) + (feel["frightening"] or 0) if feel["answers"] else None
-            cells.append("–" if unsafe is None else f"{unsafe:.0%}")
+            cells.append("–" if unsafe is None else pct(unsafe))
             if recorded:
-                cells.append(str(recorded.get(str(r["station_id"]), {}).get("incidents", 0)))
+                cells.append(num(recorded.get(str(r["station_id"]), {}).get("incidents", 0)))
         table.add_row(*cells)
     console.print(table)
     if any(r["low_confidence"] for r in rows):
-        console.print(f"⚠ low confidence: seen by fewer than {protocol.low_confidence_participants} participants.")
-    legend = ", ".join(f"{SHORT.get(k, k)} = {protocol.principle(k).label.get(lang)}" for k in principles)
+        n = protocol.low_confidence_participants
+        console.print(ngettext("⚠ low confidence: seen by fewer than {n} participant.",
+                               "⚠ low confidence: seen by fewer than {n} participants.", n).format(n=n), markup=False)
+    legend = ", ".join(f"{_short(k)} = {protocol.principle(k).label.get(lang)}" for k in principles)
     if extra:
-        console.print(f"[dim]{legend}[/dim]")
+        console.print(legend, style="dim", markup=False)
     else:
-        rec_note = "; rec = recorded incidents within the station radius (walktool incidents compare)" if recorded else ""
-        console.print(f"[dim]{legend}; find = findings (crit = critical); unsafe = share feeling uncomfortable or frightened{rec_note}[/dim]")
+        notes = [legend, _("find = findings (crit = critical)"), _("unsafe = share feeling uncomfortable or frightened")]
+        if recorded:
+            notes.append(_("rec = recorded incidents within the station radius (walktool incidents compare)"))
+        console.print(pgettext("separator", "; ").join(notes), style="dim", markup=False)
     drivers = [d for d in result.drivers if d["rho"] is not None]
     if drivers:
-        top = ", ".join(f"{d['principle']} (ρ = {d['rho']:+.2f})" for d in drivers[:3])
-        console.print(f"Principles moving most with feeling, across {drivers[0]['stops']} stops: {top}")
+        top = ", ".join(f"{protocol.principle(d['principle']).label.get(lang)} (ρ = {num(d['rho'], 2) if d['rho'] < 0 else '+' + num(d['rho'], 2)})"
+                        for d in drivers[:3])
+        console.print(ngettext("Principles moving most with feeling, across {n} stop: {top}",
+                               "Principles moving most with feeling, across {n} stops: {top}", drivers[0]["stops"]).format(
+            n=num(drivers[0]["stops"]), top=top), markup=False)
     shown = [p for p in result.profiles if not p["suppressed"]]
     if result.profiles:
         hidden = len(result.profiles) - len(shown)
-        console.print(f"Profiles: {len(shown)} group(s) shown in --json, {hidden} suppressed (fewer than {protocol.min_group_size} participants).")
+        console.print(ngettext(
+            "Profiles: {shown} group shown in --json, {hidden} suppressed (fewer than {min} participants).",
+            "Profiles: {shown} groups shown in --json, {hidden} suppressed (fewer than {min} participants).", len(shown),
+        ).format(shown=len(shown), hidden=hidden, min=protocol.min_group_size), markup=False)
         for p in shown[:6]:
             feel = p["feeling"]
             unsafe = (feel["uncomfortable"] or 0) + (feel["frightening"] or 0)
-            when = f" at {p['period']}" if p["period"] else ""
-            score = "–" if p["score"] is None else f"{p['score']:.0f}"
-            console.print(f"  {p['attribute']} = {p['value']}{when}: {p['participants']} participants, score {score}, feeling unsafe {unsafe:.0%}")
+            score = "–" if p["score"] is None else num(p["score"])
+            line = (_("  {attribute} = {value} at {period}: {participants}, score {score}, feeling unsafe {unsafe}") if p["period"]
+                    else _("  {attribute} = {value}: {participants}, score {score}, feeling unsafe {unsafe}"))
+            console.print(line.format(
+                attribute=p["attribute"], value=p["value"], period={"day": _("day"), "night": _("night")}.get(p["period"], p["period"]),
+                score=score, unsafe=pct(unsafe),
+                participants=ngettext("{n} participant", "{n} participants", p["participants"]).format(n=p["participants"]),
+            ), markup=False)
 
 
 @handle_errors
 def recommend_(
     campaign: CampaignOpt = None,
-    station: Annotated[str | None, typer.Option("--station", help="One station (name or id).")] = None,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Show the N most urgent.")] = None,
+    station: Annotated[str | None, typer.Option("--station", help=N_("One station (name or id)."))] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help=N_("Show the N most urgent."))] = None,
     overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only those past their timeframe and not done ([followup] in walktool.toml; WALKTOOL_TODAY fixes the date).")
+        bool, typer.Option("--overdue", help=N_("Only those past their timeframe and not done ([followup] in walktool.toml; WALKTOOL_TODAY fixes the date)."))
     ] = False,
     lang: LangOpt = None,
     rules: RulesOpt = None,
@@ -192,7 +238,7 @@ def recommend_(
     chosen = rules_choice(rules, protocol_version)
     with open_project(project, read_only=True) as proj:
         recs = recommend(proj, campaign, station=station, top=None if overdue else top, rules=chosen)
-        language = lang or proj.settings.language
+        language = lang or state.lang
         protocol = proj.protocol()
         records = annotate(recs.records(language, protocol), proj, recs.campaign)
     if overdue:
@@ -203,7 +249,8 @@ def recommend_(
     if overdue and not records:
         from walktool.overdue import today
 
-        out_console().print(f"No overdue recommendation in campaign {recs.campaign!r} on {today().isoformat()}.")
+        out_console().print(_("No overdue recommendation in campaign {campaign} on {day}.").format(
+            campaign=repr(recs.campaign), day=day(today())), markup=False)
         return
     _render_recommendations(recs.campaign, records, protocol, language)
     if recs.rules is not None:
@@ -215,13 +262,13 @@ def _render_recommendations(campaign: str | None, records: list[dict[str, Any]],
 
     console = out_console()
     if not records:
-        console.print(f"No findings, so no recommendations, in campaign {campaign!r}.")
+        console.print(_("No findings, so no recommendations, in campaign {campaign}.").format(campaign=repr(campaign)), markup=False)
         return
     colours = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "green"}
     by_station: dict[str, list[dict[str, Any]]] = {}
     for r in records:
         by_station.setdefault(str(r["station"]), []).append(r)
-    console.print(f"Recommendations, campaign {campaign or '(all)'}: most urgent first")
+    console.print(_("Recommendations, campaign {campaign}: most urgent first").format(campaign=campaign or _("(all)")), markup=False)
     ranked = [r for r in records if not r["minority"]]
     minority = [r for r in records if r["minority"]]
     for station, recs in by_station.items():
@@ -232,20 +279,24 @@ def _render_recommendations(campaign: str | None, records: list[dict[str, Any]],
         for r in recs:
             _render_one(console, r, protocol, lang, colours)
     if minority:
-        console.print("\n[bold]Minority reports[/bold] (flagged by few of those who answered; not ranked)")
+        console.print("\n[bold]" + escape(_("Minority reports")) + "[/bold] " + escape(_("(flagged by few of those who answered; not ranked)")))
         for r in minority:
             _render_one(console, r, protocol, lang, colours, station=True)
-    console.print(
-        f"\n{len(ranked)} ranked recommendation(s), {len(minority)} minority report(s); ⚡ = critical, on the immediate"
-        " fast track; to verify = seen by one participant on one walk;"
-        f" {sum(1 for r in records if r.get('overdue'))} overdue."
-    )
+    overdue = sum(1 for r in records if r.get("overdue"))
+    console.print("\n" + pgettext("separator", "; ").join((
+        ngettext("{n} ranked recommendation", "{n} ranked recommendations", len(ranked)).format(n=num(len(ranked)))
+        + ", " + ngettext("{n} minority report", "{n} minority reports", len(minority)).format(n=num(len(minority))),
+        _("⚡ = critical, on the immediate fast track"),
+        _("to verify = seen by one participant on one walk"),
+        ngettext("{n} overdue.", "{n} overdue.", overdue).format(n=num(overdue)),
+    )), markup=False)
 
 
 def _render_one(console: Any, r: dict[str, Any], protocol: Any, lang: str, colours: dict[str, str], *, station: bool = False) -> None:
     from rich.markup import escape
 
     from walktool.report import status_label
+    from walktool.report.labels import timeframe_label, type_label
 
     sev = r["severity"]
     flag = "⚡ " if r["fast_track"] else ""
@@ -253,16 +304,24 @@ def _render_one(console: Any, r: dict[str, Any], protocol: Any, lang: str, colou
     zone = protocol.zones.label(r["zone"], lang) if r["zone"] else "–"
     where = f"{escape(str(r['station']))} · " if station else ""
     rank = f"{r['rank']:>3}." if r["rank"] is not None else "   ·"
-    verify = "; [bold]to verify[/bold]" if r["to_verify"] else ""
+    evidence = [
+        _("priority {priority}").format(priority=num(r["priority"], 2)),
+        _("flagged by {flagged} of {answered} ({share})").format(flagged=r["flagged"], answered=r["answered"], share=pct(r["share"]))
+        + ", " + ngettext("{n} walk", "{n} walks", r["walks"]).format(n=r["walks"])
+        + (", " + _("night") if r["evidence"]["night"] else ""),
+        status_label(r["status"], lang),
+    ]
+    verify = escape(pgettext("separator", "; ")) + "[bold]" + escape(_("to verify")) + "[/bold]" if r["to_verify"] else ""
     console.print(
-        f" {rank} {flag}[{colours.get(sev, 'white')}]{protocol.severities.label(sev, lang)}[/] · {where}{escape(zone)} · {what}"
-        f"  [dim](priority {r['priority']:.2f}; flagged by {r['flagged']} of {r['answered']} ({r['share']:.0%}), {r['walks']} walk(s)"
-        f"{', night' if r['evidence']['night'] else ''}; {status_label(r['status'], lang)}{verify})[/dim]"
+        f" {rank} {flag}[{colours.get(sev, 'white')}]{escape(protocol.severities.label(sev, lang))}[/] · {where}{escape(zone)} · {what}"
+        f"  [dim]({escape(pgettext('separator', '; ').join(evidence))}{verify})[/dim]"
     )
     console.print(f"      → {escape(r['action'])}")
-    console.print(f"      [dim]{escape(r['responsible'] or '')} · {r['timeframe']} · {r['type']}[/dim]")
+    details = " · ".join(str(v) for v in (r["responsible"] or "", timeframe_label(r["timeframe"], lang), type_label(r["type"], lang)))
+    console.print(f"      [dim]{escape(details)}[/dim]")
     if r.get("overdue"):
-        console.print(f"      [bold red]overdue[/bold red] since {r['due']} ({r['days_overdue']} days)")
+        console.print("      [bold red]" + escape(_("overdue")) + "[/bold red] " + escape(
+            ngettext("since {due} ({n} day)", "since {due} ({n} days)", r["days_overdue"]).format(due=day(r["due"]), n=r["days_overdue"])))
 
 
 def register(app: typer.Typer) -> None:

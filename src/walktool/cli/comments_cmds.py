@@ -7,11 +7,23 @@ from typing import Annotated
 
 import typer
 
-from walktool.cli._common import JsonOpt, ProjectOpt, err, handle_errors, out_console, print_json
+from walktool.cli._common import (
+    JsonOpt,
+    ProjectOpt,
+    _,
+    error,
+    handle_errors,
+    ngettext,
+    num,
+    out_console,
+    pgettext,
+    print_json,
+)
+from walktool.i18n import N_
 
 app = typer.Typer(
     name="comments",
-    help="Free-text comments: public maps, reports and exports show only those marked publishable.",
+    help=N_("Free-text comments: public maps, reports and exports show only those marked publishable."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -20,7 +32,7 @@ app = typer.Typer(
 @app.command("list")
 @handle_errors
 def list_(
-    campaign: Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")] = None,
+    campaign: Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -42,18 +54,22 @@ def list_(
         return
     console = out_console()
     for r in records:
-        mark = "public" if r["publishable"] else "staff "
-        console.print(f"{mark}  {r['obs_id']}  {r['station']} · {r['zone'] or '–'}: {r['comment']}", markup=False)
-    console.print(f"{len(records)} comment(s), {sum(r['publishable'] for r in records)} publishable;"
-                  " mark one with `walktool comments publish OBS_ID`.")
+        marks = (pgettext("audience", "public"), pgettext("audience", "staff"))
+        width = max(len(m) for m in marks)
+        mark = marks[0] if r["publishable"] else marks[1]
+        console.print(f"{mark:{width}}  {r['obs_id']}  {r['station']} · {r['zone'] or '–'}: {r['comment']}", markup=False)
+    public = sum(r["publishable"] for r in records)
+    console.print(ngettext("{n} comment, {public} publishable; mark one with `walktool comments publish OBS_ID`.",
+                           "{n} comments, {public} publishable; mark one with `walktool comments publish OBS_ID`.",
+                           len(records)).format(n=num(len(records)), public=num(public)), markup=False)
 
 
 @app.command("publish")
 @handle_errors
 def publish(
-    obs_ids: Annotated[list[str], typer.Argument(help="Observation ids (from `walktool comments list`).")],
-    undo: Annotated[bool, typer.Option("--undo", help="Mark them not publishable again.")] = False,
-    note: Annotated[str | None, typer.Option("--note", help="Why (kept with the flag).")] = None,
+    obs_ids: Annotated[list[str], typer.Argument(help=N_("Observation ids (from `walktool comments list`)."))],
+    undo: Annotated[bool, typer.Option("--undo", help=N_("Mark them not publishable again."))] = False,
+    note: Annotated[str | None, typer.Option("--note", help=N_("Why (kept with the flag)."))] = None,
     project: ProjectOpt = Path("."),
 ) -> None:
     """Mark comments publishable: public outputs show them (the participant agreed, nothing identifies anyone)."""
@@ -63,9 +79,13 @@ def publish(
     with open_project(project) as proj:
         missing = mark_publishable(proj, obs_ids, not undo, note=note)
     for obs_id in missing:
-        err(f"Error: no observation {obs_id!r} in this project; see `walktool comments list`")
+        error(_("no observation {id} in this project; see `walktool comments list`").format(id=repr(obs_id)))
     done = len(obs_ids) - len(missing)
-    out_console().print(f"{done} comment(s) marked {'not ' if undo else ''}publishable.")
+    if undo:
+        text = ngettext("{n} comment marked not publishable.", "{n} comments marked not publishable.", done)
+    else:
+        text = ngettext("{n} comment marked publishable.", "{n} comments marked publishable.", done)
+    out_console().print(text.format(n=num(done)), markup=False)
     if missing:
         raise typer.Exit(1)
 

@@ -7,12 +7,23 @@ from typing import Annotated
 
 import typer
 
-from walktool.cli._common import LangOpt, ProjectOpt, check_lang, handle_errors, out_console
+from walktool.cli._common import (
+    LangOpt,
+    ProjectOpt,
+    _,
+    check_lang,
+    handle_errors,
+    num,
+    out_console,
+    pgettext,
+    state,
+)
+from walktool.i18n import N_
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 AudienceOpt = Annotated[
     str,
-    typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred)."),
+    typer.Option("--audience", help=N_("staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred).")),
 ]
 
 
@@ -22,10 +33,10 @@ def map_(
     lang: LangOpt = None,
     offline: Annotated[
         bool,
-        typer.Option("--offline", help="Embed Leaflet and its plugins in the page and leave out the basemap: opens with no internet."),
+        typer.Option("--offline", help=N_("Embed Leaflet and its plugins in the page and leave out the basemap: opens with no internet.")),
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", help="The HTML page to write (default: reports/map.html in the project).", show_default=False)
+        Path | None, typer.Option("--out", help=N_("The HTML page to write (default: reports/map.html in the project)."), show_default=False)
     ] = None,
     audience: AudienceOpt = "staff",
     project: ProjectOpt = Path("."),
@@ -34,20 +45,22 @@ def map_(
     from walktool.cli._rules import open_checked as open_project
     from walktool.maps import write_map
 
-    lang = check_lang(lang)
+    lang = check_lang(lang) or state.lang  # --lang before the command, WALKTOOL_LANG, the project, LANG
     if audience not in ("staff", "public"):
-        raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
+        raise typer.BadParameter(_("{value}: use staff or public").format(value=repr(audience)), param_hint="--audience")
     with open_project(project, read_only=True) as proj:
         path = write_map(proj, out, campaign=campaign, lang=lang, offline=offline, audience=audience)
         tiles = proj.settings.map_tiles
     size = path.stat().st_size / 1e6
     if offline:
-        mode = "offline, everything embedded"
+        mode = _("offline, everything embedded")
     elif tiles.lower() == "none":
-        mode = "scripts from the internet, no basemap"
+        mode = _("scripts from the internet, no basemap")
     else:
-        mode = f"basemap {tiles} and scripts from the internet ([map] tiles in walktool.toml)"
-    out_console().print(f"Map written to {path} ({size:.1f} MB, {mode}, for {audience}); open it in a web browser.")
+        mode = _("basemap {tiles} and scripts from the internet ([map] tiles in walktool.toml)").format(tiles=tiles)
+    who = pgettext("audience", "public") if audience == "public" else pgettext("audience", "staff")
+    out_console().print(_("Map written to {path} ({size} MB, {mode}, for {audience}); open it in a web browser.").format(
+        path=path, size=num(size, 1), mode=mode, audience=who), markup=False)
 
 
 def register(app: typer.Typer) -> None:

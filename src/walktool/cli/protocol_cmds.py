@@ -12,13 +12,20 @@ from walktool.cli._common import (
     JsonOpt,
     LangOpt,
     ProjectOpt,
+    _,
     check_lang,
     handle_errors,
+    heading,
+    ngettext,
+    num,
     out_console,
+    pgettext,
     print_json,
+    state,
 )
+from walktool.i18n import N_, translator
 
-app = typer.Typer(help="The checklists (protocols): list, show, validate, export.", no_args_is_help=True)
+app = typer.Typer(help=N_("The checklists (protocols): list, show, validate, export."), no_args_is_help=True)
 
 
 def _protocol_files(project_dir: Path) -> list[Path]:
@@ -55,14 +62,18 @@ def list_(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
     if as_json:
         print_json({"protocols": rows})
         return
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table("id", "version", "items", "title", "file")
+    table = Table("id", pgettext("column", "version"), pgettext("column", "items"), pgettext("column", "title"), heading("file"))
     for r in rows:
         if r["id"] is None:
-            table.add_row("[red]invalid[/red]", "", "", f"{r['errors']} error(s): run `walktool protocol validate`", r["file"])
+            invalid = escape(_("invalid"))
+            table.add_row(f"[red]{invalid}[/red]", "", "", escape(ngettext(
+                "{n} error: run `walktool protocol validate`", "{n} errors: run `walktool protocol validate`", r["errors"]).format(n=r["errors"])),
+                escape(r["file"]))
         else:
-            table.add_row(r["id"], r["version"], str(r["items"]), r["title"], Path(r["file"]).name)
+            table.add_row(escape(r["id"]), escape(r["version"]), num(r["items"]), escape(r["title"] or ""), escape(Path(r["file"]).name))
     table.columns[0].no_wrap = True  # the id is what users type: never cut it
     console = out_console()
     if not console.is_terminal:
@@ -73,7 +84,7 @@ def list_(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
 @app.command("show")
 @handle_errors
 def show(
-    protocol_id: Annotated[str | None, typer.Argument(metavar="[ID]", help="Protocol id or YAML file (default: the project's).")] = None,
+    protocol_id: Annotated[str | None, typer.Argument(metavar="[ID]", help=N_("Protocol id or YAML file (default: the project's)."))] = None,
     lang: LangOpt = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
@@ -86,11 +97,11 @@ def show(
     root = find_project_root(project.resolve())
     if protocol_id and Path(protocol_id).suffix in (".yaml", ".yml") and Path(protocol_id).exists():
         p = load_protocol(protocol_id)
-        lang = lang or "fr"
+        lang = lang or state.lang
     elif root is not None:
         proj = open_project(root, read_only=True)
         p = proj.protocol(protocol_id)
-        lang = lang or proj.settings.language
+        lang = lang or state.lang
     else:
         from walktool.errors import ProtocolError
         from walktool.protocol import find_protocols
@@ -98,13 +109,9 @@ def show(
         packaged = find_protocols(default_protocol_path().parent)
         if protocol_id and protocol_id not in packaged:
             known = ", ".join(sorted(k for k in packaged if "@" not in k))
-            msg = (
-                f"no protocol {protocol_id!r} here (packaged: {known}); give a YAML file, or run in a"
-                " project folder (create one with `walktool init DIR`) or point to one with --project DIR"
-            )
-            raise ProtocolError(msg)
+            raise ProtocolError(NO_PROTOCOL, params={"id": repr(protocol_id), "known": known})
         p = load_protocol(packaged[protocol_id] if protocol_id else default_protocol_path())
-        lang = lang or "fr"
+        lang = lang or state.lang
     if as_json:
         from walktool.protocol import protocol_summary
 
@@ -119,7 +126,7 @@ def show(
         _item_table(console, Table, p, f"{principle.label.get(lang)}  [{principle.key}]", items, lang)
     perception = [i for i in p.items if i.principle == "perception"]
     if perception:
-        title = "Perception (hors score)" if lang == "fr" else "Perception (not scored)"
+        title = translator(lang).gettext("Perception (not scored)")
         _item_table(console, Table, p, title, perception, lang)
 
 
@@ -127,11 +134,9 @@ def _item_table(console: object, table_cls: type, p: object, title: str, items: 
     from walktool.protocol import Protocol
 
     assert isinstance(p, Protocol)
-    heads = (
-        ("clé", "question", "réponses", "si problème : action", "responsable", "délai")
-        if lang == "fr"
-        else ("key", "question", "answers", "if a problem: action", "responsible", "timeframe")
-    )
+    tr = translator(lang)
+    heads = (tr.pgettext("column", "key"), tr.pgettext("column", "question"), tr.pgettext("column", "answers"),
+             tr.pgettext("column", "if a problem: action"), tr.pgettext("column", "responsible"), tr.pgettext("column", "timeframe"))
     table = table_cls(*heads, title=title, title_justify="left", show_lines=True)
     table.columns[0].no_wrap = True  # item keys are typed by users: never cut them
     for item in items:
@@ -156,11 +161,11 @@ def _item_table(console: object, table_cls: type, p: object, title: str, items: 
 @app.command("validate")
 @handle_errors
 def validate(
-    file: Annotated[Path, typer.Argument(help="Protocol YAML file to check.")],
+    file: Annotated[Path, typer.Argument(help=N_("Protocol YAML file to check."))],
     project: Annotated[
         Path | None,
-        typer.Option("--project", "-p", help="Project whose campaigns to check the rules against (default: the"
-                     " project the file is in, else the current folder).", show_default=False),
+        typer.Option("--project", "-p", help=N_("Project whose campaigns to check the rules against (default: the"
+                     " project the file is in, else the current folder)."), show_default=False),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -180,15 +185,18 @@ def validate(
         print_json({"file": str(file), "valid": protocol is not None, "issues": [i.to_dict() for i in issues]})
     else:
         for issue in issues:
-            line = f"line {issue.row}: " if issue.row else ""
-            err(f"{issue.file}: {line}{issue.level} [{issue.code}] {issue.message}")
+            line = _("line {n}: ").format(n=issue.row) if issue.row else ""
+            level = _("error") if issue.level == "error" else _("warning")
+            err(f"{issue.file}: {line}{level} [{issue.code}] {issue.message}")
         if protocol is not None:
-            typer.echo(
-                f"{file}: valid — {protocol.id} {protocol.version}, {len(protocol.principles)} principles,"
-                f" {len(protocol.items)} items (rules {protocol.rules_hash})" + (f", {len(issues)} warning(s)" if issues else "")
-            )
+            warnings = (", " + ngettext("{n} warning", "{n} warnings", len(issues)).format(n=len(issues))) if issues else ""
+            typer.echo(_("{file}: valid — {id} {version}, {principles} principles, {items} items (rules {rules})").format(
+                file=file, id=protocol.id, version=protocol.version, principles=len(protocol.principles), items=num(len(protocol.items)),
+                rules=protocol.rules_hash) + warnings)
         else:
-            err(f"{file}: {len(errors)} error(s); fix them and run `walktool protocol validate {file}` again")
+            err(ngettext("{file}: {n} error; fix it and run `walktool protocol validate {file}` again",
+                         "{file}: {n} errors; fix them and run `walktool protocol validate {file}` again", len(errors)).format(
+                file=file, n=len(errors)))
     if errors:
         raise typer.Exit(1)
 
@@ -211,6 +219,12 @@ def _rules_issues(file: Path, project: Path | None, protocol: Any) -> list[Any]:
         return []
 
 
+NO_PROTOCOL = N_(
+    "no protocol {id} here (packaged: {known}); give a YAML file, or run in a"
+    " project folder (create one with `walktool init DIR`) or point to one with --project DIR"
+)
+
+
 class ExportFormat(StrEnum):
     """What ``protocol export`` writes."""
 
@@ -228,21 +242,21 @@ def export(
             "--format",
             "-f",
             case_sensitive=False,
-            help="xlsform: a form for KoboToolbox / ODK Collect (French and English labels). "
+            help=N_("xlsform: a form for KoboToolbox / ODK Collect (French and English labels). "
             "sheet: a fillable Excel field sheet with drop-downs and a paper stop form to print. "
-            "pdf: the paper field sheet (one stop per Letter page, then ruled findings rows).",
+            "pdf: the paper field sheet (one stop per Letter page, then ruled findings rows)."),
         ),
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="The .xlsx (or .pdf) file to write (default: reports/<protocol>-<format>-<lang>.xlsx).", show_default=False),
+        typer.Option("--out", "-o", help=N_("The .xlsx (or .pdf) file to write (default: reports/<protocol>-<format>-<lang>.xlsx)."), show_default=False),
     ] = None,
     stops: Annotated[
         int,
-        typer.Option("--stops", min=1, max=50, help="sheet, pdf: how many numbered stop pages the paper form has."),
+        typer.Option("--stops", min=1, max=50, help=N_("sheet, pdf: how many numbered stop pages the paper form has.")),
     ] = 1,
     lang: LangOpt = None,
-    protocol_id: Annotated[str | None, typer.Option("--protocol", help="Protocol id or YAML file (default: the project's).", show_default=False)] = None,
+    protocol_id: Annotated[str | None, typer.Option("--protocol", help=N_("Protocol id or YAML file (default: the project's)."), show_default=False)] = None,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -273,18 +287,17 @@ def export(
         proto = _packaged_protocol(protocol_id)
     try:
         layer = load_stations(proj) if proj is not None else builtin_stations()
-        language = lang or (proj.settings.language if proj is not None else "fr")
+        language = lang or state.lang
         suffix = ".pdf" if fmt is ExportFormat.pdf else ".xlsx"
         if out is None:
             folder = proj.reports_dir if proj is not None else Path(".")
             out = folder / f"{proto.id}-{'xlsform' if fmt is ExportFormat.xlsform else 'field-sheet'}-{language}{suffix}"
         if out.exists() and out.is_dir():
-            msg = f"{out} is a folder; give a file name ending in {suffix} with --out"
-            raise WalktoolError(msg)
+            raise WalktoolError(N_("{out} is a folder; give a file name ending in {suffix} with --out"), params={"out": out, "suffix": suffix})
         if out.suffix.lower() != suffix:
-            kind = "a PDF" if suffix == ".pdf" else "an Excel workbook"
-            msg = f"{out}: the export is {kind}; give a file name ending in {suffix} with --out"
-            raise WalktoolError(msg)
+            template = (N_("{out}: the export is a PDF; give a file name ending in {suffix} with --out") if suffix == ".pdf"
+                        else N_("{out}: the export is an Excel workbook; give a file name ending in {suffix} with --out"))
+            raise WalktoolError(template, params={"out": out, "suffix": suffix})
         result = export_form(proto, layer, fmt.value, out, lang=language, stops=stops)
     finally:
         if proj is not None:
@@ -292,25 +305,25 @@ def export(
     if as_json:
         print_json(result)
         return
+    in_language = _("French") if language == "fr" else _("English")
     if fmt is ExportFormat.xlsform:
-        typer.echo(
-            f"Wrote the XLSForm {proto.id} {proto.version} ({result['stations']} stations, French and English,"
-            f" default {language}) to {out}.\nLoad it in KoboToolbox (New project → Upload an XLSForm) or"
-            " ODK Central (New form); see docs/forms.md."
-        )
+        typer.echo(_(
+            "Wrote the XLSForm {id} {version} ({stations} stations, French and English, default {lang}) to {out}.\n"
+            "Load it in KoboToolbox (New project → Upload an XLSForm) or ODK Central (New form); see docs/forms.md."
+        ).format(id=proto.id, version=proto.version, stations=num(result["stations"]), lang=language, out=out))
     elif fmt is ExportFormat.pdf:
-        typer.echo(
-            f"Wrote the paper field sheet {proto.id} {proto.version} in {'French' if language == 'fr' else 'English'}"
-            f" to {out} ({result['pages']} Letter page(s): {stops} stop(s), then ruled findings rows).\n"
+        typer.echo(_(
+            "Wrote the paper field sheet {id} {version} in {language} to {out} ({pages}: {stops}, then ruled findings rows).\n"
             "Print one copy per participant; type the answers into the field sheet workbook"
             " (`walktool protocol export --format sheet`) to import them."
-        )
+        ).format(id=proto.id, version=proto.version, language=in_language, out=out,
+                 pages=ngettext("{n} Letter page", "{n} Letter pages", result["pages"]).format(n=result["pages"]),
+                 stops=ngettext("{n} stop", "{n} stops", stops).format(n=stops)))
     else:
-        typer.echo(
-            f"Wrote the field sheet {proto.id} {proto.version} in {'French' if language == 'fr' else 'English'}"
-            f" to {out}.\nPrint its stop form and findings page (Letter) or fill it in Excel / LibreOffice, then"
-            f" `walktool import {out.name}`."
-        )
+        typer.echo(_(
+            "Wrote the field sheet {id} {version} in {language} to {out}.\nPrint its stop form and findings page (Letter)"
+            " or fill it in Excel / LibreOffice, then `walktool import {name}`."
+        ).format(id=proto.id, version=proto.version, language=in_language, out=out, name=out.name))
 
 
 def _packaged_protocol(protocol_id: str | None) -> Any:
@@ -320,9 +333,5 @@ def _packaged_protocol(protocol_id: str | None) -> Any:
     packaged = find_protocols(default_protocol_path().parent)
     if protocol_id and protocol_id not in packaged:
         known = ", ".join(sorted(k for k in packaged if "@" not in k))
-        msg = (
-            f"no protocol {protocol_id!r} here (packaged: {known}); give a YAML file, or run in a"
-            " project folder (create one with `walktool init DIR`) or point to one with --project DIR"
-        )
-        raise ProtocolError(msg)
+        raise ProtocolError(NO_PROTOCOL, params={"id": repr(protocol_id), "known": known})
     return load_protocol(packaged[protocol_id] if protocol_id else default_protocol_path())

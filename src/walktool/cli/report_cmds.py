@@ -12,19 +12,26 @@ from walktool.cli._common import (
     JsonOpt,
     LangOpt,
     ProjectOpt,
+    _,
     check_lang,
-    err,
+    error,
     handle_errors,
+    issue_text,
+    ngettext,
+    num,
     out_console,
     print_json,
+    state,
+    warning,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
+from walktool.i18n import N_
 
-CampaignOpt = Annotated[str | None, typer.Option("--campaign", help="Campaign name (default: the only or the latest one).")]
+CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 
 followup_app = typer.Typer(
     name="followup",
-    help="Read back the follow-up (status, owner, due date, note) staff filled in the report.",
+    help=N_("Read back the follow-up (status, owner, due date, note) staff filled in the report."),
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -47,20 +54,20 @@ def report(
             "--format",
             "-f",
             case_sensitive=False,
-            help="xlsx: the Excel workbook (every station, the follow-up table). "
-            "pdf: a one- or two-page Letter brief per station.",
+            help=N_("xlsx: the Excel workbook (every station, the follow-up table). "
+            "pdf: a one- or two-page Letter brief per station."),
         ),
     ] = ReportFormat.xlsx,
     station: Annotated[
         str | None,
-        typer.Option("--station", help="With --format pdf: the brief of this station only (name or id).", show_default=False),
+        typer.Option("--station", help=N_("With --format pdf: the brief of this station only (name or id)."), show_default=False),
     ] = None,
     out: Annotated[
         Path | None,
         typer.Option(
             "--out",
-            help="xlsx: the workbook to write (default: reports/report.xlsx). pdf: a folder (one PDF per station,"
-            " default reports/briefs/) or a .pdf file (every station in it).",
+            help=N_("xlsx: the workbook to write (default: reports/report.xlsx). pdf: a folder (one PDF per station,"
+            " default reports/briefs/) or a .pdf file (every station in it)."),
             show_default=False,
         ),
     ] = None,
@@ -68,7 +75,7 @@ def report(
     protocol_version: VersionOpt = None,
     audience: Annotated[
         str,
-        typer.Option("--audience", help="staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred, no data-quality sheet)."),
+        typer.Option("--audience", help=N_("staff (exact positions, comments) or public (positions rounded to ~100 m, comments only when publishable, faces blurred, no data-quality sheet).")),
     ] = "staff",
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
@@ -80,10 +87,10 @@ def report(
     """
     from walktool.cli._rules import open_checked as open_project
 
-    lang = check_lang(lang)
+    lang = check_lang(lang) or state.lang  # --lang before the command, WALKTOOL_LANG, the project, LANG
     chosen = rules_choice(rules, protocol_version)
     if audience not in ("staff", "public"):
-        raise typer.BadParameter(f"{audience!r}: use staff or public", param_hint="--audience")
+        raise typer.BadParameter(_("{value}: use staff or public").format(value=repr(audience)), param_hint="--audience")
     if fmt is ReportFormat.pdf:
         from walktool.report.brief import write_brief
 
@@ -94,13 +101,15 @@ def report(
             return
         where = brief.paths[0] if len(brief.paths) == 1 else brief.paths[0].parent
         out_console().print(
-            f"PDF brief written to {where}: {len(brief.stations)} station(s), {brief.pages} Letter page(s)"
-            f" (campaign {brief.campaign}, {'French' if brief.lang == 'fr' else 'English'}).",
-            soft_wrap=True,
+            _("PDF brief written to {where}: {stations}, {pages} (campaign {campaign}, {language}).").format(
+                where=where, stations=ngettext("{n} station", "{n} stations", len(brief.stations)).format(n=num(len(brief.stations))),
+                pages=ngettext("{n} Letter page", "{n} Letter pages", brief.pages).format(n=num(brief.pages)),
+                campaign=brief.campaign, language=_("French") if brief.lang == "fr" else _("English")),
+            soft_wrap=True, markup=False,
         )
         return
     if station is not None:
-        raise typer.BadParameter("--station goes with --format pdf (the workbook has every station)", param_hint="--station")
+        raise typer.BadParameter(_("--station goes with --format pdf (the workbook has every station)"), param_hint="--station")
     from walktool.report import write_report
 
     with open_project(project, read_only=True) as proj:
@@ -109,31 +118,36 @@ def report(
         print_json(result.to_dict())
         return
     console = out_console()
+    parts = [
+        ngettext("{n} station sheet", "{n} station sheets", result.stations).format(n=num(result.stations)),
+        ngettext("{n} ranked recommendation", "{n} ranked recommendations", result.recommendations).format(n=num(result.recommendations)),
+        ngettext("{n} minority report", "{n} minority reports", result.minority).format(n=num(result.minority)),
+        ngettext("{n} observation", "{n} observations", result.observations).format(n=num(result.observations)),
+    ]
+    if result.thumbnails:
+        parts.append(ngettext("{n} photo preview", "{n} photo previews", result.thumbnails).format(n=num(result.thumbnails)))
     console.print(
-        f"Workbook written to {result.path}: {result.stations} station sheet(s),"
-        f" {result.recommendations} ranked recommendation(s), {result.minority} minority report(s),"
-        f" {result.observations:,} observation(s)"
-        + (f", {result.thumbnails} photo preview(s)" if result.thumbnails else "")
-        + f"; scores under {result.protocol} (rules {result.rules_hash}).",
-        soft_wrap=True,
+        _("Workbook written to {path}: {counts}; scores under {protocol} (rules {rules}).").format(
+            path=result.path, counts=", ".join(parts), protocol=result.protocol, rules=result.rules_hash),
+        soft_wrap=True, markup=False,
     )
     if result.observations_file is not None:
         console.print(
-            f"The Observations sheet lists the findings only; every observation is in {result.observations_file}.",
-            soft_wrap=True,
+            _("The Observations sheet lists the findings only; every observation is in {path}.").format(path=result.observations_file),
+            soft_wrap=True, markup=False,
         )
     console.print(
-        "Staff fill in the status, owner, due date and note of the recommendations sheet;"
-        f" read them back with `walktool followup import {result.path.name}`.",
-        soft_wrap=True,
+        _("Staff fill in the status, owner, due date and note of the recommendations sheet;"
+          " read them back with `walktool followup import {file}`.").format(file=result.path.name),
+        soft_wrap=True, markup=False,
     )
 
 
 @followup_app.command("import")
 @handle_errors
 def followup_import(
-    file: Annotated[Path, typer.Argument(help="The report workbook (.xlsx) staff filled in.", show_default=False)],
-    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 1 when any row is rejected (the good rows are still recorded).")] = False,
+    file: Annotated[Path, typer.Argument(help=N_("The report workbook (.xlsx) staff filled in."), show_default=False)],
+    strict: Annotated[bool, typer.Option("--strict", help=N_("Exit with code 1 when any row is rejected (the good rows are still recorded)."))] = False,
     project: ProjectOpt = Path("."),
     as_json: JsonOpt = False,
 ) -> None:
@@ -156,16 +170,21 @@ def _render(result: Any) -> None:
 
     console = out_console()
     console.print(
-        f"{escape(result.file)} ({escape(str(result.sheet))}): {result.rows} recommendation row(s) read,"
-        f" {result.changed} updated, {result.unchanged} unchanged, {result.rejected} rejected.",
+        escape(_("{file} ({sheet}): {rows} read, {changed} updated, {unchanged} unchanged, {rejected} rejected.").format(
+            file=result.file, sheet=result.sheet,
+            rows=ngettext("{n} recommendation row", "{n} recommendation rows", result.rows).format(n=num(result.rows)),
+            changed=num(result.changed), unchanged=num(result.unchanged), rejected=num(result.rejected))),
         soft_wrap=True,
     )
     for change in result.changes:
         before, after = change["before"], change["after"]
         diffs = ", ".join(f"{k}: {before[k] or '–'} → {after[k] or '–'}" for k in after if after[k] != before[k])
-        console.print(f"  {change['id']} (row {change['row']}): {escape(diffs)}", soft_wrap=True)
+        console.print(escape(_("  {id} (row {row}): {changes}").format(id=change["id"], row=change["row"], changes=diffs)), soft_wrap=True)
     for issue in result.issues:
-        err(f"{'Error' if issue.level == 'error' else 'Warning'}: {issue.message}")
+        if issue.level == "error":
+            error(issue_text(issue))
+        else:
+            warning(issue_text(issue))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,9 +7,21 @@ from typing import Annotated, Any
 
 import typer
 
-from walktool.cli._common import JsonOpt, ProjectOpt, handle_errors, out_console, print_json
+from walktool.cli._common import (
+    JsonOpt,
+    ProjectOpt,
+    _,
+    handle_errors,
+    heading,
+    ngettext,
+    num,
+    out_console,
+    pgettext,
+    print_json,
+)
+from walktool.i18n import N_
 
-app = typer.Typer(help="The reference stations layer: show it, or import another agency's.", no_args_is_help=True)
+app = typer.Typer(help=N_("The reference stations layer: show it, or import another agency's."), no_args_is_help=True)
 
 
 @app.command("show")
@@ -40,7 +52,8 @@ def show(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
         return
     from rich.table import Table
 
-    table = Table("station", "lines", "entrances", "lat", "lon", "id", title=f"{len(stations)} stations")
+    table = Table(heading("station"), pgettext("column", "lines"), pgettext("column", "entrances"), "lat", "lon", "id",
+                  title=ngettext("{n} station", "{n} stations", len(stations)).format(n=num(len(stations))))
     for column in (table.columns[0], table.columns[5]):
         column.overflow = "fold"  # in a narrow terminal, wrap names and ids rather than cut them
     for row in stations.itertuples(index=False):
@@ -50,15 +63,18 @@ def show(project: ProjectOpt = Path("."), as_json: JsonOpt = False) -> None:
     if not console.is_terminal:  # piped or redirected: never wrap or cut names and ids
         console.width = max(console.width, console.measure(table, options=console.options.update_width(1000)).maximum)
     console.print(table)
-    console.print(f"{len(layer.entrances)} entrances, {len(layer.lines)} line shapes. {layer.credit}".strip())
+    console.print(_("{entrances}, {lines}. {credit}").format(
+        entrances=ngettext("{n} entrance", "{n} entrances", len(layer.entrances)).format(n=num(len(layer.entrances))),
+        lines=ngettext("{n} line shape", "{n} line shapes", len(layer.lines)).format(n=num(len(layer.lines))),
+        credit=layer.credit).strip(), markup=False)
 
 
 KeepOpt = Annotated[
     bool,
-    typer.Option("--keep-settings", help="Keep the study area, time zone and city as they are (the credit follows the data)."),
+    typer.Option("--keep-settings", help=N_("Keep the study area, time zone and city as they are (the credit follows the data).")),
 ]
-CityOpt = Annotated[str | None, typer.Option("--city", help="City name for maps and reports (default: the feed's time zone city).")]
-CreditOpt = Annotated[str | None, typer.Option("--credit", help="Credit line of the stations data (default: from the feed).")]
+CityOpt = Annotated[str | None, typer.Option("--city", help=N_("City name for maps and reports (default: the feed's time zone city)."))]
+CreditOpt = Annotated[str | None, typer.Option("--credit", help=N_("Credit line of the stations data (default: from the feed)."))]
 
 
 @app.command("import")
@@ -66,7 +82,7 @@ CreditOpt = Annotated[str | None, typer.Option("--credit", help="Credit line of 
 def import_(
     file: Annotated[
         Path,
-        typer.Argument(help="GTFS feed (.zip, its folder or its stops.txt), a CSV with name/lat/lon, GeoJSON points, or stm (the STM network)."),
+        typer.Argument(help=N_("GTFS feed (.zip, its folder or its stops.txt), a CSV with name/lat/lon, GeoJSON points, or stm (the STM network).")),
     ],
     keep_settings: KeepOpt = False,
     city: CityOpt = None,
@@ -97,23 +113,26 @@ def render_import(report: Any) -> None:
     layer = report.layer
     agencies = ", ".join(layer.feed.agencies) if layer.feed and layer.feed.agencies else ""
     typer.echo(
-        f"Imported {doc['stations']} stations, {doc['entrances']} entrances and {doc['lines']} line shapes"
-        f" from {report.file}" + (f" ({agencies})" if agencies else "") + "."
+        _("Imported {stations} stations, {entrances} entrances and {lines} line shapes from {file}").format(
+            stations=num(doc["stations"]), entrances=num(doc["entrances"]), lines=num(doc["lines"]), file=report.file)
+        + (f" ({agencies})" if agencies else "") + "."
     )
     if doc["routes"]:
-        typer.echo(f"  {doc['stations_with_lines']} of {doc['stations']} stations have their lines, from {doc['routes']} route(s).")
+        typer.echo(_("  {with_lines} of {stations} stations have their lines, from {routes} route(s).").format(
+            with_lines=num(doc["stations_with_lines"]), stations=num(doc["stations"]), routes=num(doc["routes"])))
     if report.changes:
-        typer.echo("Set in walktool.toml:")
+        typer.echo(_("Set in walktool.toml:"))
         for c in report.changes:
-            typer.echo(f"  {c.setting:11} {_show(c.new)}   ({c.why}; was {_show(c.old)})")
+            typer.echo(_("  {setting:11} {new}   ({why}; was {old})").format(setting=c.setting, new=_show(c.new), why=c.why, old=_show(c.old)))
     if report.kept:
-        typer.echo("Kept (--keep-settings):")
+        typer.echo(_("Kept (--keep-settings):"))
         for c in report.kept:
-            typer.echo(f"  {c.setting:11} {_show(c.old)}   (the stations suggest {_show(c.new)}: {c.why})")
+            typer.echo(_("  {setting:11} {old}   (the stations suggest {new}: {why})").format(
+                setting=c.setting, old=_show(c.old), new=_show(c.new), why=c.why))
     for w in report.warnings:
-        typer.echo(f"Warning: {w}")
+        typer.echo(_("Warning: {message}").format(message=w))
     if report.checks:
-        typer.echo("Check:")
+        typer.echo(_("Check:"))
         for c in report.checks:
             typer.echo(f"  - {c}")
 

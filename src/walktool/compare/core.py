@@ -29,7 +29,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from walktool.analysis import AnalysisError, load_observations, resolve_campaign, scored_answers
+from walktool.analysis import (
+    SUMMARY_COLUMNS,
+    AnalysisError,
+    load_observations,
+    resolve_campaign,
+    scored_answers,
+)
 from walktool.compare.findings import findings_change
 from walktool.compare.stats import (
     ADJUST_METHODS,
@@ -54,6 +60,8 @@ if TYPE_CHECKING:
     from walktool.project import Project
     from walktool.protocol import Protocol
 
+# the observation columns a comparison reads: the summary's, and the checklist version each was imported with
+COMPARE_COLUMNS = [*SUMMARY_COLUMNS, "protocol"]
 UNITS = ("walk", "stop")
 """``--unit`` choices: the walk (walk × station) or the stop visit (walk × station × zone)."""
 
@@ -300,10 +308,10 @@ def _campaign_protocols(project: Project | None, obs: pd.DataFrame) -> list[Prot
         return None
     from walktool.provenance import imported_with, rules_protocol
 
-    campaigns = set(obs["campaign"].dropna().astype(str)) if "campaign" in obs else set()
+    campaigns = {str(c) for c in obs["campaign"].dropna().unique()} if "campaign" in obs else set()  # distinct first: 1 M rows
     recorded = {pair for c in sorted(campaigns) for pair in imported_with(project, c)}
     found: list[Protocol] = []
-    for version in sorted(set(obs["protocol"].dropna().astype(str))):
+    for version in sorted({str(v) for v in obs["protocol"].dropna().unique()}):
         hashes: list[str | None] = [*sorted(h for ref, h in recorded if ref == version)] or [None]
         for rules_hash in hashes:
             proto = rules_protocol(project, version, rules_hash)
@@ -327,8 +335,8 @@ def comparable_items(project: Project | None, obs_b: pd.DataFrame, obs_a: pd.Dat
     used = {after: _campaign_protocols(project, obs) for after, obs in ((False, obs_b), (True, obs_a))}
     versions = {after: (set.intersection(*({i.key for i in p.items} for p in found)) if found else None) for after, found in used.items()}
     every = [*(used[False] or []), *(used[True] or [])]
-    answered_b = set(obs_b["item"].dropna()) if len(obs_b) else set()
-    answered_a = set(obs_a["item"].dropna()) if len(obs_a) else set()
+    answered_b = set(obs_b["item"].dropna().unique()) if len(obs_b) else set()
+    answered_a = set(obs_a["item"].dropna().unique()) if len(obs_a) else set()
     kept: list[str] = []
     left: list[dict[str, str]] = []
     in_before, in_after = versions[False], versions[True]
@@ -395,8 +403,8 @@ def compare(
     from walktool.provenance import scoring_rules
 
     protocol = project.protocol()
-    obs_b = load_observations(project, before)
-    obs_a = load_observations(project, after)
+    obs_b = load_observations(project, before, columns=COMPARE_COLUMNS)  # only what is compared: less to read and hold
+    obs_a = load_observations(project, after, columns=COMPARE_COLUMNS)
     provenance = {"before": scoring_rules(project, before)[1], "after": scoring_rules(project, after)[1]}
     kept, left_out = comparable_items(project, obs_b, obs_a, protocol)
     keep = set(kept)

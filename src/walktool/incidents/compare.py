@@ -84,15 +84,18 @@ def perceived_by_station(observations: pd.DataFrame, period: str | None = None) 
     """``station_id``, ``name``, ``feeling_answers`` and ``perceived_unsafe`` (share uncomfortable or frightening)."""
     import pandas as pd
 
-    feel = observations[observations["item"].eq("feeling") & observations["answer"].notna() & observations["station_id"].notna()]
+    from walktool.stations.observed import at_stations
+
+    where = observations["item"].eq("feeling") & observations["answer"].notna()
     if period:
-        feel = feel[feel["period"].eq(period)]
+        where &= observations["period"].eq(period)
+    feel, names = at_stations(observations, where)
     if feel.empty:
         return pd.DataFrame(columns=["station_id", "name", "feeling_answers", "perceived_unsafe"])
     unsafe = feel["answer"].isin(["uncomfortable", "frightening"])
     grouped = feel.assign(_unsafe=unsafe).groupby("station_id", sort=True)
     return pd.DataFrame({
-        "name": grouped["station_name"].first(),
+        "name": names,
         "feeling_answers": grouped.size(),
         "perceived_unsafe": grouped["_unsafe"].mean(),
     }).reset_index()

@@ -14,19 +14,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from walktool.errors import Issue
+from walktool.i18n import N_
 
 # What one row (record) is, per format: for the import table and docs/formats.md
 ROW_MEANING: dict[str, str] = {
-    "kobo-xlsx": "one leaf repeat row (a submission without repeats is one row)",
-    "kobo-csv": "one submission (Kobo CSV has no repeats; legacy CSV: one repeat instance)",
-    "odk-central": "one leaf repeat row (a submission without repeats is one row)",
-    "odk-briefcase": "one leaf repeat row (a submission without repeats is one row)",
-    "epicollect5": "one entry (a branch file: one branch entry)",
-    "walktool-sheet": "one row of the field sheet (one stop)",
-    "findings-table": "one row of the table (one finding or one stop)",
-    "geojson": "one feature",
-    "gpx": "one waypoint",
-    "photos": "one photo",
+    "kobo-xlsx": N_("one leaf repeat row (a submission without repeats is one row)"),
+    "kobo-csv": N_("one submission (Kobo CSV has no repeats; legacy CSV: one repeat instance)"),
+    "odk-central": N_("one leaf repeat row (a submission without repeats is one row)"),
+    "odk-briefcase": N_("one leaf repeat row (a submission without repeats is one row)"),
+    "epicollect5": N_("one entry (a branch file: one branch entry)"),
+    "walktool-sheet": N_("one row of the field sheet (one stop)"),
+    "findings-table": N_("one row of the table (one finding or one stop)"),
+    "geojson": N_("one feature"),
+    "gpx": N_("one waypoint"),
+    "photos": N_("one photo"),
 }
 
 

@@ -135,23 +135,34 @@ def gather(project: Project, campaign: str | None, lang: str, audience: str = "s
     from walktool.stations import load_stations
 
     name = resolve_campaign(project, campaign)
-    obs = load_observations(project, name, columns=[*SUMMARY_COLUMNS, *MAP_COLUMNS])
-    if obs.empty:
+    from walktool.store.answer_columns import columnar
+
+    if not project.store.count("observations", {"campaign": name} if name else None):
         where = f"campaign {name!r}" if name else "this project"
         msg = f"{project.root}: no observations in {where} yet, so nothing to map; import sheets with `walktool import` first"
         raise MapError(msg)
     summary = summarize(project, name)  # the station figures from the store's SQL aggregates
     protocol = project.protocol()
+    answered = None
+    if columnar(project.store):  # the findings and who answered, read column-wise: no frame of every answer
+        from walktool.answer_cubes import findings_and_answered
+
+        found, answered = findings_and_answered(
+            project.store, name, protocol, rescored=False, stop_columns=("lat", "lon", "local_time"),
+            answer_columns=("answer",), at_station=False,
+        )
+        obs = found
+    else:
+        obs = load_observations(project, name, columns=[*SUMMARY_COLUMNS, *MAP_COLUMNS])
+        found = findings(obs)
     layer = load_stations(project)
     from walktool.maps.incidents import incident_layer_data
     from walktool.overdue import annotate
     from walktool.privacy import for_audience
 
-    found = findings(obs)
     placed = for_audience(place_findings(found, layer), project, audience)
-    recs = recommendations(project, protocol, obs, name, lang)
-    for station_recs in recs.values():
-        annotate(station_recs, project, name)
+    recs = recommendations(project, protocol, obs, name, lang, answered=answered)
+    annotate([r for station_recs in recs.values() for r in station_recs], project, name)  # one campaign start for all
     return MapData(
         campaign=name,
         lang=lang,
@@ -168,15 +179,17 @@ def gather(project: Project, campaign: str | None, lang: str, audience: str = "s
 
 
 def recommendations(
-    project: Project, protocol: Protocol, obs: pd.DataFrame, campaign: str | None, lang: str
+    project: Project, protocol: Protocol, obs: pd.DataFrame, campaign: str | None, lang: str, *, answered: pd.Series | None = None
 ) -> dict[str, list[dict[str, Any]]]:
     """Top recommendations per station, rebuilt from the findings (nothing is written).
 
-    The follow-up fields recorded in the store (status, owner) are carried over.
+    ``obs``: the campaign's observations, or only its findings with ``answered``
+    (:func:`walktool.answer_cubes.findings_and_answered`).  The follow-up fields recorded
+    in the store (status, owner) are carried over.
     """
     from walktool.recommend import FOLLOW_UP_COLUMNS, Recommendations, build_recommendations
 
-    frame = build_recommendations(obs, protocol, campaign)
+    frame = build_recommendations(obs, protocol, campaign, answered=answered)
     if frame.empty:
         return {}
     stored = project.store.read("recommendations", {"campaign": campaign} if campaign else None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,34 @@ class _Validator:
             return None
         return Recommendation(action, responsible, timeframe or "short", rtype or "operations")
 
+    def keyed(self, doc: dict[str, Any], section: str, what: str) -> Iterator[tuple[dict[str, Any], str]]:
+        """The entries of a list section (``principles``, ``items``) that have a ``key``, with it.
+
+        Parameters
+        ----------
+        doc
+            The protocol document.
+        section
+            The list's name in it.
+        what
+            What an entry is, for messages (``principle``, ``item``).
+
+        Yields
+        ------
+        tuple[dict, str]
+            Each entry that is a mapping with a key, and the key as text; a missing or
+            empty list and entries without a key are reported (``missing-field``).
+        """
+        raw = doc.get(section)
+        if not isinstance(raw, list) or not raw:
+            self.add("missing-field", f"the protocol has no {section!r} list", doc, section)
+            return
+        for n, spec in enumerate(raw, 1):
+            if not isinstance(spec, dict) or not spec.get("key"):
+                self.add("missing-field", f"{what} {n} has no 'key'", spec if isinstance(spec, dict) else doc, "key" if isinstance(spec, dict) else section)
+                continue
+            yield spec, str(spec["key"])
+
     def choices(self, raw: Any, obj: Any, where: str, *, scored: bool) -> tuple[Choice, ...]:
         if not isinstance(raw, list) or not raw:
             self.add("missing-field", f"{where} has no 'choices' list", obj, "choices")
@@ -321,15 +350,7 @@ def validate_protocol_text(text: str, file: str = "<protocol>") -> tuple[Protoco
     # principles
     principles: list[Principle] = []
     seen_p: dict[str, int | None] = {}
-    raw_principles = doc.get("principles")
-    if not isinstance(raw_principles, list) or not raw_principles:
-        v.add("missing-field", "the protocol has no 'principles' list", doc, "principles")
-        raw_principles = []
-    for n, spec in enumerate(raw_principles, 1):
-        if not isinstance(spec, dict) or not spec.get("key"):
-            v.add("missing-field", f"principle {n} has no 'key'", spec if isinstance(spec, dict) else doc, "key" if isinstance(spec, dict) else "principles")
-            continue
-        key = str(spec["key"])
+    for spec, key in v.keyed(doc, "principles", "principle"):
         where = f"principle {key!r}"
         v.unknown_keys(spec, {"key", "label", "description", "synonyms", "recommendation"}, where)
         if key in seen_p:
@@ -351,15 +372,7 @@ def validate_protocol_text(text: str, file: str = "<protocol>") -> tuple[Protoco
     # items
     items: list[Item] = []
     seen_i: dict[str, int | None] = {}
-    raw_items = doc.get("items")
-    if not isinstance(raw_items, list) or not raw_items:
-        v.add("missing-field", "the protocol has no 'items' list", doc, "items")
-        raw_items = []
-    for n, spec in enumerate(raw_items, 1):
-        if not isinstance(spec, dict) or not spec.get("key"):
-            v.add("missing-field", f"item {n} has no 'key'", spec if isinstance(spec, dict) else doc, "key" if isinstance(spec, dict) else "items")
-            continue
-        key = str(spec["key"])
+    for spec, key in v.keyed(doc, "items", "item"):
         where = f"item {key!r}"
         v.unknown_keys(spec, {"key", "principle", "answer", "polarity", "label", "short", "hint", "synonyms", "severity", "recommendation", "score"}, where)
         if not re.fullmatch(r"[a-z][a-z0-9_]*", key):

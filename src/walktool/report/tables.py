@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -203,13 +204,14 @@ def observations_sheet(book: Book, obs: pd.DataFrame, rows: Any = None) -> int:
     return len(rows)
 
 
-def sheet_rows(obs: pd.DataFrame) -> tuple[Any, bool]:
+def sheet_rows(obs: pd.DataFrame, order: Any = None) -> tuple[Any, bool]:
     """The positions the Observations sheet shows, and whether that is the findings only.
 
     Every observation when there are at most :data:`OBSERVATIONS_SHEET_ROWS`; otherwise the
-    findings (``is_problem``), in the sheet's order, up to that many.
+    findings (``is_problem``), in the sheet's order (``order``: :func:`sheet_order`, worked
+    out here when not given), up to that many.
     """
-    order = sheet_order(obs)
+    order = sheet_order(obs) if order is None else order
     if len(order) <= OBSERVATIONS_SHEET_ROWS:
         return order, False
     problem = obs["is_problem"].fillna(False).astype(bool).to_numpy() if "is_problem" in obs else None
@@ -219,21 +221,24 @@ def sheet_rows(obs: pd.DataFrame) -> tuple[Any, bool]:
 
 
 _CSV_BLOCK = 100_000
+_FORMULA_START = "^[" + "".join(re.escape(p) for p in FORMULA_PREFIXES) + "]"  # every prefix is one character
 
 
-def observations_file(book: Book, obs: pd.DataFrame, path: Path) -> Path:
+def observations_file(book: Book, obs: pd.DataFrame, path: Path, order: Any = None) -> Path:
     """Every observation as CSV (UTF-8 with BOM), the Observations sheet's columns and headers, in its order.
 
     Written when the campaign has more observations than the sheet holds.  Text that a
     spreadsheet would take for a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return
     first) is written with a leading apostrophe, as the workbook's cells are quoted.
+    ``order``: :func:`sheet_order` of ``obs`` (worked out here when not given).
     """
     import numpy as np
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    order = sheet_order(obs)
+    order = sheet_order(obs) if order is None else order
     labels = {i.key: i.label.get(book.lang) for i in book.protocol.items}
     headers = [book._(k) for _, k, _, _ in OBS_COLUMNS]
 
@@ -247,12 +252,11 @@ def observations_file(book: Book, obs: pd.DataFrame, path: Path) -> Path:
             if kind == "label":
                 series = series.map(labels)
             if kind in ("text", "label", "time"):
-                text = series.astype(object).where(series.notna(), None)
-                risky = text.str.startswith(FORMULA_PREFIXES, na=False).to_numpy(dtype=bool)
-                if risky.any():
-                    text = text.copy()
-                    text[risky] = "'" + text[risky]
-                arrays.append(pa.array(text.to_numpy(dtype=object), type=pa.string(), from_pandas=True))
+                text = pa.array(series.astype(object).where(series.notna(), None).to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+                risky = pc.fill_null(pc.match_substring_regex(text, _FORMULA_START), False)  # Arrow's regex, not a Python call a cell
+                if pc.any(risky).as_py():
+                    text = pc.if_else(risky, pc.binary_join_element_wise("'", text, ""), text)
+                arrays.append(text)
             elif kind == "bool":
                 arrays.append(pa.array(series.astype("boolean"), type=pa.bool_(), from_pandas=True))
             elif kind == "int":

@@ -19,6 +19,7 @@ from walktool.report.tables import (
     observations_sheet,
     quality_sheet,
     recommendations_sheet,
+    sheet_order,
     sheet_rows,
 )
 
@@ -147,10 +148,11 @@ def write_report(
     minority_sheet(book, data.minority)
     n_obs = len(data.obs)
     data.found = {}
-    rows, findings_only = sheet_rows(data.obs)
+    order = sheet_order(data.obs)  # once, for the sheet and the CSV file
+    rows, findings_only = sheet_rows(data.obs, order)
     full_file = None
     if findings_only:  # more than a sheet holds: every observation beside the workbook
-        full_file = observations_file(book, data.obs, out_path.with_name(f"{out_path.stem}-observations.csv"))
+        full_file = observations_file(book, data.obs, out_path.with_name(f"{out_path.stem}-observations.csv"), order)
     written = observations_sheet(book, data.obs, rows)
     data.obs = None
     extra = _loop_sheets(book, data)

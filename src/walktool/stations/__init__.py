@@ -12,7 +12,8 @@ places positions, measuring in metres in a projected CRS.
 
 Modules: :mod:`.layer` (the layer, the STM network, the store), :mod:`.files`
 (CSV, GeoJSON, dispatch), :mod:`.gtfs` (feeds), :mod:`.matching` (names and
-positions), :mod:`.city` (setting a project up for the layer's city).
+positions), :mod:`.city` (setting a project up for the layer's city), :mod:`.observed`
+(observations placed at a station, and the station names they carry).
 """
 
 from __future__ import annotations

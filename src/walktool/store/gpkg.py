@@ -168,6 +168,9 @@ class GeoPackageStore(VersionedStore, SQLAggregates):
             ddl.create_core(self._execute)
             for name in ddl.CREATE_ORDER:
                 ddl.create_table(self._execute, ddl.PHYSICAL[name])
+            from walktool.store.gpkg_views import create_views
+
+            create_views(self._execute, self._rows)  # v6: the views QGIS styles (station scores, findings)
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
     def _store_name(self) -> str:
@@ -462,6 +465,27 @@ class GeoPackageStore(VersionedStore, SQLAggregates):
             else:
                 data[col.name] = answer_frame[col.name]
         return pd.DataFrame(data, index=pd.RangeIndex(answers.num_rows), copy=False)
+
+    def read_observation_parts(self, where: Where = None, columns: list[str] | None = None) -> tuple[pa.Table, pa.Table]:
+        """The observations as their two typed Arrow parts, unjoined: stops and answers, in store order.
+
+        ``stops`` has ``fid`` and the stop-level columns asked for, ``answers`` has
+        ``stop_fid`` and the answer-level ones; each answer's stop is the stop whose
+        ``fid`` is its ``stop_fid``.  What an export reads to join column-wise (each stop's
+        values once, as a dictionary) instead of one Python object per answer.
+        """
+        t = table("observations")
+        wanted = [t.column(n) for n in columns] if columns else list(t.columns)
+        check_columns(t, [*(c.name for c in wanted), *(where or {})])
+        stop_where = {k: v for k, v in (where or {}).items() if k in _STOP_NAMES}
+        answer_where = {k: v for k, v in (where or {}).items() if k not in _STOP_NAMES}
+        stop_cols = [c for c in wanted if c.name in _STOP_NAMES]
+        answer_cols = [c for c in wanted if c.name not in _STOP_NAMES]
+        read = self._read_parts_gdal if self._depth == 0 else self._read_parts
+        stops, answers = read(stop_where, answer_where, stop_cols, answer_cols)
+        stops = typed(stops, [Column("fid", "INTEGER"), *stop_cols])
+        answers = typed(answers, [Column("stop_fid", "INTEGER"), *answer_cols])
+        return stops, answers
 
     def _read_parts_gdal(
         self, stop_where: dict[str, Any], answer_where: dict[str, Any], stop_cols: list[Column], answer_cols: list[Column]

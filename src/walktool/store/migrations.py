@@ -14,6 +14,9 @@ version  what changed
          protocol and rules hash
 5        new tables: ``incident_sources`` and ``incidents`` (recorded incidents, a point
          layer), ``comment_flags`` (comments marked publishable)
+6        feature views ``station_scores`` (a point per campaign × station with its score and
+         findings by severity) and ``findings`` (a point per finding), and the QGIS
+         ``layer_styles`` table giving them default styles (:mod:`walktool.store.gpkg_views`)
 =======  =====================================================================================
 
 To add a version: bump :data:`walktool.store.schema.SCHEMA_VERSION`, declare the new
@@ -44,6 +47,10 @@ def migrate(store: GeoPackageStore, version: int) -> None:
             _to_v4(store)
         if version < 5:
             add_tables(store, ("incident_sources", "incidents", "comment_flags"))
+        if version < 6:
+            from walktool.store.gpkg_views import create_views
+
+            create_views(store._execute, store._rows)
         store.set_meta("schema_version", str(SCHEMA_VERSION))
 
 

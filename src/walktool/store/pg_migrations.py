@@ -4,7 +4,7 @@ An archive is created at the current :data:`~walktool.store.schema.SCHEMA_VERSIO
 (versions 1 and 2 were GeoPackage only; 3: typed columns, stops + answers, spatial
 indexes; 4: the provenance and evidence columns of imports and recommendations,
 :data:`walktool.store.migrations.V4_COLUMNS`; 5: the tables incident_sources, incidents and
-comment_flags).  A later version adds its step here as it adds one to
+comment_flags; 6: nothing to do in PostGIS, see below).  A later version adds its step here as it adds one to
 :mod:`walktool.store.migrations`: ``if version < N: store._execute(add_column_sql("table", column))``
 (:func:`walktool.store.pg_ddl.add_column_sql`).  Migrations run when the archive is
 opened, in one transaction under the archive's advisory lock.
@@ -43,6 +43,9 @@ def migrate(store: PostGISStore, version: int) -> None:
             for table in ("incident_sources", "incidents", "comment_flags"):
                 for sql in create_statements(PHYSICAL[table]):
                     store._execute(_if_not_exists(sql))
+        # 6: the GeoPackage's feature views and QGIS layer_styles (walktool.store.gpkg_views) have no
+        # PostGIS step: QGIS reads an archive's tables through its own provider and keeps styles in its
+        # own public.layer_styles when a user saves one; the archive's schema is unchanged at v6.
         store.set_meta("schema_version", str(SCHEMA_VERSION))
 
 

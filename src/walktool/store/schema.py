@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Column types, as GDAL maps them for a GeoPackage: TEXT → String, INTEGER → Integer64,
 # REAL → Real, BOOLEAN → Integer(Boolean), DATETIME → DateTime (ISO 8601, UTC, "Z"),
