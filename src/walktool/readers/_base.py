@@ -53,7 +53,6 @@ RESERVED = ("__row", "__sheet", "__submission", "__time", "__lat", "__lon", "__a
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-SHARED_MAX_LEN = 24  # cells this short are shared between rows when equal (memory)
 
 
 class RepeatFileError(SheetFormatError):
@@ -354,8 +353,9 @@ def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int,
     rows: list[tuple[int, list[str]]] = []
     start = 1
     width = 0
-    # an export repeats a few short values ("yes", "", a station name) in most of its cells:
-    # one Python string per distinct short value instead of one per cell
+    # an export repeats a few values ("yes", "", a station name) in most of its cells: one Python
+    # string per distinct value instead of one per cell (``map`` of the dict's own method: no
+    # Python code runs per cell)
     shared: dict[str, str] = {}
     try:
         for cells in reader:
@@ -366,7 +366,7 @@ def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int,
             if any(c.strip() for c in cells):
                 if reader.line_num > start:
                     _check_spanning(cells, sep, width, start, reader.line_num, where)
-                rows.append((start, [shared.setdefault(c, c) if len(c) <= SHARED_MAX_LEN else c for c in cells]))
+                rows.append((start, list(map(shared.setdefault, cells, cells))))
                 width = width or len(cells)
             start = reader.line_num + 1
     except csv.Error as exc:

@@ -32,6 +32,7 @@ from walktool.store.location import check_url, mask
 from walktool.store.schema import SCHEMA_VERSION, Column
 from walktool.store.sql import param
 from walktool.store.stops import split_observations
+from walktool.store.versioned import VersionedStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,7 +58,7 @@ def connect(url: str) -> Any:
     return con
 
 
-class PostGISStore(SQLAggregates):
+class PostGISStore(VersionedStore, SQLAggregates):
     """A :class:`~walktool.store.base.Store` in a PostgreSQL database with PostGIS.
 
     Parameters
@@ -199,22 +200,15 @@ class PostGISStore(SQLAggregates):
                     ("schema_version", str(SCHEMA_VERSION)),
                 )
 
-    def _migrate(self) -> None:
+    _kind = "archive"
+
+    def _store_name(self) -> str:
+        return str(self.location)
+
+    def _migrate_from(self, version: int) -> None:
         from walktool.store.pg_migrations import migrate
 
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            msg = (
-                Phrase(N_("{location}: this archive has schema version {version}, newer than this walktool understands ({SCHEMA_VERSION}); upgrade walktool"), location=self.location, version=version, SCHEMA_VERSION=SCHEMA_VERSION)
-            )
-            raise StoreError(msg)
-        if version < SCHEMA_VERSION:
-            migrate(self, version)
-
-    @property
-    def schema_version(self) -> int:
-        """The schema version of this archive."""
-        return int(self.get_meta("schema_version") or 0)
+        migrate(self, version)
 
     def writable(self) -> bool:
         """True when the connected role may write the archive's tables."""
