@@ -278,6 +278,7 @@ def test_offline_page_embeds_everything(walked: Project, tmp_path: Path) -> None
         assert library.lower() in page.lower(), library
     assert "L.Control.FullScreen" in page or "fullscreen" in page.lower()
     assert out.stat().st_size < 2_000_000
+    assert "tile.openstreetmap.org" not in page and "{z}/{x}/{y}" not in page  # an offline map loads no remote tiles
     online = write_map(walked, tmp_path / "online.html")
     assert '<script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js">' in online.read_text("utf-8")
 

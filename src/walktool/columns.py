@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.textnorm import compact, fold
 
 if TYPE_CHECKING:
@@ -253,32 +254,32 @@ def load_mapping(path: str | Path, protocol: Protocol) -> tuple[Mapping, list[Is
     try:
         doc = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
     except FileNotFoundError as exc:
-        msg = f"{path}: no such mapping file"
+        msg = Phrase(N_("{path}: no such mapping file"), path=path)
         raise SheetFormatError(msg) from exc
     except yaml.YAMLError as exc:
-        msg = f"{path}: not valid YAML ({exc})"
+        msg = Phrase(N_("{path}: not valid YAML ({exc})"), path=path, exc=exc)
         raise SheetFormatError(msg) from exc
     if not isinstance(doc, dict):
-        msg = f"{path}: a mapping file is a YAML mapping with 'columns' and optionally 'answers', 'header_row', 'crs'"
+        msg = Phrase(N_("{path}: a mapping file is a YAML mapping with 'columns' and optionally 'answers', 'header_row', 'crs'"), path=path)
         raise SheetFormatError(msg)
     unknown = set(doc) - set(MAPPING_SECTIONS)
     if unknown:
-        msg = f"{path}: unknown section(s) {', '.join(sorted(map(str, unknown)))}; use {', '.join(MAPPING_SECTIONS)}"
+        msg = Phrase(N_("{path}: unknown section(s) {map}; use {MAPPING_SECTIONS}"), path=path, map=', '.join(sorted(map(str, unknown))), MAPPING_SECTIONS=', '.join(MAPPING_SECTIONS))
         raise SheetFormatError(msg)
     problems = []
     raw_columns = doc.get("columns") or {}
     raw_answers = doc.get("answers") or {}
     if not isinstance(raw_columns, dict):
-        problems.append("'columns' must map column names to item keys or fields")
+        problems.append(Phrase(N_("'columns' must map column names to item keys or fields")))
         raw_columns = {}
     if not isinstance(raw_answers, dict):
-        problems.append("'answers' must map item keys to {answer: value} tables")
+        problems.append(Phrase(N_("'answers' must map item keys to {answer: value} tables")))
         raw_answers = {}
     columns = {str(k): str(v) for k, v in raw_columns.items()}
     answers = {str(k): {str(a): str(b) for a, b in (v or {}).items()} if isinstance(v, dict) else {} for k, v in raw_answers.items()}
     header_row = doc.get("header_row")
     if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1):
-        problems.append(f"header_row must be a row number (1 is the first row), not {header_row!r}")
+        problems.append(Phrase(N_("header_row must be a row number (1 is the first row), not {header_row!r}"), header_row=header_row))
         header_row = None
     crs = doc.get("crs")
     if crs is not None:
@@ -290,7 +291,7 @@ def load_mapping(path: str | Path, protocol: Protocol) -> tuple[Mapping, list[Is
             try:
                 CRS.from_user_input(crs)
             except CRSError as exc:
-                problems.append(f"crs {crs!r} is not a coordinate reference system pyproj knows ({exc}); use e.g. EPSG:32188")
+                problems.append(Phrase(N_("crs {crs!r} is not a coordinate reference system pyproj knows ({exc}); use e.g. EPSG:32188"), crs=crs, exc=exc))
         except ImportError:  # pragma: no cover - pyproj is a dependency
             pass
     for header, target in columns.items():
@@ -300,22 +301,20 @@ def load_mapping(path: str | Path, protocol: Protocol) -> tuple[Mapping, list[Is
         if protocol.has_item(base):
             continue
         problems.append(
-            f"column {header!r} maps to {target!r}, which is neither an item key of {protocol.id} nor a"
-            f" context field ({', '.join(CONTEXT_FIELDS)}), a position in the mapping's crs"
-            f" ({', '.join(COORDINATE_TARGETS)}) nor 'ignore'"
+            Phrase(N_("column {header!r} maps to {target!r}, which is neither an item key of {id} nor a context field ({CONTEXT_FIELDS}), a position in the mapping's crs ({COORDINATE_TARGETS}) nor 'ignore'"), header=header, target=target, id=protocol.id, CONTEXT_FIELDS=', '.join(CONTEXT_FIELDS), COORDINATE_TARGETS=', '.join(COORDINATE_TARGETS))
         )
     targets = set(columns.values())
     has_x = bool(targets & {"x", "easting"})
     has_y = bool(targets & {"y", "northing"})
     if has_x != has_y:
-        problems.append("a position in another CRS needs both an x (easting) and a y (northing) column")
+        problems.append(Phrase(N_('a position in another CRS needs both an x (easting) and a y (northing) column')))
     if has_x and crs is None:
-        problems.append("x / y columns need the mapping's crs (e.g. crs: EPSG:32188); for degrees map them to lon / lat")
+        problems.append(Phrase(N_("x / y columns need the mapping's crs (e.g. crs: EPSG:32188); for degrees map them to lon / lat")))
     for item in answers:
         if item != "*" and item not in VALUE_FIELDS and not protocol.has_item(item):
-            problems.append(f"answers for {item!r}: neither an item key of {protocol.id} nor one of {', '.join(VALUE_FIELDS)}")
+            problems.append(Phrase(N_("answers for {item!r}: neither an item key of {id} nor one of {VALUE_FIELDS}"), item=item, id=protocol.id, VALUE_FIELDS=', '.join(VALUE_FIELDS)))
     if problems:
-        msg = f"{path}: " + "; ".join(problems)
+        msg = Phrase(N_("{path}: {problems}"), path=path, problems=Phrase.joined("; ", problems))
         raise SheetFormatError(msg)
     return Mapping(columns, answers, path, header_row=header_row, crs=crs), []
 

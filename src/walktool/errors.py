@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from walktool.i18n import N_, translator
+from walktool.i18n import N_, Phrase, plain_values, render, translator
 
 Level = Literal["error", "warning"]
 
@@ -41,8 +41,11 @@ class WalktoolError(Exception):
     def __init__(
         self, message: str = "", *, file: str | None = None, code: str | None = None, params: Mapping[str, Any] | None = None
     ) -> None:
+        if isinstance(message, Phrase) and not params:
+            phrase = message
+            message, params = phrase.template, phrase.params
         self.template = message
-        self.params = dict(params or {})
+        self.params = plain_values(params or {})
         super().__init__(message.format(**self.params) if self.params else message)
         self.file = file
         if code is not None:
@@ -55,7 +58,7 @@ class WalktoolError(Exception):
         text = translator(lang).gettext(self.template) if self.template else ""
         if not self.params:
             return text if text != self.template else str(self)
-        return text.format(**self.params)
+        return text.format(**{k: render(v, lang) for k, v in self.params.items()})
 
 
 class ProjectError(WalktoolError):

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, WalktoolError
-from walktool.i18n import all_translations
+from walktool.i18n import N_, Phrase, all_translations
 from walktool.recommend import FOLLOW_UP_COLUMNS, STATUSES
 from walktool.report.labels import (
     REC_COLUMNS,
@@ -209,14 +209,14 @@ def _read_sheet(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, d
     from openpyxl.utils.exceptions import InvalidFileException
 
     if not path.is_file():
-        msg = f"{path}: no such file; give the report workbook staff filled in (reports/report.xlsx)"
+        msg = Phrase(N_("{path}: no such file; give the report workbook staff filled in (reports/report.xlsx)"), path=path)
         raise FollowupError(msg)
     try:
         # values as last computed by the spreadsheet program, and the formulas typed (if any)
         wb = load_workbook(path, read_only=True, data_only=True)
         typed = load_workbook(path, read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        msg = f"{path}: not an Excel workbook that walktool can read ({exc}); save it as .xlsx and try again"
+        msg = Phrase(N_("{path}: not an Excel workbook that walktool can read ({exc}); save it as .xlsx and try again"), path=path, exc=exc)
         raise FollowupError(msg) from exc
     try:
         wanted = {fold(name) for name in sheet_spellings("recommendations")}
@@ -238,8 +238,7 @@ def _read_sheet(path: Path) -> tuple[str, int, dict[str, int], list[tuple[int, d
         typed.close()
     fr, en = sheet_label("recommendations", "fr"), sheet_label("recommendations", "en")
     msg = (
-        f"{path}: no sheet with an 'Id' column and a status column ('Statut' / 'Status'); give the workbook"
-        f" `walktool report` wrote, with its '{fr}' / '{en}' sheet"
+        Phrase(N_("{path}: no sheet with an 'Id' column and a status column ('Statut' / 'Status'); give the workbook `walktool report` wrote, with its '{fr}' / '{en}' sheet"), path=path, fr=fr, en=en)
     )
     raise FollowupError(msg)
 

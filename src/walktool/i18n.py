@@ -107,6 +107,61 @@ def NC_(context: str, msgid: str) -> Msg:
     return Msg(context, msgid)
 
 
+class Phrase(str):
+    """A message whose language is chosen when it is shown: the English text, carrying its template and values.
+
+    ``Phrase(N_("{path}: no such file"), path=p)`` *is* the English string (it
+    compares, joins, prints and goes into JSON as one), and :meth:`render` gives
+    it in another language: the template translated, then filled.  A value that
+    is a :class:`Phrase` is rendered in the same language; other values (file
+    names, ids, numbers) are never translated.  Library code builds messages this
+    way where the language is not known yet; the command line renders them.
+    """
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Phrase:
+        params = plain_values(params)
+        obj = super().__new__(cls, template.format(**params) if params else template)
+        obj.template = template
+        obj.params = params
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_phrase, (self.template, self.params))
+
+    def render(self, lang: str | None = None) -> str:
+        """The message in ``lang`` (the English with None or ``en``)."""
+        if lang is None or lang == SOURCE_LANGUAGE:
+            return str.__str__(self)
+        text = translator(lang).gettext(self.template)
+        if not self.params:
+            return text
+        return text.format(**{k: render(v, lang) for k, v in self.params.items()})
+
+    @classmethod
+    def joined(cls, separator: str, parts: Any) -> Phrase:
+        """The ``parts`` joined by ``separator``, each rendered in the language of the whole."""
+        values = {f"p{i}": part for i, part in enumerate(parts)}
+        escaped = separator.replace("{", "{{").replace("}", "}}")
+        return cls(escaped.join("{" + k + "}" for k in values), **values)
+
+
+def plain_values(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with every value text or a number: an exception, a path or a tuple becomes its text (safe to pickle and keep)."""
+    return {k: v if isinstance(v, str | int | float) or v is None else str(v) for k, v in params.items()}
+
+
+def _phrase(template: str, params: dict[str, Any]) -> Phrase:
+    return Phrase(template, **params)
+
+
+def render(value: Any, lang: str | None = None) -> Any:
+    """``value`` in ``lang`` when it is a :class:`Phrase`; any other value as it is."""
+    return value.render(lang) if isinstance(value, Phrase) else value
+
+
 class Translator:
     """The messages of one language: ``gettext``, ``ngettext``, ``pgettext``, ``npgettext``.
 
@@ -254,9 +309,12 @@ __all__ = [
     "NC_",
     "N_",
     "Msg",
+    "Phrase",
     "Translator",
     "all_translations",
     "check_language",
+    "plain_values",
+    "render",
     "resolve_language",
     "system_language",
     "translator",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from walktool.errors import SheetFormatError
+from walktool.i18n import N_, Phrase
 
 MIB = 1 << 20
 MAX_TEXT_BYTES = 256 * MIB  # one CSV, JSON, GPX file, or a zip member read as a table
@@ -42,8 +43,7 @@ def check_file_size(path: Path, limit: int = MAX_TEXT_BYTES, what: str = "file")
         return
     if size > limit:
         msg = (
-            f"{path}: this {what} is {_mib(size)}, more than the {_mib(limit)} walktool reads at once;"
-            " split it (e.g. one walk or one month per file) and import the parts"
+            Phrase(N_("{path}: this {what} is {mib}, more than the {mib2} walktool reads at once; split it (e.g. one walk or one month per file) and import the parts"), path=path, what=what, mib=_mib(size), mib2=_mib(limit))
         )
         raise SheetFormatError(msg, file=str(path), code="too-large")
 
@@ -53,7 +53,7 @@ def table_too_large(where: str | Path, rows: int, columns: int) -> SheetFormatEr
     if rows > MAX_ROWS:
         msg = f"{where}: more than {MAX_ROWS:,} rows; split the file (e.g. one walk or one month per file) and import the parts"
     elif columns > MAX_COLUMNS:
-        msg = f"{where}: a row of {columns:,} cells, more than the {MAX_COLUMNS:,} walktool reads; is it a table of findings?"
+        msg = Phrase(N_("{where}: a row of {columns:,} cells, more than the {MAX_COLUMNS:,} walktool reads; is it a table of findings?"), where=where, columns=columns, MAX_COLUMNS=MAX_COLUMNS)
     else:
         return None
     return SheetFormatError(msg, file=str(where).split(": ")[0], code="too-large")
@@ -63,13 +63,12 @@ def check_zip(zf: zipfile.ZipFile, where: str | Path, *, limit: int = MAX_ZIP_BY
     """Refuse a zip whose members would unpack to more than ``limit`` bytes, or that holds too many members."""
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_MEMBERS:
-        msg = f"{where}: this zip holds {len(infos)} entries, more than {MAX_ZIP_MEMBERS}; is it an export?"
+        msg = Phrase(N_("{where}: this zip holds {n_infos} entries, more than {MAX_ZIP_MEMBERS}; is it an export?"), where=where, n_infos=len(infos), MAX_ZIP_MEMBERS=MAX_ZIP_MEMBERS)
         raise SheetFormatError(msg, file=str(where), code="too-large")
     total = sum(i.file_size for i in infos)
     if total > limit:
         msg = (
-            f"{where}: this zip unpacks to {_mib(total)}, more than the {_mib(limit)} walktool extracts from one zip;"
-            " export the data and the photos in several zips (e.g. one per walk)"
+            Phrase(N_("{where}: this zip unpacks to {mib}, more than the {mib2} walktool extracts from one zip; export the data and the photos in several zips (e.g. one per walk)"), where=where, mib=_mib(total), mib2=_mib(limit))
         )
         raise SheetFormatError(msg, file=str(where), code="too-large")
 
@@ -93,7 +92,7 @@ def read_member(zf: zipfile.ZipFile, name: str, where: str | Path, limit: int = 
         if len(data) <= limit:
             return data
         why = f"it unpacks to more than {_mib(limit)}"
-    msg = f"{where}: {name} in this zip cannot be read: {why}; split the export and import the parts"
+    msg = Phrase(N_("{where}: {name} in this zip cannot be read: {why}; split the export and import the parts"), where=where, name=name, why=why)
     raise SheetFormatError(msg, file=str(where), code="too-large")
 
 
@@ -141,23 +140,21 @@ def loads_json(text: str, where: str | Path) -> Any:
         :data:`MAX_NUMBER_DIGITS` digits, or not JSON (the message names the line and column).
     """
     if json_depth(text) > MAX_DEPTH:
-        msg = f"{where}: this JSON is nested more than {MAX_DEPTH} levels deep; it is not a sheet walktool can read"
+        msg = Phrase(N_("{where}: this JSON is nested more than {MAX_DEPTH} levels deep; it is not a sheet walktool can read"), where=where, MAX_DEPTH=MAX_DEPTH)
         raise SheetFormatError(msg, file=str(where), code="too-deep")
     try:
         return json.loads(text, parse_int=_bounded_int, parse_float=_bounded_float, parse_constant=float)
     except _NumberTooLong as exc:
         msg = (
-            f"{where}: a number of {len(str(exc))} characters (more than {MAX_NUMBER_DIGITS} digits);"
-            " no field sheet needs one: fix or remove it"
+            Phrase(N_("{where}: a number of {n_exc} characters (more than {MAX_NUMBER_DIGITS} digits); no field sheet needs one: fix or remove it"), where=where, n_exc=len(str(exc)), MAX_NUMBER_DIGITS=MAX_NUMBER_DIGITS)
         )
         raise SheetFormatError(msg, file=str(where), code="number-too-long") from None
     except RecursionError:
-        msg = f"{where}: this JSON is nested too deeply; it is not a sheet walktool can read"
+        msg = Phrase(N_("{where}: this JSON is nested too deeply; it is not a sheet walktool can read"), where=where)
         raise SheetFormatError(msg, file=str(where), code="too-deep") from None
     except json.JSONDecodeError as exc:
         msg = (
-            f"{where}: line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg});"
-            " fix the file there or export it again"
+            Phrase(N_("{where}: line {lineno}, column {colno}: not valid JSON ({msg}); fix the file there or export it again"), where=where, lineno=exc.lineno, colno=exc.colno, msg=exc.msg)
         )
         raise SheetFormatError(msg, file=str(where), code="bad-json") from exc
 

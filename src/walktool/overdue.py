@@ -19,6 +19,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import WalktoolError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     from walktool.project import Project, Settings
@@ -39,7 +40,7 @@ def today() -> dt.date:
     try:
         return dt.date.fromisoformat(fixed)
     except ValueError as exc:
-        msg = f"{TODAY_ENV}={fixed!r} is not a date; give YYYY-MM-DD or unset it"
+        msg = Phrase(N_("{TODAY_ENV}={fixed!r} is not a date; give YYYY-MM-DD or unset it"), TODAY_ENV=TODAY_ENV, fixed=fixed)
         raise OverdueError(msg) from exc
 
 

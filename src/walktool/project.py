@@ -81,7 +81,7 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from walktool.errors import ProjectError
-from walktool.i18n import N_
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     from walktool.protocol import Protocol
@@ -143,38 +143,36 @@ class Settings:
 
     def validate(self, where: str = SETTINGS_FILE) -> None:
         """Raise :class:`ProjectError` naming every invalid setting."""
-        problems = []
+        problems: list[str] = []
         try:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            problems.append(f"timezone {self.timezone!r} is not an IANA time zone (e.g. 'America/Montreal')")
+            problems.append(Phrase(N_("timezone {timezone!r} is not an IANA time zone (e.g. 'America/Montreal')"), timezone=self.timezone))
         if self.language not in ("fr", "en"):
-            problems.append(f"language {self.language!r} must be 'fr' or 'en'")
+            problems.append(Phrase(N_("language {language!r} must be 'fr' or 'en'"), language=self.language))
         if not self.station_radius_m > 0:
-            problems.append(f"station_radius_m must be a positive number of metres, not {self.station_radius_m!r}")
+            problems.append(Phrase(N_("station_radius_m must be a positive number of metres, not {station_radius_m!r}"), station_radius_m=self.station_radius_m))
         min_lon, min_lat, max_lon, max_lat = self.study_area
         if not (-180 <= min_lon < max_lon <= 180 and -90 <= min_lat < max_lat <= 90):
             problems.append(
-                "study_area must have min_lon < max_lon and min_lat < max_lat in degrees"
-                f" (got {self.study_area})"
+                Phrase(N_("study_area must have min_lon < max_lon and min_lat < max_lat in degrees (got {study_area})"), study_area=self.study_area)
             )
         from walktool.store.location import has_password, is_database_url, mask
 
         if is_database_url(self.store) and has_password(self.store):
             problems.append(
-                f"store {mask(self.store)!r} holds a password: remove it and give it in PGPASSWORD,"
-                " ~/.pgpass or a libpq service file (walktool never keeps passwords in the project)"
+                Phrase(N_("store {mask!r} holds a password: remove it and give it in PGPASSWORD, ~/.pgpass or a libpq service file (walktool never keeps passwords in the project)"), mask=mask(self.store))
             )
         problems += _map_problems(self)
         for key, name in _FOLLOWUP_KEYS.items():
             if getattr(self, name) < 0:
-                problems.append(f"[followup] {key} must be a number of weeks or months, 0 or more")
+                problems.append(Phrase(N_("[followup] {key} must be a number of weeks or months, 0 or more"), key=key))
         if self.privacy_public_positions not in PUBLIC_POSITIONS:
-            problems.append(f"[privacy] public_positions {self.privacy_public_positions!r} must be 'round' or 'station'")
+            problems.append(Phrase(N_("[privacy] public_positions {privacy_public_positions!r} must be 'round' or 'station'"), privacy_public_positions=self.privacy_public_positions))
         if not 1 <= self.privacy_round_decimals <= 4:
-            problems.append(f"[privacy] round_decimals must be 1 to 4 (3 ≈ 100 m), not {self.privacy_round_decimals!r}")
+            problems.append(Phrase(N_("[privacy] round_decimals must be 1 to 4 (3 ≈ 100 m), not {privacy_round_decimals!r}"), privacy_round_decimals=self.privacy_round_decimals))
         if problems:
-            msg = f"{where}: " + "; ".join(problems)
+            msg = Phrase(N_("{where}: {problems}"), where=where, problems=Phrase.joined("; ", problems))
             raise ProjectError(msg)
 
     def to_toml(self) -> str:
@@ -239,27 +237,27 @@ round_decimals = {self.privacy_round_decimals}
 
 def _map_problems(settings: Settings) -> list[str]:
     """What is wrong with the ``[map]`` settings (empty when nothing is)."""
-    problems = []
+    problems: list[str] = []
     tiles = settings.map_tiles.strip()
     if not tiles:
-        problems.append('[map] tiles is empty: give a provider name (e.g. "OpenStreetMap.Mapnik"), a tile URL or "none"')
+        problems.append(Phrase(N_('[map] tiles is empty: give a provider name (e.g. "OpenStreetMap.Mapnik"), a tile URL or "none"')))
     elif "{z}" in tiles or "://" in tiles:
         if not all(part in tiles for part in ("{z}", "{x}", "{y}")) or not tiles.lower().startswith(("https://", "http://")):
-            problems.append(f"[map] tiles {tiles!r} is not a tile URL template: https://…/{{z}}/{{x}}/{{y}}.png")
+            problems.append(Phrase(N_("[map] tiles {tiles!r} is not a tile URL template: https://…/{{z}}/{{x}}/{{y}}.png"), tiles=tiles))
         elif not settings.map_attribution.strip():
-            problems.append(f"[map] tiles {tiles!r} is a URL: give its credit line in [map] attribution (tile providers require it)")
+            problems.append(Phrase(N_("[map] tiles {tiles!r} is a URL: give its credit line in [map] attribution (tile providers require it)"), tiles=tiles))
     elif tiles.lower() != "none" and tiles != DEFAULT_TILES:
         import xyzservices
 
         try:
             provider = xyzservices.providers.query_name(tiles)
         except ValueError:
-            problems.append(f"[map] tiles {tiles!r} is not a tile provider of the xyzservices catalogue (e.g. \"OpenStreetMap.Mapnik\", \"OpenStreetMap.France\"), a tile URL or \"none\"")
+            problems.append(Phrase(N_("[map] tiles {tiles!r} is not a tile provider of the xyzservices catalogue (e.g. \"OpenStreetMap.Mapnik\", \"OpenStreetMap.France\"), a tile URL or \"none\""), tiles=tiles))
         else:
             if provider.requires_token():
-                problems.append(f"[map] tiles {tiles!r} needs an API key: give its URL template with your key instead ({provider.url})")
+                problems.append(Phrase(N_("[map] tiles {tiles!r} needs an API key: give its URL template with your key instead ({url})"), tiles=tiles, url=provider.url))
     if settings.map_referrer_policy not in REFERRER_POLICIES:
-        problems.append(f"[map] referrer_policy {settings.map_referrer_policy!r} must be one of {', '.join(REFERRER_POLICIES)}")
+        problems.append(Phrase(N_("[map] referrer_policy {map_referrer_policy!r} must be one of {REFERRER_POLICIES}"), map_referrer_policy=settings.map_referrer_policy, REFERRER_POLICIES=', '.join(REFERRER_POLICIES)))
     return problems
 
 
@@ -270,13 +268,13 @@ def _extra_tables(path: Path, doc: dict[str, Any]) -> dict[str, Any]:
         values = doc.get(table, {})
         if not isinstance(values, dict) or set(values) - set(keys):
             found = sorted(set(values) - set(keys)) if isinstance(values, dict) else ["(not a table)"]
-            msg = f"{path}: unknown setting(s) {', '.join(found)} in [{table}]; known: {', '.join(sorted(keys))}"
+            msg = Phrase(N_("{path}: unknown setting(s) {found} in [{table}]; known: {keys}"), path=path, found=', '.join(found), table=table, keys=', '.join(sorted(keys)))
             raise ProjectError(msg)
         for key, value in values.items():
             wanted = str if key == "public_positions" else int
             if not isinstance(value, wanted) or isinstance(value, bool):
                 kind = "text (in quotes)" if wanted is str else "a whole number"
-                msg = f"{path}: [{table}] {key} must be {kind}, not {value!r}"
+                msg = Phrase(N_("{path}: [{table}] {key} must be {kind}, not {value!r}"), path=path, table=table, key=key, kind=kind, value=value)
                 raise ProjectError(msg)
             out[keys[key]] = value
     return out
@@ -298,21 +296,21 @@ def read_settings(path: Path) -> Settings:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        msg = f"{path}: not valid TOML ({exc}); fix the file or delete it and run `walktool init` again"
+        msg = Phrase(N_("{path}: not valid TOML ({exc}); fix the file or delete it and run `walktool init` again"), path=path, exc=exc)
         raise ProjectError(msg) from exc
     proj: dict[str, Any] = doc.get("project", {})
     area: dict[str, Any] = doc.get("study_area", {})
     basemap: dict[str, Any] = doc.get("map", {})
     if not isinstance(basemap, dict) or sorted(set(basemap) - set(_MAP_KEYS)):
         found = sorted(set(basemap) - set(_MAP_KEYS)) if isinstance(basemap, dict) else ["(not a table)"]
-        msg = f"{path}: unknown setting(s) {', '.join(found)} in [map]; known: {', '.join(sorted(_MAP_KEYS))}"
+        msg = Phrase(N_("{path}: unknown setting(s) {found} in [map]; known: {MAP_KEYS}"), path=path, found=', '.join(found), MAP_KEYS=', '.join(sorted(_MAP_KEYS)))
         raise ProjectError(msg)
     extra = _extra_tables(path, doc)
     defaults = Settings()
     known = {"name", "city", "timezone", "language", "protocol", "stations", "credit", "store", "station_radius_m"}
     unknown = sorted(set(proj) - known)
     if unknown:
-        msg = f"{path}: unknown setting(s) {', '.join(unknown)} in [project]; known: {', '.join(sorted(known))}"
+        msg = Phrase(N_("{path}: unknown setting(s) {unknown} in [project]; known: {known}"), path=path, unknown=', '.join(unknown), known=', '.join(sorted(known)))
         raise ProjectError(msg)
     try:
         values: dict[str, Any] = {k: (float(v) if k == "station_radius_m" else str(v)) for k, v in proj.items()}
@@ -330,7 +328,7 @@ def read_settings(path: Path) -> Settings:
             ),
         )
     except (TypeError, ValueError) as exc:
-        msg = f"{path}: a setting has the wrong type ({exc})"
+        msg = Phrase(N_("{path}: a setting has the wrong type ({exc})"), path=path, exc=exc)
         raise ProjectError(msg) from exc
     settings.validate(str(path))
     return settings
@@ -426,7 +424,7 @@ class Project:
         if candidate.suffix in (".yaml", ".yml") and candidate.exists():
             return load_protocol(candidate)
         known = ", ".join(sorted(k for k in found if "@" not in k)) or "none"
-        msg = f"{self.protocols_dir}: no protocol {wanted!r} (found: {known}); copy its YAML file there"
+        msg = Phrase(N_("{protocols_dir}: no protocol {wanted!r} (found: {known}); copy its YAML file there"), protocols_dir=self.protocols_dir, wanted=wanted, known=known)
         raise ProjectError(msg)
 
     def save_settings(self, settings: Settings) -> None:
@@ -521,7 +519,7 @@ def init_project(
 
     root = Path(path).resolve()
     if root.exists() and not root.is_dir():
-        msg = f"{root} exists and is not a folder"
+        msg = Phrase(N_("{root} exists and is not a folder"), root=root)
         raise ProjectError(msg)
     layer = None
     if stations is not None:

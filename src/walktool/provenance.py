@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, ProtocolError, WalktoolError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -145,8 +146,7 @@ def protocol_version(project: Project, ref: str) -> Protocol:
         return found
     known = sorted({r for r, _ in archived_protocols(project.protocols_dir)})
     msg = (
-        f"no protocol {ref!r} in {project.protocols_dir} or its archive (archived: {', '.join(known) or 'none'});"
-        " name a version as ID@VERSION, or use --rules current"
+        Phrase(N_("no protocol {ref!r} in {protocols_dir} or its archive (archived: {value}); name a version as ID@VERSION, or use --rules current"), ref=ref, protocols_dir=project.protocols_dir, value=', '.join(known) or 'none')
     )
     raise RulesError(msg)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from walktool.i18n import N_, Phrase
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -37,7 +39,7 @@ def quality_report(project: Project, *, level: str | None = None) -> dict[str, A
     if problems:
         from walktool.errors import STORE_DAMAGED, StoreError
 
-        msg = f"{project.store_path}: {STORE_DAMAGED} (SQLite: {problems[0]})"
+        msg = Phrase(N_("{store_path}: {damaged} (SQLite: {problems})"), store_path=project.store_path, damaged=Phrase(STORE_DAMAGED), problems=problems[0])
         raise StoreError(msg, file=str(project.store_path), code="store-damaged")
     issues = store.read("issues", {"level": level} if level else None)
     imports = store.read("imports")

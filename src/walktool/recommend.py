@@ -53,6 +53,7 @@ from walktool.analysis import (
     load_observations,
     resolve_campaign,
 )
+from walktool.i18n import N_, Phrase
 from walktool.ordering import stable_order, text_order
 from walktool.textnorm import fold, says_nothing_wrong
 
@@ -430,7 +431,7 @@ def recommend(
             mask = names.str.contains(wanted, regex=False)
         if not mask.any():
             known = ", ".join(sorted(frame["station_name"].dropna().unique()))
-            msg = f"no recommendation for station {station!r} in campaign {campaign!r}; stations with recommendations: {known}"
+            msg = Phrase(N_("no recommendation for station {station!r} in campaign {campaign!r}; stations with recommendations: {known}"), station=station, campaign=campaign, known=known)
             raise AnalysisError(msg)
         frame = frame[mask]
     if top is not None:

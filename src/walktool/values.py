@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 _DMS = re.compile(
@@ -242,3 +244,45 @@ def period_of(when: datetime, lat: float, lon: float) -> str:
     'night'
     """
     return "night" if solar_elevation(when, lat, lon) < -0.833 else "day"
+
+
+def periods_of(moments: Sequence[datetime], lat: Any, lon: Any) -> list[str]:
+    """:func:`period_of` of many moments and positions at once (numpy, the same formula).
+
+    Parameters
+    ----------
+    moments
+        Time-zone aware date-times.
+    lat, lon
+        Degrees, one per moment (array-likes of floats).
+
+    Returns
+    -------
+    list of str
+        ``night`` or ``day`` per moment.
+    """
+    import numpy as np
+    import pandas as pd
+
+    if len(moments) == 0:
+        return []
+    utc = pd.DatetimeIndex(pd.to_datetime(list(moments), utc=True))
+    day = utc.day_of_year.to_numpy(dtype="float64")
+    hour = utc.hour.to_numpy(dtype="float64") + utc.minute.to_numpy(dtype="float64") / 60 + utc.second.to_numpy(dtype="float64") / 3600
+    gamma = 2 * math.pi / 365 * (day - 1 + (hour - 12) / 24)
+    eqtime = 229.18 * (
+        0.000075 + 0.001868 * np.cos(gamma) - 0.032077 * np.sin(gamma)
+        - 0.014615 * np.cos(2 * gamma) - 0.040849 * np.sin(2 * gamma)
+    )
+    decl = (
+        0.006918 - 0.399912 * np.cos(gamma) + 0.070257 * np.sin(gamma)
+        - 0.006758 * np.cos(2 * gamma) + 0.000907 * np.sin(2 * gamma)
+        - 0.002697 * np.cos(3 * gamma) + 0.00148 * np.sin(3 * gamma)
+    )
+    true_solar_minutes = hour * 60 + eqtime + 4 * np.asarray(lon, dtype="float64")
+    hour_angle = np.radians(true_solar_minutes / 4 - 180)
+    phi = np.radians(np.asarray(lat, dtype="float64"))
+    cos_zenith = np.sin(phi) * np.sin(decl) + np.cos(phi) * np.cos(decl) * np.cos(hour_angle)
+    elevation = 90 - np.degrees(np.arccos(np.clip(cos_zenith, -1.0, 1.0)))
+    return np.where(elevation < -0.833, "night", "day").astype(object).tolist()
+

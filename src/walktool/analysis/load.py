@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from walktool.protocol import Protocol
 
 from walktool.analysis.base import AnalysisError
+from walktool.i18n import N_, Phrase
 from walktool.walks import walk_keys
 
 
@@ -36,7 +37,7 @@ def resolve_campaign(project: Project, campaign: str | None) -> str | None:
     if campaign is not None:
         if campaign not in names:
             known = ", ".join(names) or "none yet: run `walktool import` first"
-            msg = f"campaign {campaign!r} has no observations; campaigns in this project: {known}"
+            msg = Phrase(N_("campaign {campaign!r} has no observations; campaigns in this project: {known}"), campaign=campaign, known=known)
             raise AnalysisError(msg)
         return campaign
     return names[-1] if names else None

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from walktool.protocol import Protocol
 
 from walktool.analysis.base import _PLACE_KEYS, AnalysisError
+from walktool.i18n import N_, Phrase
 
 
 def scored_answers(observations: pd.DataFrame, protocol: Protocol) -> pd.DataFrame:
@@ -104,7 +105,7 @@ def scores(observations: pd.DataFrame, protocol: Protocol, by: str = "station") 
 
     keys = _PLACE_KEYS.get(by)
     if keys is None:
-        msg = f"unknown grouping {by!r}; use one of {', '.join(_PLACE_KEYS)}"
+        msg = Phrase(N_("unknown grouping {by!r}; use one of {PLACE_KEYS}"), by=by, PLACE_KEYS=', '.join(_PLACE_KEYS))
         raise AnalysisError(msg)
     names = None
     if "station_id" in keys:

@@ -23,6 +23,7 @@ from walktool.analysis.load import (
     resolve_campaign,
 )
 from walktool.analysis.scores import _no_pd_na, _num, principle_scores, scored_answers, scores
+from walktool.i18n import N_, Phrase
 
 
 @dataclass
@@ -133,7 +134,7 @@ def summarize(
         When ``by`` is unknown or the campaign has no observations.
     """
     if by not in BY_CHOICES:
-        msg = f"unknown --by {by!r}; use one of {', '.join(BY_CHOICES)}"
+        msg = Phrase(N_("unknown --by {by!r}; use one of {BY_CHOICES}"), by=by, BY_CHOICES=', '.join(BY_CHOICES))
         raise AnalysisError(msg)
     from walktool.provenance import scoring_rules
 

@@ -62,6 +62,16 @@ def num(value: float, digits: int = 0) -> str:
     return str(format_decimal(value, format=pattern, locale=_locale()))
 
 
+def signed(value: float, digits: int = 1) -> str:
+    """A change with its sign as the language writes it: ``+2,5`` / ``+2.5``, ``-1,0``; zero without a sign."""
+    from babel.numbers import format_decimal
+
+    zero = num(0, digits)
+    body = "#,##0" + ("." + "0" * digits if digits else "")
+    shown = str(format_decimal(value, format=f"+{body};-{body}", locale=_locale()))
+    return zero if shown.lstrip("+-\u2212") == zero else shown
+
+
 def pct(value: float) -> str:
     """A share as a percentage: ``43 %`` / ``43%``."""
     from babel.numbers import format_percent
@@ -170,7 +180,10 @@ def handle_errors(fn: F) -> F:
             raise
         except typer.BadParameter as exc:
             if as_json:
-                print_json({"error": {"code": "usage", "message": exc.format_message(), "file": None}})
+                from walktool.cli._usage import translate_message
+
+                message = translate_message(exc.format_message(), state.lang)
+                print_json({"error": {"code": "usage", "message": message, "file": None}})
             raise
         except (KeyboardInterrupt, Terminated):
             if as_json:
@@ -195,6 +208,14 @@ def where(file: Any = None, sheet: Any = None, row: Any = None, column: Any = No
     if column:
         parts.append(_("column {name}").format(name=repr(column)))
     return ", ".join(p for p in parts if p)
+
+
+def issue_words(issue: Any) -> str:
+    """A data-quality issue's message alone, in the command line's language (its code's template; the English as stored)."""
+    from walktool.report.labels import issue_message
+
+    doc = issue if isinstance(issue, dict) else issue.to_dict()
+    return issue_message(doc, state.lang) or ""
 
 
 def issue_text(issue: Any) -> str:

@@ -9,7 +9,8 @@ command tree (commands, groups, options, arguments, the help option) and Typer's
 own texts ("Usage:", "Options", "Arguments", "Commands", "default", "required",
 "Missing command.", …), which walktool's catalog holds under the gettext context
 ``click``.  The parsing errors of the click that Typer vendors ("No such option",
-"Missing option", "Invalid value") are plain English strings there, out of reach.
+"Missing option", "Invalid value") are plain English strings there: the group
+reads them back and shows them translated (:mod:`walktool.cli._usage`).
 """
 
 from __future__ import annotations
@@ -208,6 +209,24 @@ class WalktoolGroup(TyperGroup):
         state.lang = current.lang = lang
         translate_tree(self, lang)
         return super().main(lang_first(self, given), *extra, **kwargs)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: _click.Context | None = None, **extra: Any) -> _click.Context:
+        """Parse the root's options; a usage error is shown in the command line's language."""
+        from walktool.cli._usage import translated
+
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except _click.exceptions.UsageError as exc:
+            raise translated(exc, current.lang) from None
+
+    def invoke(self, ctx: _click.Context) -> Any:
+        """Run the command; a usage error of a subcommand (parsing, a bad value) is shown in the line's language."""
+        from walktool.cli._usage import translated
+
+        try:
+            return super().invoke(ctx)
+        except _click.exceptions.UsageError as exc:
+            raise translated(exc, current.lang) from None
 
 
 CLICK_TEXTS = (

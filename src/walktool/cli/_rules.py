@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from walktool.cli._common import _, err
+from walktool.cli._common import _, err, issue_words
 from walktool.i18n import N_
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ def warn_rules(project: Project) -> None:
     from walktool.provenance import rules_warnings
 
     for issue in rules_warnings(project):
-        err(_("Warning [{code}] {file}: {message}").format(code=issue.code, file=issue.file, message=issue.message))
+        err(_("Warning [{code}] {file}: {message}").format(code=issue.code, file=issue.file, message=issue_words(issue)))
 
 
 def say_rules(rules: ScoringRules) -> str:

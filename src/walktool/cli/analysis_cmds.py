@@ -24,12 +24,36 @@ from walktool.cli._common import (
     state,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice, say_rules
-from walktool.i18n import N_, NC_, translator
+from walktool.i18n import N_, NC_, Msg, translator
 
 SHORT = {"signage": NC_("abbreviation", "sign"), "visibility": NC_("abbreviation", "vis"),
          "liveliness": NC_("abbreviation", "live"), "help": NC_("abbreviation", "help"),
          "maintenance": NC_("abbreviation", "maint"), "community": NC_("abbreviation", "comm")}
 """Column headings of the principles (context ``abbreviation``)."""
+PROFILE_WORDS: dict[str, Msg] = {
+    "gender": NC_("profile", "gender"),
+    "age_group": NC_("profile", "age group"),
+    "reduced_mobility": NC_("profile", "reduced mobility"),
+    "familiarity": NC_("profile", "familiarity"),
+    "woman": NC_("profile", "woman"),
+    "man": NC_("profile", "man"),
+    "non_binary": NC_("profile", "non-binary"),
+    "yes": NC_("profile", "yes"),
+    "no": NC_("profile", "no"),
+    "daily": NC_("profile", "daily"),
+    "weekly": NC_("profile", "weekly"),
+    "monthly": NC_("profile", "monthly"),
+    "rarely": NC_("profile", "rarely"),
+}
+"""Profile attributes (the participant columns) and the codes of their usual values, in words; other values as written."""
+
+
+def profile_word(code: Any) -> str:
+    """A profile attribute or value code (``gender``, ``woman``) in the command line's language."""
+    msg = PROFILE_WORDS.get(str(code))
+    return translator(state.lang).text(msg) if msg is not None else str(code)
+
+
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 
 
@@ -204,7 +228,7 @@ def _render_summary(result: Any, protocol: Any, lang: str, recorded: dict[str, d
             line = (_("  {attribute} = {value} at {period}: {participants}, score {score}, feeling unsafe {unsafe}") if p["period"]
                     else _("  {attribute} = {value}: {participants}, score {score}, feeling unsafe {unsafe}"))
             console.print(line.format(
-                attribute=p["attribute"], value=p["value"], period={"day": _("day"), "night": _("night")}.get(p["period"], p["period"]),
+                attribute=profile_word(p["attribute"]), value=profile_word(p["value"]), period={"day": _("day"), "night": _("night")}.get(p["period"], p["period"]),
                 score=score, unsafe=pct(unsafe),
                 participants=ngettext("{n} participant", "{n} participants", p["participants"]).format(n=p["participants"]),
             ), markup=False)

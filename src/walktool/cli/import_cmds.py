@@ -76,8 +76,11 @@ WAITING = N_("another import is running; waiting…")
 
 def _translated_failure(f: Any) -> str:
     """The failure of one file in the command line's language (its stored message is English)."""
+    from walktool.i18n import Phrase
     from walktool.report.labels import issue_message
 
+    if isinstance(f.error, Phrase):
+        return f.error.render(_lang())
     code = getattr(f, "code", None)
     if code:
         text = issue_message({"code": code, "message": str(f.error), "file": str(f.path)}, _lang())

@@ -174,7 +174,7 @@ def validate(
     In a project, a file whose scoring rules differ from those its version was imported with is
     reported as rules-changed-same-version, naming the campaigns scored under the earlier rules.
     """
-    from walktool.cli._common import err
+    from walktool.cli._common import err, issue_words
     from walktool.protocol import validate_protocol
 
     protocol, issues = validate_protocol(file)
@@ -187,7 +187,7 @@ def validate(
         for issue in issues:
             line = _("line {n}: ").format(n=issue.row) if issue.row else ""
             level = _("error") if issue.level == "error" else _("warning")
-            err(f"{issue.file}: {line}{level} [{issue.code}] {issue.message}")
+            err(f"{issue.file}: {line}{level} [{issue.code}] {issue_words(issue)}")
         if protocol is not None:
             warnings = (", " + ngettext("{n} warning", "{n} warnings", len(issues)).format(n=len(issues))) if issues else ""
             typer.echo(_("{file}: valid — {id} {version}, {principles} principles, {items} items (rules {rules})").format(

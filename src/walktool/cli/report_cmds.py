@@ -14,6 +14,7 @@ from walktool.cli._common import (
     ProjectOpt,
     _,
     check_lang,
+    day,
     error,
     handle_errors,
     issue_text,
@@ -25,7 +26,7 @@ from walktool.cli._common import (
     warning,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
-from walktool.i18n import N_
+from walktool.i18n import N_, translator
 
 CampaignOpt = Annotated[str | None, typer.Option("--campaign", help=N_("Campaign name (default: the only or the latest one)."))]
 
@@ -178,13 +179,36 @@ def _render(result: Any) -> None:
     )
     for change in result.changes:
         before, after = change["before"], change["after"]
-        diffs = ", ".join(f"{k}: {before[k] or '–'} → {after[k] or '–'}" for k in after if after[k] != before[k])
+        diffs = ", ".join(
+            f"{_field_word(k)}: {_field_value(k, before[k])} → {_field_value(k, after[k])}" for k in after if after[k] != before[k]
+        )
         console.print(escape(_("  {id} (row {row}): {changes}").format(id=change["id"], row=change["row"], changes=diffs)), soft_wrap=True)
     for issue in result.issues:
         if issue.level == "error":
             error(issue_text(issue))
         else:
             warning(issue_text(issue))
+
+
+def _field_word(key: str) -> str:
+    """A follow-up column (``status``, ``due_date``) as the report's header names it, in lower case."""
+    from walktool.report.labels import REC_COLUMNS
+
+    label = next((msg for k, msg, _w in REC_COLUMNS if k == key), None)
+    return translator(state.lang).text(label).lower() if label is not None else key
+
+
+def _field_value(key: str, value: Any) -> str:
+    """A follow-up value in words: a status by its label, a due date as the language writes it."""
+    from walktool.report.labels import status_label
+
+    if value is None or value == "":
+        return "–"
+    if key == "status":
+        return status_label(str(value), state.lang)
+    if key == "due_date":
+        return day(value)
+    return str(value)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,10 +20,11 @@ from walktool.cli._common import (
     pct,
     pgettext,
     print_json,
+    signed,
     state,
 )
 from walktool.cli._rules import RulesOpt, VersionOpt, rules_choice
-from walktool.i18n import N_
+from walktool.i18n import N_, NC_, Msg, translator
 
 
 @handle_errors
@@ -86,16 +87,15 @@ _REASON_WORDS = {
 
 
 def _fmt(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+    return "–" if value is None else num(value, 0)
 
 
 def _signed(value: float) -> str:
-    shown = f"{value:+.1f}"
-    return "0.0" if shown in ("+0.0", "-0.0") else shown
+    return signed(value, 1)
 
 
 def _p(value: float | None) -> str:
-    return "–" if value is None else f"{value:.3f}"
+    return "–" if value is None else num(value, 3)
 
 
 def _render_compare(result: Any) -> None:
@@ -119,7 +119,7 @@ def _render_compare(result: Any) -> None:
     reasons: dict[str, list[str]] = {}
     for s in result.stations:
         delta = s["delta"]
-        shown = "–" if delta is None else f"[{'green' if delta > 0 else 'red' if delta < 0 else 'white'}]{delta:+.1f}[/]"
+        shown = "–" if delta is None else f"[{'green' if delta > 0 else 'red' if delta < 0 else 'white'}]{_signed(delta)}[/]"
         if s["significant"] is None:
             verdict = f"[yellow]{escape(_('cannot tell'))}[/]"
             reasons.setdefault(s["reason"], []).append(str(s["name"]))
@@ -179,14 +179,39 @@ def agreement_(
 
 
 READING = {"all-answers-alike": N_("all answers alike"), "too-few-subjects": N_("too few subjects")}
+LEVELS: dict[str, Msg] = {
+    "poor": NC_("reading", "poor"),
+    "slight": NC_("reading", "slight"),
+    "fair": NC_("reading", "fair"),
+    "moderate": NC_("reading", "moderate"),
+    "substantial": NC_("reading", "substantial"),
+    "almost perfect": NC_("reading", "almost perfect"),
+}
+"""Landis & Koch's readings of an agreement value, in words."""
+PRINCIPLE_NOTES: dict[str, str] = {
+    "not-rated": N_("not rated by two participants"),
+    "no-complete-walk": N_("no complete walk (every rater at every stop)"),
+    "no-variation": N_("no variation between stops"),
+    "too-few-walks": N_("too few walks for an interval"),
+}
+"""Why a principle has no ICC, in words (the codes stay in --json)."""
+
+
+def _words(table: dict[str, Any], code: Any) -> str:
+    """``code`` in words from ``table`` (a code without words: as it is)."""
+    if not code:
+        return ""
+    msg = table.get(str(code))
+    return translator(state.lang).text(msg) if msg is not None else str(code)
 
 
 def _interval(value: float | None, ci: list[float] | None, *, two_lines: bool = False) -> str:
     if value is None:
         return "–"
     if ci is None:
-        return f"{value:.2f}"
-    return f"{value:.2f}\n{ci[0]:.2f}–{ci[1]:.2f}" if two_lines else f"{value:.2f} ({ci[0]:.2f}–{ci[1]:.2f})"
+        return num(value, 2)
+    shown, lo, hi = num(value, 2), num(ci[0], 2), num(ci[1], 2)
+    return f"{shown}\n{lo}–{hi}" if two_lines else f"{shown} ({lo}–{hi})"
 
 
 def _render_agreement(result: Any) -> None:
@@ -203,15 +228,15 @@ def _render_agreement(result: Any) -> None:
         table.add_column(heading(col), justify="left" if col in ("item", "scale", "reading") else "right", no_wrap=col in ("item", "scale"),
                          min_width=9 if "CI" in col else 11 if col == "reading" else None, overflow="fold")
     for r in result.items:
-        reading = r["level"] or (_(READING[r["reason"]]) if r["reason"] in READING else "–")
-        table.add_row(r["item"], r["scale"][:3], f"{r['raters']}/{r['subjects']}", f"{r['agreement']:.0%}",
+        reading = _words(LEVELS, r["level"]) if r["level"] else (_(READING[r["reason"]]) if r["reason"] in READING else "–")
+        table.add_row(r["item"], r["scale"][:3], f"{r['raters']}/{r['subjects']}", pct(r["agreement"]),
                       _interval(r["value"], r["ci"], two_lines=True), _interval(r["kappa"], r["kappa_ci"], two_lines=True), reading)
     console.print(table)
     principles = Table(title=_("Principle scores: ICC(2,1), two-way random, absolute agreement"), box=box.SIMPLE_HEAD)
     for col in ("principle", "raters", "stops", "walks", "ICC (95 % CI)", "note"):
         principles.add_column(heading(col), justify="left" if col in ("principle", "note") else "right")
     for p in result.principles:
-        principles.add_row(p["principle"], str(p["raters"]), str(p["subjects"]), str(p["walks"]), _interval(p["icc"], p["ci"]), p["reason"] or "")
+        principles.add_row(p["principle"], str(p["raters"]), str(p["subjects"]), str(p["walks"]), _interval(p["icc"], p["ci"]), _words(PRINCIPLE_NOTES, p["reason"]))
     console.print(principles)
     o = result.overall
     if o["alpha_median"] is not None:

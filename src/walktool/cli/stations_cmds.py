@@ -18,8 +18,9 @@ from walktool.cli._common import (
     out_console,
     pgettext,
     print_json,
+    state,
 )
-from walktool.i18n import N_
+from walktool.i18n import N_, render
 
 app = typer.Typer(help=N_("The reference stations layer: show it, or import another agency's."), no_args_is_help=True)
 
@@ -123,18 +124,18 @@ def render_import(report: Any) -> None:
     if report.changes:
         typer.echo(_("Set in walktool.toml:"))
         for c in report.changes:
-            typer.echo(_("  {setting:11} {new}   ({why}; was {old})").format(setting=c.setting, new=_show(c.new), why=c.why, old=_show(c.old)))
+            typer.echo(_("  {setting:11} {new}   ({why}; was {old})").format(setting=c.setting, new=_show(c.new), why=render(c.why, state.lang), old=_show(c.old)))
     if report.kept:
         typer.echo(_("Kept (--keep-settings):"))
         for c in report.kept:
             typer.echo(_("  {setting:11} {old}   (the stations suggest {new}: {why})").format(
-                setting=c.setting, old=_show(c.old), new=_show(c.new), why=c.why))
+                setting=c.setting, old=_show(c.old), new=_show(c.new), why=render(c.why, state.lang)))
     for w in report.warnings:
-        typer.echo(_("Warning: {message}").format(message=w))
+        typer.echo(_("Warning: {message}").format(message=render(w, state.lang)))
     if report.checks:
         typer.echo(_("Check:"))
         for c in report.checks:
-            typer.echo(f"  - {c}")
+            typer.echo(f"  - {render(c, state.lang)}")
 
 
 def _show(value: Any) -> str:

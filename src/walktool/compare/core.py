@@ -53,6 +53,7 @@ from walktool.compare.stats import (
     rounded,
     seed_for,
 )
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -141,10 +142,10 @@ def station_changes(
     import pandas as pd
 
     if adjust_method not in ADJUST_METHODS:
-        msg = f"unknown --adjust {adjust_method!r}; use one of {', '.join(ADJUST_METHODS)}"
+        msg = Phrase(N_("unknown --adjust {adjust_method!r}; use one of {ADJUST_METHODS}"), adjust_method=adjust_method, ADJUST_METHODS=', '.join(ADJUST_METHODS))
         raise AnalysisError(msg)
     if unit not in UNITS:
-        msg = f"unknown unit {unit!r}; use one of {', '.join(UNITS)}"
+        msg = Phrase(N_("unknown unit {unit!r}; use one of {UNITS}"), unit=unit, UNITS=', '.join(UNITS))
         raise AnalysisError(msg)
     unit_cols = ["walk_key"] if unit == "walk" else ["walk_key", "zone"]
     columns = ["station_id", *unit_cols, "principle", "item", "score", "participant"]
@@ -390,15 +391,15 @@ def compare(
         Unknown campaign, the same campaign twice, an unknown unit or adjustment.
     """
     if unit not in UNITS:
-        msg = f"unknown --unit {unit!r}; use one of {', '.join(UNITS)}"
+        msg = Phrase(N_("unknown --unit {unit!r}; use one of {UNITS}"), unit=unit, UNITS=', '.join(UNITS))
         raise AnalysisError(msg)
     if adjust not in ADJUST_METHODS:
-        msg = f"unknown --adjust {adjust!r}; use one of {', '.join(ADJUST_METHODS)}"
+        msg = Phrase(N_("unknown --adjust {adjust!r}; use one of {ADJUST_METHODS}"), adjust=adjust, ADJUST_METHODS=', '.join(ADJUST_METHODS))
         raise AnalysisError(msg)
     before = resolve_campaign(project, before) or before
     after = resolve_campaign(project, after) or after
     if before == after:
-        msg = f"--before and --after are the same campaign ({before!r}); name two campaigns"
+        msg = Phrase(N_("--before and --after are the same campaign ({before!r}); name two campaigns"), before=before)
         raise AnalysisError(msg)
     from walktool.provenance import scoring_rules
 

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from walktool.errors import WalktoolError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     from walktool.project import Project
@@ -105,10 +106,10 @@ def export(
     from walktool.i18n import resolve_language
 
     if fmt not in EXPORT_FORMATS:
-        msg = f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}"
+        msg = Phrase(N_("unknown export format {fmt!r}; use one of {EXPORT_FORMATS}"), fmt=fmt, EXPORT_FORMATS=', '.join(EXPORT_FORMATS))
         raise ExportError(msg)
     if target is not None and (target not in EXPORT_TARGETS or fmt != "csv"):
-        msg = f"--for {target!r}: only --format csv --for excel is known"
+        msg = Phrase(N_("--for {target!r}: only --format csv --for excel is known"), target=target)
         raise ExportError(msg)
     out = Path(out)
     if campaign is not None:
@@ -158,7 +159,7 @@ def export(
     ]
 
 
-NOTHING = "nothing to export: the project has no observations yet; run `walktool import` first"
+NOTHING = N_("nothing to export: the project has no observations yet; run `walktool import` first")
 
 
 def _parquet_columnar(project: Project, out: Path, campaign: str | None, *, include_participants: bool) -> list[Path]:

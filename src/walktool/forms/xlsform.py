@@ -57,6 +57,7 @@ from walktool.forms._common import (
     problem_rule,
     station_choices,
 )
+from walktool.i18n import N_, Phrase
 from walktool.protocol import PERCEPTION, Item, Protocol, Text
 
 if TYPE_CHECKING:
@@ -458,6 +459,6 @@ def check_xlsform(source: str | Path | XLSForm) -> list[str]:
     try:
         convert(xlsform=data, warnings=warnings, validate=False, file_type=".xlsx")
     except PyXFormError as exc:
-        msg = f"pyxform rejects the exported XLSForm: {exc}"
+        msg = Phrase(N_("pyxform rejects the exported XLSForm: {exc}"), exc=exc)
         raise WalktoolError(msg) from exc
     return warnings

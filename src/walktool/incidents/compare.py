@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import WalktoolError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,17 +137,17 @@ def compare_incidents(
     from walktool.incidents.store import load_incidents, sources, station_counts
 
     if period not in (None, "day", "night"):
-        msg = f"period {period!r}: use day or night"
+        msg = Phrase(N_("period {period!r}: use day or night"), period=period)
         raise CompareIncidentsError(msg)
     incidents = load_incidents(project, since=since, until=until)
     if incidents.empty:
-        msg = f"{project.root}: no recorded incidents yet; import a file with `walktool incidents import FILE` first"
+        msg = Phrase(N_("{root}: no recorded incidents yet; import a file with `walktool incidents import FILE` first"), root=project.root)
         raise CompareIncidentsError(msg)
     name = resolve_campaign(project, campaign)
     obs = observations if observations is not None else load_observations(project, name)
     perceived = perceived_by_station(obs, period)
     if perceived.empty:
-        msg = f"campaign {name!r} has no 'feeling' answers{' at ' + period if period else ''}: nothing to compare the incidents with"
+        msg = Phrase(N_("campaign {name!r} has no 'feeling' answers{value}: nothing to compare the incidents with"), name=name, value=' at ' + period if period else '')
         raise CompareIncidentsError(msg)
     if period:
         incidents = incidents[incidents["period"].eq(period)]

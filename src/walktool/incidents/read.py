@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, WalktoolError
+from walktool.i18n import N_, Phrase
 from walktool.textnorm import fold
 
 if TYPE_CHECKING:
@@ -92,26 +93,26 @@ class IncidentMapping:
         try:
             doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         except (OSError, yaml.YAMLError) as exc:
-            msg = f"{path}: cannot read the mapping ({exc}); give a YAML file with a 'columns' table"
+            msg = Phrase(N_("{path}: cannot read the mapping ({exc}); give a YAML file with a 'columns' table"), path=path, exc=exc)
             raise IncidentsError(msg) from exc
         if not isinstance(doc, dict) or not isinstance(doc.get("columns"), dict):
-            msg = f"{path}: a mapping needs a 'columns' table (category, date, lat/lon or x/y …)"
+            msg = Phrase(N_("{path}: a mapping needs a 'columns' table (category, date, lat/lon or x/y …)"), path=path)
             raise IncidentsError(msg)
         columns = {str(k): str(v) for k, v in doc["columns"].items()}
         unknown = sorted(set(columns) - set(FIELDS))
         missing = [f for f in ("category", "date") if f not in columns]
         if unknown or missing:
             what = f"unknown field(s) {', '.join(unknown)}" if unknown else f"missing {', '.join(missing)}"
-            msg = f"{path}: columns: {what}; fields are {', '.join(FIELDS)} (category and date required)"
+            msg = Phrase(N_("{path}: columns: {what}; fields are {FIELDS} (category and date required)"), path=path, what=what, FIELDS=', '.join(FIELDS))
             raise IncidentsError(msg)
         source = doc.get("source") or {}
         if not isinstance(source, dict):
-            msg = f"{path}: 'source' must be a table (name, publisher, licence, url)"
+            msg = Phrase(N_("{path}: 'source' must be a table (name, publisher, licence, url)"), path=path)
             raise IncidentsError(msg)
         try:
             precision = float(doc.get("precision_m", 0) or 0)
         except (TypeError, ValueError) as exc:
-            msg = f"{path}: precision_m must be a number of metres"
+            msg = Phrase(N_("{path}: precision_m must be a number of metres"), path=path)
             raise IncidentsError(msg) from exc
         return cls(columns, str(doc.get("crs") or "EPSG:4326"), {str(k): str(v) for k, v in (doc.get("categories") or {}).items()},
                    {str(k): v for k, v in source.items()}, precision)
@@ -161,7 +162,7 @@ def read_incidents(path: str | Path, mapping: IncidentMapping | None = None) -> 
     try:
         data = path.read_bytes()
     except OSError as exc:
-        msg = f"{path}: cannot read the file ({exc.strerror or exc})"
+        msg = Phrase(N_("{path}: cannot read the file ({value})"), path=path, value=exc.strerror or exc)
         raise IncidentsError(msg) from exc
     checksum = hashlib.sha256(data).hexdigest()
     if mapping is not None and (path.suffix.lower() in (".geojson", ".json") or data.lstrip()[:1] == b"{"):
@@ -172,16 +173,14 @@ def read_incidents(path: str | Path, mapping: IncidentMapping | None = None) -> 
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration:
-        msg = f"{path}: the file is empty; give a CSV with a header row (Montréal layout: {','.join(MONTREAL_NEW)})"
+        msg = Phrase(N_("{path}: the file is empty; give a CSV with a header row (Montréal layout: {MONTREAL_NEW})"), path=path, MONTREAL_NEW=','.join(MONTREAL_NEW))
         raise IncidentsError(msg) from None
     body = list(reader)
     if mapping is None:
         upper = tuple(h.upper() for h in header)
         if upper[: len(MONTREAL_NEW)] not in (MONTREAL_NEW, MONTREAL_OLD):
             msg = (
-                f"{path}: not the Montréal 'actes criminels' layout (header {','.join(MONTREAL_NEW)} or"
-                f" …,LAT,LONG; found {','.join(header[:8])}); for another file give --map MAPPING.yaml"
-                " (docs/incidents.md)"
+                Phrase(N_("{path}: not the Montréal 'actes criminels' layout (header {MONTREAL_NEW} or …,LAT,LONG; found {header}); for another file give --map MAPPING.yaml (docs/incidents.md)"), path=path, MONTREAL_NEW=','.join(MONTREAL_NEW), header=','.join(header[:8]))
             )
             raise IncidentsError(msg)
         names = list(upper)
@@ -197,7 +196,7 @@ def read_incidents(path: str | Path, mapping: IncidentMapping | None = None) -> 
         return _build(path, "montreal-actes-criminels", records, montreal, checksum, montreal_layout=True)
     missing = [c for c in mapping.columns.values() if c not in header]
     if missing:
-        msg = f"{path}: the mapping names column(s) {', '.join(missing)} the file does not have (it has {', '.join(header)})"
+        msg = Phrase(N_("{path}: the mapping names column(s) {missing} the file does not have (it has {header})"), path=path, missing=', '.join(missing), header=', '.join(header))
         raise IncidentsError(msg)
     records = [(i + 2, dict(zip(header, r, strict=False))) for i, r in enumerate(body) if any(c.strip() for c in r)]
     return _build(path, "mapped-csv", records, mapping, checksum)
@@ -209,7 +208,7 @@ def _decode(path: Path, data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    msg = f"{path}: not UTF-8 or Windows-1252 text; save it as CSV UTF-8"
+    msg = Phrase(N_("{path}: not UTF-8 or Windows-1252 text; save it as CSV UTF-8"), path=path)
     raise IncidentsError(msg)
 
 
@@ -224,11 +223,11 @@ def _geojson_rows(path: Path, data: bytes, mapping: IncidentMapping) -> list[tup
     try:
         doc = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        msg = f"{path}: not valid GeoJSON ({exc})"
+        msg = Phrase(N_("{path}: not valid GeoJSON ({exc})"), path=path, exc=exc)
         raise IncidentsError(msg) from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
-        msg = f"{path}: a GeoJSON FeatureCollection is needed (a 'features' list)"
+        msg = Phrase(N_("{path}: a GeoJSON FeatureCollection is needed (a 'features' list)"), path=path)
         raise IncidentsError(msg)
     out = []
     for i, feature in enumerate(features, start=1):
@@ -356,7 +355,7 @@ def _build(
             try:
                 to_wgs84 = Transformer.from_crs(mapping.crs, "EPSG:4326", always_xy=True)
             except Exception as exc:  # pyproj's CRSError: an unknown crs in the mapping
-                msg = f"{path}: unknown crs {mapping.crs!r} in the mapping; give an EPSG code such as EPSG:2950"
+                msg = Phrase(N_("{path}: unknown crs {crs!r} in the mapping; give an EPSG code such as EPSG:2950"), path=path, crs=mapping.crs)
                 raise IncidentsError(msg) from exc
             lon_t, lat_t = to_wgs84.transform(x_arr[has_xy], y_arr[has_xy])
             lat_col = frame["lat"].astype(float).to_numpy(copy=True)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from walktool.errors import Issue
+from walktool.i18n import N_, Phrase
 from walktool.ingest.files import sha256_of
 from walktool.ingest.photos import photo_key
 from walktool.ingest.report import FileReport, ImportResult
@@ -133,7 +134,7 @@ def import_files(
             probe = Probe(path, mapping_obj)
             format_ = get_format(fmt) if fmt and fmt != "auto" else detect_format(path, probe)
             if not path.exists():
-                msg = f"{path}: no such file or folder"
+                msg = Phrase(N_("{path}: no such file or folder"), path=path)
                 raise SheetFormatError(msg)
         except RepeatFileError as exc:
             repeat_files.append((report, exc))

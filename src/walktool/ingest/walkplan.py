@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, WalktoolError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,10 +66,10 @@ def load_walk_metadata(project: Project, walk_id: str) -> dict[str, Any]:
     try:
         doc = yaml.load(path.read_text(encoding="utf-8-sig"), Loader=_yaml_loader()) or {}  # a SafeLoader
     except yaml.YAMLError as exc:
-        msg = f"{path}: not valid YAML ({exc})"
+        msg = Phrase(N_("{path}: not valid YAML ({exc})"), path=path, exc=exc)
         raise WalktoolError(msg) from exc
     if not isinstance(doc, dict):
-        msg = f"{path}: a walk file is a mapping ({', '.join(WALK_KEYS)}); see docs/walk-format.md"
+        msg = Phrase(N_("{path}: a walk file is a mapping ({WALK_KEYS}); see docs/walk-format.md"), path=path, WALK_KEYS=', '.join(WALK_KEYS))
         raise WalktoolError(msg)
     return doc
 
@@ -126,7 +127,7 @@ class WalkPlan:
         plan = cls(walk_id, path, meta)
 
         def bad(key: str, expected: str) -> WalktoolError:
-            return WalktoolError(f"{path}: {key}: {meta[key]!r} is not {expected}; see docs/walk-format.md")
+            return WalktoolError(Phrase(N_("{path}: {key}: {meta!r} is not {expected}; see docs/walk-format.md"), path=path, key=key, meta=meta[key], expected=expected))
 
         if meta.get("date") not in (None, ""):
             plan.day = parse_date(str(meta["date"]), tz)
@@ -158,7 +159,7 @@ class WalkPlan:
                 else:
                     name, zones_raw = stop, None
                 if not isinstance(name, str | int | float) or not str(name).strip():
-                    msg = f"{path}: route stop {n} names no station; write '- station: Berri-UQAM' (zones optional)"
+                    msg = Phrase(N_("{path}: route stop {n} names no station; write '- station: Berri-UQAM' (zones optional)"), path=path, n=n)
                     raise WalktoolError(msg)
                 match = matcher.match(str(name))
                 if match is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from walktool.errors import WalktoolError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     from walktool.letter.content import LetterText
@@ -64,11 +65,11 @@ def write_letter(project: Project, out: str | Path, *, campaign: str | None = No
     path = Path(out)
     kind = path.suffix.lower()
     if kind not in (".html", ".htm", ".pdf"):
-        msg = f"{path}: the letter is an HTML page or a PDF; give --out a name ending in .html or .pdf"
+        msg = Phrase(N_("{path}: the letter is an HTML page or a PDF; give --out a name ending in .html or .pdf"), path=path)
         raise LetterError(msg)
     name = resolve_campaign(project, campaign)
     if name is None:
-        msg = f"{project.root}: no observations yet, so nothing to tell the participants; import the walks first"
+        msg = Phrase(N_("{root}: no observations yet, so nothing to tell the participants; import the walks first"), root=project.root)
         raise LetterError(msg)
     first = resolve_language(lang, project.settings)
     order = [first, "en" if first == "fr" else "fr"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from walktool.i18n import N_, Phrase
 from walktool.maps.data import bounds, centre, credit, gather
 from walktool.maps.groups import GROUP_ABOVE, grouped_tables
 from walktool.maps.incidents import incidents_layers
@@ -87,7 +88,7 @@ def build_map(
     try:
         language = resolve_language(lang, project.settings)
     except ValueError as exc:
-        raise MapError(f"language {lang!r}: use fr or en") from exc
+        raise MapError(Phrase(N_("language {lang!r}: use fr or en"), lang=lang)) from exc
     t = texts(language)
     from walktool.privacy import PhotoCopies, check_audience
 

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from walktool.i18n import N_, Phrase
 from walktool.maps.labels import MapError
 
 if TYPE_CHECKING:
@@ -140,7 +141,7 @@ def gather(project: Project, campaign: str | None, lang: str, audience: str = "s
 
     if not project.store.count("observations", {"campaign": name} if name else None):
         where = f"campaign {name!r}" if name else "this project"
-        msg = f"{project.root}: no observations in {where} yet, so nothing to map; import sheets with `walktool import` first"
+        msg = Phrase(N_("{root}: no observations in {where} yet, so nothing to map; import sheets with `walktool import` first"), root=project.root, where=where)
         raise MapError(msg)
     summary = summarize(project, name)  # the station figures from the store's SQL aggregates
     protocol = project.protocol()

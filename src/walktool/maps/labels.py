@@ -15,7 +15,7 @@ import functools
 from collections.abc import Mapping
 
 from walktool.errors import WalktoolError
-from walktool.i18n import LANGUAGES, NC_, Msg, Translator, translator
+from walktool.i18n import LANGUAGES, N_, NC_, Msg, Phrase, Translator, translator
 
 __all__ = ["LABELS", "LANGUAGES", "MapError", "pair", "texts", "tr"]
 
@@ -118,7 +118,7 @@ def tr(lang: str) -> Translator:
         When walktool does not speak ``lang``.
     """
     if lang not in LANGUAGES:
-        msg = f"language {lang!r}: use {' or '.join(LANGUAGES)}"
+        msg = Phrase(N_("language {lang!r}: use {LANGUAGES}"), lang=lang, LANGUAGES=' or '.join(LANGUAGES))
         raise MapError(msg)
     return translator(lang)
 

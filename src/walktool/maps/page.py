@@ -29,6 +29,7 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any
 
+from walktool.i18n import N_, Phrase
 from walktool.maps.labels import MapError, texts
 from walktool.maps.symbols import script_json
 
@@ -247,7 +248,7 @@ def offline_assets() -> dict[str, str]:
     try:
         from offlinefolium.elements import _res  # the embedded copies of folium's CDN files
     except ImportError as exc:  # pragma: no cover - a declared dependency
-        msg = "the offline map needs the folium-offline package: pip install folium-offline"
+        msg = Phrase(N_('the offline map needs the folium-offline package: pip install folium-offline'))
         raise MapError(msg) from exc
     return dict(_res)
 
@@ -289,7 +290,7 @@ def map_html(fmap: folium.Map, offline: bool = False) -> str:
     page = _SCRIPT_SRC.sub(embed_script, page)
     page = _LINK_HREF.sub(embed_style, page)
     if missing:
-        msg = "offline map: no embedded copy of " + ", ".join(sorted(set(missing))) + "; update the folium-offline package or leave out --offline"
+        msg = Phrase(N_("offline map: no embedded copy of {missing}; update the folium-offline package or leave out --offline"), missing=", ".join(sorted(set(missing))))
         raise MapError(msg)
     return page
 

@@ -184,9 +184,9 @@ def hex_ids(numbers: Any) -> Any:
     """uint64 ids as their 16 lowercase hex digits (an object array)."""
     import numpy as np
 
-    out = np.empty(len(numbers), dtype=object)
-    out[:] = [f"{v:016x}" for v in numbers.tolist()]
-    return out
+    # big-endian bytes → one hex string → fixed-width 16-character cells, all in C
+    digits = np.asarray(numbers, dtype=np.uint64).astype(">u8").tobytes().hex()
+    return np.frombuffer(digits.encode("ascii"), dtype="S16").astype("U16").astype(object)
 
 
 WALK_FIELDS = ("campaign", "date", "start_time", "end_time", "facilitator", "weather")

@@ -28,7 +28,7 @@ from walktool.normalize.times import when as _when
 from walktool.positions import projected_positions, wkt_positions
 from walktool.protocol import PERCEPTION
 from walktool.readers._base import submission_roots
-from walktool.values import parse_coordinate, parse_geopoint, period_of
+from walktool.values import parse_coordinate, parse_geopoint, periods_of
 
 _TEXT_PARTS = frozenset({"item", "principle", "answer", "answer_raw", "choice_severity", "obs_id"})
 
@@ -268,13 +268,13 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
     tz = ZoneInfo(ctx.timezone)
     utc_zone = ZoneInfo("UTC")
     # one parse per distinct (reader time, date-time, date, time) combination
-    combo = reserved("__time").str.cat([column("datetime"), column("date"), column("time")], sep="\x1f")
-    codes, combos = pd.factorize(combo)
+    # (as tuples: a cell may hold any character, so no joined text is split again)
+    combo = pd.MultiIndex.from_arrays([reserved("__time"), column("datetime"), column("date"), column("time")])
+    codes, combos = combo.factorize()
     u_when: list[datetime | None] = []
     u_timed: list[bool] = []
     u_bad: list[list[tuple[str, str]]] = []
-    for key in combos:
-        a, b, c, d = str(key).split("\x1f")
+    for a, b, c, d in combos:
         bad_u: list[tuple[Any, str, str]] = []
         w, t = _when(a, b, c, d, tz, bad_u, by_role, None)
         u_when.append(w)
@@ -312,7 +312,7 @@ def normalize_table(raw: RawTable, ctx: Context) -> NormalizedTable:
         p_lat = lat.where(has_pos, station_id.map(station_pos["lat"])).fillna(center_lat).to_numpy(dtype="float64")
         p_lon = lon.where(has_pos, station_id.map(station_pos["lon"])).fillna(center_lon).to_numpy(dtype="float64")
         moments = when.to_numpy()
-        period.iloc[need] = [period_of(moments[i], float(p_lat[i]), float(p_lon[i])) for i in need]
+        period.iloc[need] = periods_of(moments[need], p_lat[need], p_lon[need])
     rec["period"] = period
 
     # -- people, walks -------------------------------------------------------------

@@ -22,6 +22,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import WalktoolError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,7 +41,7 @@ class AudienceError(WalktoolError):
 def check_audience(audience: str) -> str:
     """``staff`` or ``public``, else an :class:`AudienceError`."""
     if audience not in AUDIENCES:
-        msg = f"unknown audience {audience!r}; use staff or public"
+        msg = Phrase(N_("unknown audience {audience!r}; use staff or public"), audience=audience)
         raise AudienceError(msg)
     return audience
 

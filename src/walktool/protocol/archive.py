@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from walktool.errors import ProtocolError
+from walktool.i18n import N_, Phrase
 from walktool.protocol.files import load_protocol
 from walktool.protocol.model import Protocol
 
@@ -58,7 +59,7 @@ def archive_protocol(protocols_dir: str | Path, protocol: Protocol) -> Path:
         When the protocol was not loaded from a file.
     """
     if protocol.path is None:
-        msg = f"protocol {protocol.ref} was not read from a file, so it cannot be archived"
+        msg = Phrase(N_("protocol {ref} was not read from a file, so it cannot be archived"), ref=protocol.ref)
         raise ProtocolError(msg)
     known = archived_protocols(protocols_dir)
     hit = known.get((protocol.ref, protocol.rules_hash))

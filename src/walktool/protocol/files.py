@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from walktool.errors import ProtocolError
+from walktool.i18n import N_, Phrase
 from walktool.limits import MAX_PROTOCOL_BYTES, protocol_text_problem
 from walktool.protocol.model import DEFAULT_PROTOCOL_ID, Protocol, Recommendation
 from walktool.protocol.validate import validate_protocol
@@ -39,7 +40,7 @@ def load_protocol(path: str | Path) -> Protocol:
     if protocol is None:
         errors = [i for i in issues if i.level == "error"]
         lines = "\n".join(f"  {i}" for i in errors)
-        msg = f"{path}: the protocol has {len(errors)} problem(s); run `walktool protocol validate {path}`:\n{lines}"
+        msg = Phrase(N_("{path}: the protocol has {n_errors} problem(s); run `walktool protocol validate {path}`:\n{lines}"), path=path, n_errors=len(errors), lines=lines)
         raise ProtocolError(msg, errors)
     if key is not None:
         _CACHE[key] = protocol

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from walktool.errors import Issue, ProtocolError
+from walktool.i18n import N_, Phrase
 from walktool.protocol.model import (
     KINDS,
     LANGS,
@@ -455,10 +456,10 @@ def validate_protocol(path: str | Path) -> tuple[Protocol | None, list[Issue]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
-        msg = f"{path}: no such protocol file"
+        msg = Phrase(N_("{path}: no such protocol file"), path=path)
         raise ProtocolError(msg) from exc
     except UnicodeDecodeError as exc:
-        msg = f"{path}: not UTF-8 text; save the protocol as UTF-8"
+        msg = Phrase(N_("{path}: not UTF-8 text; save the protocol as UTF-8"), path=path)
         raise ProtocolError(msg) from exc
     protocol, issues = validate_protocol_text(text, str(path))
     if protocol is not None:

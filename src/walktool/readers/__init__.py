@@ -18,6 +18,7 @@ from importlib import import_module
 from pathlib import Path
 
 from walktool.errors import SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.readers._base import RESERVED, Format, Probe, RawTable, RepeatFileError
 
 __all__ = [
@@ -58,7 +59,7 @@ def get_format(name: str) -> Format:
             sniff: Callable[[Probe], bool] = mod.SNIFFERS[fmt_name]
             read: Callable[[Probe], list[RawTable]] = mod.READERS[fmt_name]
             return Format(fmt_name, description, sniff, read)
-    msg = f"unknown format {name!r}; walktool reads: {', '.join(FORMAT_NAMES)}"
+    msg = Phrase(N_("unknown format {name!r}; walktool reads: {FORMAT_NAMES}"), name=name, FORMAT_NAMES=', '.join(FORMAT_NAMES))
     raise SheetFormatError(msg)
 
 
@@ -82,7 +83,7 @@ def detect_format(path: str | Path, probe: Probe | None = None) -> Format:
     """
     path = Path(path)
     if not path.exists():
-        msg = f"{path}: no such file or folder"
+        msg = Phrase(N_("{path}: no such file or folder"), path=path)
         raise SheetFormatError(msg)
     probe = probe or Probe(path)
     refusal = not_importable(probe)
@@ -95,9 +96,7 @@ def detect_format(path: str | Path, probe: Probe | None = None) -> Format:
         # the user described the columns: read the table with the findings-table reader
         return get_format("findings-table")
     msg = (
-        f"{path}: walktool does not recognise this file. It reads:\n{describe_formats()}\n"
-        "If it is a table with other column names, describe them in a mapping file and pass"
-        " --map MAPPING.yaml, or force a format with --format."
+        Phrase(N_("{path}: walktool does not recognise this file. It reads:\n{describe_formats}\nIf it is a table with other column names, describe them in a mapping file and pass --map MAPPING.yaml, or force a format with --format."), path=path, describe_formats=describe_formats())
     )
     raise SheetFormatError(msg)
 
@@ -144,7 +143,7 @@ def not_importable(probe: Probe) -> SheetFormatError | None:
     if probe.is_dir:
         return None
     if is_xlsform(probe):
-        return SheetFormatError(f"{probe.path}: {XLSFORM_MESSAGE}")
+        return SheetFormatError(Phrase(N_("{path}: {XLSFORM_MESSAGE}"), path=probe.path, XLSFORM_MESSAGE=XLSFORM_MESSAGE))
     return repeat_file_error(probe) or repeat_sheet_error(probe)
 
 
@@ -163,6 +162,6 @@ def read_file(path: str | Path, *, fmt: str | None = None, mapping: object = Non
     probe = Probe(path, mapping)
     format_ = get_format(fmt) if fmt and fmt != "auto" else detect_format(path, probe)
     if not path.exists():
-        msg = f"{path}: no such file or folder"
+        msg = Phrase(N_("{path}: no such file or folder"), path=path)
         raise SheetFormatError(msg)
     return format_, format_.read(probe)

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.limits import MAX_COLUMNS, MAX_ROWS, table_too_large
 
 if TYPE_CHECKING:
@@ -52,7 +53,6 @@ RESERVED = ("__row", "__sheet", "__submission", "__time", "__lat", "__lon", "__a
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".tif", ".tiff", ".webp")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv", ".tab")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-SHARED_MAX_LEN = 24  # cells this short are shared between rows when equal (memory)
 
 
 class RepeatFileError(SheetFormatError):
@@ -353,8 +353,9 @@ def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int,
     rows: list[tuple[int, list[str]]] = []
     start = 1
     width = 0
-    # an export repeats a few short values ("yes", "", a station name) in most of its cells:
-    # one Python string per distinct short value instead of one per cell
+    # an export repeats a few values ("yes", "", a station name) in most of its cells: one Python
+    # string per distinct value instead of one per cell (``map`` of the dict's own method: no
+    # Python code runs per cell)
     shared: dict[str, str] = {}
     try:
         for cells in reader:
@@ -365,17 +366,16 @@ def split_rows(text: str, where: str, sep: str | None = None) -> list[tuple[int,
             if any(c.strip() for c in cells):
                 if reader.line_num > start:
                     _check_spanning(cells, sep, width, start, reader.line_num, where)
-                rows.append((start, [shared.setdefault(c, c) if len(c) <= SHARED_MAX_LEN else c for c in cells]))
+                rows.append((start, list(map(shared.setdefault, cells, cells))))
                 width = width or len(cells)
             start = reader.line_num + 1
     except csv.Error as exc:
-        msg = f"{where}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
+        msg = Phrase(N_("{where}: line {line_num}: cannot read this CSV ({exc}); check quotes in that line"), where=where, line_num=reader.line_num, exc=exc)
         raise SheetFormatError(msg) from exc
     if rows and start - 1 > rows[-1][0] and text.count('"') % 2 == 1:
         last = rows[-1][0]
         msg = (
-            f"{where}: line {last}: a quote opened in this line is never closed, so lines {last}–{start - 1}"
-            " would be read as one cell; close the quote (or remove it) and import the file again"
+            Phrase(N_("{where}: line {last}: a quote opened in this line is never closed, so lines {last}–{value} would be read as one cell; close the quote (or remove it) and import the file again"), where=where, last=last, value=start - 1)
         )
         raise SheetFormatError(msg, file=where.split(": ")[0], code="unbalanced-quote")
     return rows
@@ -391,9 +391,7 @@ def _check_spanning(cells: list[str], sep: str, width: int, first: int, last: in
         looks = sum(1 for line in cell.splitlines()[1:] if line.count(sep) >= width - 1)
         if looks >= 2:
             msg = (
-                f"{where}: line {first}: a quoted cell runs from line {first} to line {last} and holds {looks} lines"
-                " that look like rows of the table: a quote is missing or one too many in that line; fix it and"
-                " import the file again"
+                Phrase(N_("{where}: line {first}: a quoted cell runs from line {first} to line {last} and holds {looks} lines that look like rows of the table: a quote is missing or one too many in that line; fix it and import the file again"), where=where, first=first, last=last, looks=looks)
             )
             raise SheetFormatError(msg, file=where.split(": ")[0], code="unbalanced-quote")
 
@@ -443,7 +441,7 @@ def read_xlsx_sheets(
     except MemoryError as exc:
         raise _workbook_too_large(path) from exc
     except Exception as exc:  # openpyxl raises many types for damaged files
-        msg = f"{path}: cannot open this workbook ({type(exc).__name__}: {exc}); is it a valid .xlsx file?"
+        msg = Phrase(N_("{path}: cannot open this workbook ({kind}: {exc}); is it a valid .xlsx file?"), path=path, kind=type(exc).__name__, exc=exc)
         raise SheetFormatError(msg) from exc
     wanted = set(sheets) if sheets is not None else None
     out: dict[str, list[tuple[int, list[str]]]] = {}
@@ -471,8 +469,7 @@ def read_xlsx_sheets(
         raise
     except Exception as exc:  # a damaged sheet: a shared string past the table, a broken cell
         msg = (
-            f"{path}: sheet {title!r}, row {n + 1}: cannot read this workbook there ({type(exc).__name__}: {exc});"
-            " it is damaged: open it in Excel or LibreOffice, save it again and import the copy"
+            Phrase(N_("{path}: sheet {title!r}, row {value}: cannot read this workbook there ({kind}: {exc}); it is damaged: open it in Excel or LibreOffice, save it again and import the copy"), path=path, title=title, value=n + 1, kind=type(exc).__name__, exc=exc)
         )
         raise SheetFormatError(msg, file=str(path), code="damaged-workbook") from exc
     finally:
@@ -482,8 +479,7 @@ def read_xlsx_sheets(
 
 def _workbook_too_large(path: Path) -> SheetFormatError:
     msg = (
-        f"{path}: this workbook is too large to read in the memory available; split it (e.g. one walk or"
-        " one month per file) or save it as CSV, and import the parts"
+        Phrase(N_("{path}: this workbook is too large to read in the memory available; split it (e.g. one walk or one month per file) or save it as CSV, and import the parts"), path=path)
     )
     return SheetFormatError(msg, file=str(path), code="too-large")
 

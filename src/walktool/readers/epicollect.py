@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlparse
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.readers._base import (
     RESERVED,
     Probe,
@@ -207,7 +208,7 @@ def read(probe: Probe) -> list[RawTable]:
     if probe.zip_names:
         members = _zip_members(path, probe.zip_names)
         if not members:
-            msg = f"{path}: no Epicollect5 CSV (header starting with ec5_uuid) in this zip"
+            msg = Phrase(N_("{path}: no Epicollect5 CSV (header starting with ec5_uuid) in this zip"), path=path)
             raise SheetFormatError(msg)
         from walktool.limits import check_zip, read_member
 

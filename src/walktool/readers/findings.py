@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from walktool.columns import context_role, is_known_header
 from walktool.errors import SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.readers._base import (
     Probe,
     RawTable,
@@ -160,7 +161,7 @@ def _split(text: str, sep: str, limit: int | None = None, file: str | None = Non
             start = reader.line_num + 1
     except csv.Error as exc:
         if file is not None:
-            msg = f"{file}: line {reader.line_num}: cannot read this CSV ({exc}); check quotes in that line"
+            msg = Phrase(N_("{file}: line {line_num}: cannot read this CSV ({exc}); check quotes in that line"), file=file, line_num=reader.line_num, exc=exc)
             raise SheetFormatError(msg) from exc
     return rows
 
@@ -244,9 +245,7 @@ def mapped_header_index(rows: Rows, mapping: Mapping, file: str, sheet: str | No
         where = f"{file}" + (f", sheet {sheet!r}" if sheet else "")
         last = rows[-1][0] if rows else 0
         msg = (
-            f"{where}: the mapping {mapping.path.name if mapping.path else ''} says the column names are in row"
-            f" {mapping.header_row}, but that row is {'empty' if mapping.header_row <= last else f'past the last row ({last})'};"
-            " fix header_row in the mapping file"
+            Phrase(N_("{where}: the mapping {value} says the column names are in row {header_row}, but that row is {value2}; fix header_row in the mapping file"), where=where, value=mapping.path.name if mapping.path else '', header_row=mapping.header_row, value2='empty' if mapping.header_row <= last else f'past the last row ({last})')
         )
         raise SheetFormatError(msg)
     best, best_score = None, 0
@@ -287,9 +286,7 @@ def _table(
 
 def _no_header(file: str) -> SheetFormatError:
     msg = (
-        f"{file}: no header row found in the first {HEADER_SCAN} rows. A findings table needs a row of"
-        " column names such as Station / Gare, Zone, Élément / Item, Gravité / Severity, Latitude,"
-        " Longitude; for other column names describe them in a mapping file and pass --map MAPPING.yaml"
+        Phrase(N_("{file}: no header row found in the first {HEADER_SCAN} rows. A findings table needs a row of column names such as Station / Gare, Zone, Élément / Item, Gravité / Severity, Latitude, Longitude; for other column names describe them in a mapping file and pass --map MAPPING.yaml"), file=file, HEADER_SCAN=HEADER_SCAN)
     )
     return SheetFormatError(msg)
 

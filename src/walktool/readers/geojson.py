@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.readers._base import RESERVED, Probe, RawTable, cell_text, decode_bytes
 
 FORMAT = "geojson"
@@ -140,12 +141,12 @@ def read(probe: Probe) -> list[RawTable]:
     if isinstance(doc, dict) and doc.get("type") == "FeatureCollection":
         features = doc.get("features")
         if not isinstance(features, list):
-            msg = f"{file}: this FeatureCollection has no 'features' list"
+            msg = Phrase(N_("{file}: this FeatureCollection has no 'features' list"), file=file)
             raise SheetFormatError(msg)
     elif isinstance(doc, dict) and doc.get("type") == "Feature":
         features = [doc]
     else:
-        msg = f"{file}: not GeoJSON: the top-level object must be a FeatureCollection or a Feature"
+        msg = Phrase(N_("{file}: not GeoJSON: the top-level object must be a FeatureCollection or a Feature"), file=file)
         raise SheetFormatError(msg)
 
     records: list[dict[str, str]] = []

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from walktool.columns import context_role, is_known_header
 from walktool.errors import Issue, SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.readers._base import Probe, RawTable, cell_text, decode_bytes
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ def read(probe: Probe) -> list[RawTable]:
     try:
         gpx = gpxpy.parse(text)
     except (gpxpy.gpx.GPXException, ValueError) as exc:
-        msg = f"{file}: not a valid GPX file ({exc}); export it again from the GPS app"
+        msg = Phrase(N_("{file}: not a valid GPX file ({exc}); export it again from the GPS app"), file=file, exc=exc)
         raise SheetFormatError(msg) from exc
 
     issues: list[Issue] = []

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.limits import MAX_PHOTO_BYTES, check_zip, member_refusal
 from walktool.readers._base import IMAGE_SUFFIXES, Probe, RawTable, cell_text
 
@@ -473,10 +474,10 @@ def read(probe: Probe) -> list[RawTable]:
         except OSError as exc:
             if exc.errno in (errno.ENOSPC, errno.EDQUOT):
                 raise
-            msg = f"{path}: cannot read this zip ({type(exc).__name__}: {exc}); download it again"
+            msg = Phrase(N_("{path}: cannot read this zip ({kind}: {exc}); download it again"), path=path, kind=type(exc).__name__, exc=exc)
             raise SheetFormatError(msg) from exc
         except zipfile.BadZipFile as exc:
-            msg = f"{path}: cannot read this zip ({type(exc).__name__}: {exc}); download it again"
+            msg = Phrase(N_("{path}: cannot read this zip ({kind}: {exc}); download it again"), path=path, kind=type(exc).__name__, exc=exc)
             raise SheetFormatError(msg) from exc
         files = _files(root)
     else:

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from walktool.errors import SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.readers._base import Probe, RepeatFileError, first_row, sniff_separator, split_rows
 from walktool.readers.kobo import is_repeat_sheet_header
 from walktool.readers.odk import is_repeat_header
@@ -88,7 +89,7 @@ def repeat_error(path: Path, header: list[str], rows: list[list[str]], *, sheet:
     )
     if sheet is not None:
         todo = " Import the export's CSV files as ODK wrote them (or the zip): the main CSV brings its repeat files along"
-    return RepeatFileError(f"{where}: {what}{todo}", main=main, format="odk-briefcase" if briefcase else "odk-central")
+    return RepeatFileError(Phrase(N_("{where}: {what}{todo}"), where=where, what=what, todo=todo), main=main, format="odk-briefcase" if briefcase else "odk-central")
 
 
 def repeat_file_error(probe: Probe) -> RepeatFileError | None:
@@ -152,9 +153,7 @@ def repeat_sheet_error(probe: Probe) -> RepeatFileError | None:
         what += " (one row per repeat"
     what += f", tied by _parent_index to the rows of sheet {parent!r})" if parent else ", tied by _parent_index to the main sheet)"
     msg = (
-        f"{probe.path}: {what}; the main sheet{f' {parent!r}' if parent else ''}, which holds the submissions,"
-        " is not here. Import the whole XLSX export as KoboToolbox made it (main sheet and repeat sheets together);"
-        " a CSV export has no repeats"
+        Phrase(N_("{path}: {what}; the main sheet{value}, which holds the submissions, is not here. Import the whole XLSX export as KoboToolbox made it (main sheet and repeat sheets together); a CSV export has no repeats"), path=probe.path, what=what, value=f' {parent!r}' if parent else '')
     )
     return RepeatFileError(msg, format="kobo-xlsx")
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 
 from walktool.errors import SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.readers._base import Probe, RawTable, read_xlsx_sheets, rows_to_frame
 
 META_SHEET = "walktool"
@@ -43,17 +44,17 @@ def read(probe: Probe) -> list[RawTable]:
         if len(cells) >= 3 and cells[0] not in ("protocol", "lang") and cells[1].isdigit() and cells[2].isdigit():
             layout.append((cells[0], int(cells[1]), int(cells[2])))
     if not layout:
-        msg = f"{probe.path}: the walktool sheet's layout is missing from its hidden 'walktool' sheet; export a new field sheet"
+        msg = Phrase(N_("{path}: the walktool sheet's layout is missing from its hidden 'walktool' sheet; export a new field sheet"), path=probe.path)
         raise SheetFormatError(msg)
     tables = []
     for name, key_row, first_data in layout:
         rows = sheets.get(name)
         if rows is None:
-            msg = f"{probe.path}: sheet {name!r} is missing; was it renamed? Rename it back to {name!r}"
+            msg = Phrase(N_("{path}: sheet {name!r} is missing; was it renamed? Rename it back to {name!r}"), path=probe.path, name=name)
             raise SheetFormatError(msg)
         keys = next((cells for n, cells in rows if n == key_row), None)
         if keys is None:
-            msg = f"{probe.path}: sheet {name!r} lost its hidden key row {key_row}; export a new field sheet"
+            msg = Phrase(N_("{path}: sheet {name!r} lost its hidden key row {key_row}; export a new field sheet"), path=probe.path, name=name, key_row=key_row)
             raise SheetFormatError(msg)
         data = [(n, cells) for n, cells in rows if n >= first_data]
         frame = rows_to_frame(keys, data)

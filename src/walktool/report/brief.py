@@ -17,7 +17,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from walktool.i18n import NC_, translator
+from walktool.i18n import N_, NC_, Phrase, translator
 from walktool.pdfdoc import FONT, FONT_BOLD, RULE, SEVERITY_COLOURS, escape, styles
 from walktool.report.cells import parse_date
 from walktool.report.data import (
@@ -117,7 +117,7 @@ def write_brief(
     target = Path(out) if out is not None else project.reports_dir / "briefs"
     single = target.suffix.lower() == ".pdf"
     if target.suffix and not single:
-        msg = f"{target}: the brief is a PDF; give --out a folder or a file name ending in .pdf"
+        msg = Phrase(N_("{target}: the brief is a PDF; give --out a folder or a file name ending in .pdf"), target=target)
         raise ReportError(msg)
     data = gather(project, campaign, language, rules=rules, audience=audience,
                   photo_folder=target.parent if single else target)

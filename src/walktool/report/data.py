@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import WalktoolError
-from walktool.i18n import LANGUAGES
+from walktool.i18n import LANGUAGES, N_, Phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,7 +74,7 @@ class ReportData:
                 return rec
         known = ", ".join(str(r["name"] or r["station_id"]) for r in self.stations[:12])
         more = " …" if len(self.stations) > 12 else ""
-        msg = f"no station {name_or_id!r} in campaign {self.campaign!r} (stations with observations: {known}{more})"
+        msg = Phrase(N_("no station {name_or_id!r} in campaign {campaign!r} (stations with observations: {known}{more})"), name_or_id=name_or_id, campaign=self.campaign, known=known, more=more)
         raise ReportError(msg)
 
 
@@ -86,7 +86,7 @@ def check_language(project: Project, lang: str | None) -> str:
     from walktool.i18n import resolve_language
 
     if lang is not None and lang not in LANGUAGES:
-        msg = f"unknown report language {lang!r}; use {' or '.join(LANGUAGES)}"
+        msg = Phrase(N_("unknown report language {lang!r}; use {LANGUAGES}"), lang=lang, LANGUAGES=' or '.join(LANGUAGES))
         raise ReportError(msg)
     return resolve_language(lang, project.settings)
 
@@ -123,7 +123,7 @@ def gather(
 
     resolved = resolve_campaign(project, campaign)
     if resolved is None:
-        msg = f"{project.root}: no observations yet; import field sheets with `walktool import` before making a report"
+        msg = Phrase(N_("{root}: no observations yet; import field sheets with `walktool import` before making a report"), root=project.root)
         raise ReportError(msg)
     from walktool.analysis import rescore
     from walktool.coverage import coverage
@@ -145,7 +145,7 @@ def gather(
     recs = [r for r in every if not r["minority"]]
     raw = load_observations(project, resolved)
     if raw.empty:
-        msg = f"campaign {resolved!r} has no observations; import its sheets with `walktool import --campaign {resolved}`"
+        msg = Phrase(N_("campaign {resolved!r} has no observations; import its sheets with `walktool import --campaign {resolved}`"), resolved=resolved)
         raise ReportError(msg)
     if provenance.rescored:
         raw = rescore(raw, protocol)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from walktool.i18n import N_, Phrase
 from walktool.report.cells import Book, sheet_names
 from walktool.report.data import ReportData, ReportError, check_language, fold, gather
 from walktool.report.labels import SHEETS, sheet_label
@@ -120,7 +121,7 @@ def write_report(
     language = check_language(project, lang)
     out_path = Path(out) if out is not None else project.reports_dir / "report.xlsx"
     if out_path.suffix.lower() != ".xlsx":
-        msg = f"{out_path}: the report is an Excel workbook; give --out a name ending in .xlsx"
+        msg = Phrase(N_("{out_path}: the report is an Excel workbook; give --out a name ending in .xlsx"), out_path=out_path)
         raise ReportError(msg)
     data = gather(project, campaign, language, rules=rules, audience=audience, photo_folder=out_path.parent)
     out_path.parent.mkdir(parents=True, exist_ok=True)

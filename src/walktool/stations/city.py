@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from walktool.i18n import N_, Phrase
 from walktool.stations.layer import StationLayer
 
 if TYPE_CHECKING:
@@ -195,21 +196,21 @@ def plan_settings(
         from walktool.project import MONTREAL_BOUNDS
 
         area: tuple[float, float, float, float] | None = MONTREAL_BOUNDS
-        wanted["study_area"] = (area, "the island of Montréal (the STM network)")
+        wanted["study_area"] = (area, Phrase(N_("the island of Montréal (the STM network)")))
     else:
         area = study_area_for(layer)
         if area is not None:
-            wanted["study_area"] = (area, f"the stations' extent plus {MARGIN_M / 1000:g} km")
+            wanted["study_area"] = (area, Phrase(N_("the stations' extent plus {km:g} km"), km=MARGIN_M / 1000))
     tz = feed.timezone if feed else None
     if tz:
-        wanted["timezone"] = (tz, "agency_timezone in agency.txt")
+        wanted["timezone"] = (tz, Phrase(N_("agency_timezone in agency.txt")))
     guessed_city = False
     if city:
-        wanted["city"] = (city, "given with --city")
+        wanted["city"] = (city, Phrase(N_("given with --city")))
     elif layer.source == "stm":
-        wanted["city"] = ("Montréal", "the STM network")
+        wanted["city"] = ("Montréal", Phrase(N_("the STM network")))
     elif tz and city_from_timezone(tz):
-        wanted["city"] = (city_from_timezone(tz), "the time zone's city (a guess)")
+        wanted["city"] = (city_from_timezone(tz), Phrase(N_("the time zone's city (a guess)")))
         guessed_city = True
     new = settings
     for key, (value, why) in wanted.items():
@@ -227,8 +228,8 @@ def plan_settings(
     if credit:
         layer.credit = credit
     for key, value, why in (
-        ("credit", layer_credit, "given with --credit" if credit else ("the feed's agency.txt / feed_info.txt" if feed else "the stations file")),
-        ("stations", file, "the stations file, relative to the project"),
+        ("credit", layer_credit, Phrase(N_("given with --credit")) if credit else (Phrase(N_("the feed's agency.txt / feed_info.txt")) if feed else Phrase(N_("the stations file")))),
+        ("stations", file, Phrase(N_("the stations file, relative to the project"))),
     ):
         if getattr(new, key) != value:
             report.changes.append(Change(key, getattr(new, key), value, why))
@@ -236,36 +237,37 @@ def plan_settings(
             new = replace(new, **follow)
     # what to check
     if guessed_city and not keep_settings and any(c.setting == "city" for c in report.changes):
-        report.checks.append(f"city {new.city!r} was guessed from the time zone: correct it with --city or in walktool.toml")
+        report.checks.append(Phrase(N_("city {city!r} was guessed from the time zone: correct it with --city or in walktool.toml"), city=new.city))
     if not tz:
         mid_lon = (area[0] + area[2]) / 2 if area else None
         if mid_lon is not None and not timezone_fits(new.timezone, mid_lon):
-            report.warnings.append(
-                f"timezone {new.timezone!r} cannot be the stations' (they are around longitude {mid_lon:.1f}):"
-                " set timezone in walktool.toml, or local times and day/night will be wrong"
-            )
+            report.warnings.append(Phrase(
+                N_("timezone {timezone!r} cannot be the stations' (they are around longitude {lon:.1f}):"
+                   " set timezone in walktool.toml, or local times and day/night will be wrong"), timezone=new.timezone, lon=mid_lon
+            ))
         else:
-            report.checks.append(f"the stations file gives no time zone: timezone stays {new.timezone!r}; check it")
+            report.checks.append(Phrase(N_("the stations file gives no time zone: timezone stays {timezone!r}; check it"), timezone=new.timezone))
         if not city:
-            report.checks.append(f"city stays {new.city!r}: set it with --city if the stations are elsewhere")
+            report.checks.append(Phrase(N_("city stays {city!r}: set it with --city if the stations are elsewhere"), city=new.city))
     if not layer_credit:
-        report.checks.append(
-            "the stations file names no source to credit: give it with --credit 'Source: …' (maps and reports show it)"
-        )
+        report.checks.append(Phrase(
+            N_("the stations file names no source to credit: give it with --credit 'Source: …' (maps and reports show it)")
+        ))
     if area is not None and not keep_settings and layer.source != "stm":
-        report.checks.append("the study area is the stations' extent plus 2 km: widen [study_area] if walks go farther")
+        report.checks.append(Phrase(N_("the study area is the stations' extent plus 2 km: widen [study_area] if walks go farther")))
     report.outside = outside_area(layer, new.study_area) if len(layer.stations) else 0
     if report.outside:
         n = len(layer.stations)
-        report.warnings.append(
-            f"{report.outside} of {n} stations lie outside the study area {tuple(new.study_area)}: observations near"
-            " them will be rejected as outside-study-area; widen [study_area] in walktool.toml"
-            + (" or import again without --keep-settings" if keep_settings else "")
-        )
+        report.warnings.append(Phrase(
+            N_("{outside} of {n} stations lie outside the study area {area}: observations near"
+               " them will be rejected as outside-study-area; widen [study_area] in walktool.toml{more}"),
+            outside=report.outside, n=n, area=tuple(new.study_area),
+            more=Phrase(N_(" or import again without --keep-settings")) if keep_settings else "",
+        ))
     if feed is not None:
         no_lines = int(layer.stations["lines"].isna().sum())
         if no_lines and feed.routes:
-            report.checks.append(f"{no_lines} station(s) have no line (no trip of the feed stops at them)")
+            report.checks.append(Phrase(N_("{n} station(s) have no line (no trip of the feed stops at them)"), n=no_lines))
         report.warnings.extend(feed.notes)
     return new, report
 
@@ -319,8 +321,8 @@ def import_stations(
     save_stations(project, layer)
     project.save_settings(settings)
     if placed:
-        report.warnings.append(
-            f"the project holds {placed} observation(s) placed with the previous stations: import their sheets"
-            " again to place them on these stations"
-        )
+        report.warnings.append(Phrase(
+            N_("the project holds {placed} observation(s) placed with the previous stations: import their sheets"
+               " again to place them on these stations"), placed=placed
+        ))
     return report

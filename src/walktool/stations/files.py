@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import StationsError
+from walktool.i18n import N_, Phrase
 from walktool.stations.layer import (
     ENTRANCE_COLUMNS,
     LINE_COLUMNS,
@@ -74,7 +75,7 @@ def read_stations_file(path: str | Path) -> StationLayer:
     if path.is_dir():
         return gtfs.read_feed(gtfs.Feed.of_folder(path))
     if not path.is_file():
-        msg = f"{path}: no such file"
+        msg = Phrase(N_("{path}: no such file"), path=path)
         raise StationsError(msg)
     suffix = path.suffix.lower()
     if suffix == ".zip":
@@ -97,7 +98,7 @@ def read_text(path: Path) -> str:
             return raw.decode(enc)
         except UnicodeDecodeError:
             continue
-    msg = f"{path}: cannot decode the file as text"
+    msg = Phrase(N_("{path}: cannot decode the file as text"), path=path)
     raise StationsError(msg)
 
 
@@ -130,7 +131,7 @@ def check_coordinates(frame: pd.DataFrame, lat_col: str, lon_col: str, where: st
         values = pd.to_numeric(frame[col].astype(str).str.replace(",", ".", regex=False).str.strip(), errors="coerce")
         bad = values.isna() | (values < lo) | (values > hi)
         for idx in frame.index[bad][:MAX_PROBLEMS_SHOWN]:
-            problems.append(f"{where}, row {idx + 2}, column {col!r}: {frame.at[idx, col]!r} is not a coordinate between {lo} and {hi}")
+            problems.append(Phrase(N_("{where}, row {value}, column {col!r}: {at!r} is not a coordinate between {lo} and {hi}"), where=where, value=idx + 2, col=col, at=frame.at[idx, col], lo=lo, hi=hi))
         frame[col] = values
 
 
@@ -138,18 +139,18 @@ def check_ids(ids: pd.Series, where: str, column: str, problems: list[str]) -> N
     """List duplicate and empty ids in ``problems``."""
     dup = ids[ids.duplicated(keep=False) & ids.ne("")]
     for idx in dup.index[:MAX_PROBLEMS_SHOWN]:
-        problems.append(f"{where}, row {idx + 2}, column {column!r}: id {ids[idx]!r} is used more than once")
+        problems.append(Phrase(N_("{where}, row {value}, column {column!r}: id {ids!r} is used more than once"), where=where, value=idx + 2, column=column, ids=ids[idx]))
     empty = ids[ids.eq("")]
     for idx in empty.index[:MAX_PROBLEMS_SHOWN]:
-        problems.append(f"{where}, row {idx + 2}, column {column!r}: the id is empty")
+        problems.append(Phrase(N_("{where}, row {value}, column {column!r}: the id is empty"), where=where, value=idx + 2, column=column))
 
 
 def raise_problems(problems: list[str], where: str) -> None:
     """Raise one :class:`StationsError` listing ``problems`` (the first few), if any."""
     if problems:
         shown = problems[:MAX_PROBLEMS_SHOWN]
-        more = f"\n  … and {len(problems) - len(shown)} more" if len(problems) > len(shown) else ""
-        msg = f"{where}: cannot use this stations layer:\n  " + "\n  ".join(shown) + more
+        more = Phrase(N_("\n  … and {n} more"), n=len(problems) - len(shown)) if len(problems) > len(shown) else ""
+        msg = Phrase(N_("{where}: cannot use this stations layer:\n  {problems}{more}"), where=where, problems=Phrase.joined("\n  ", shown), more=more)
         raise StationsError(msg)
 
 
@@ -201,10 +202,9 @@ def _from_table(frame: pd.DataFrame, where: str, first_row: list[str]) -> Statio
     if missing:
         hint = headerless_hint(first_row)
         if hint is not None:
-            raise StationsError(f"{where}: {hint}")
+            raise StationsError(Phrase(N_("{where}: {hint}"), where=where, hint=hint))
         msg = (
-            f"{where}: missing column(s) {', '.join(missing)}; a stations CSV needs name, lat and lon"
-            f" columns (found: {', '.join(cols) or 'none'})"
+            Phrase(N_("{where}: missing column(s) {missing}; a stations CSV needs name, lat and lon columns (found: {value})"), where=where, missing=', '.join(missing), value=', '.join(cols) or 'none')
         )
         raise StationsError(msg)
     assert name_col and lat_col and lon_col
@@ -213,7 +213,7 @@ def _from_table(frame: pd.DataFrame, where: str, first_row: list[str]) -> Statio
     check_coordinates(frame, lat_col, lon_col, where, problems)
     names = frame[name_col].astype(str).str.strip()
     for idx in names.index[names.eq("")][:MAX_PROBLEMS_SHOWN]:
-        problems.append(f"{where}, row {idx + 2}, column {name_col!r}: the station name is empty")
+        problems.append(Phrase(N_("{where}, row {value}, column {name_col!r}: the station name is empty"), where=where, value=idx + 2, name_col=name_col))
     id_col = pick(cols, _ID_COLS)
     ids = frame[id_col].astype(str).str.strip() if id_col else names.map(lambda n: "S-" + compact(n))
     check_ids(ids, where, id_col or name_col, problems)
@@ -237,11 +237,11 @@ def _read_geojson(path: Path) -> StationLayer:
     try:
         doc = json.loads(read_text(path))
     except json.JSONDecodeError as exc:
-        msg = f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})"
+        msg = Phrase(N_("{path}: not valid JSON (line {lineno}: {msg})"), path=path, lineno=exc.lineno, msg=exc.msg)
         raise StationsError(msg) from exc
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list):
-        msg = f"{path}: not a GeoJSON FeatureCollection"
+        msg = Phrase(N_("{path}: not a GeoJSON FeatureCollection"), path=path)
         raise StationsError(msg)
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
@@ -249,7 +249,7 @@ def _read_geojson(path: Path) -> StationLayer:
         geom = (feat or {}).get("geometry") or {}
         props = (feat or {}).get("properties") or {}
         if geom.get("type") != "Point":
-            problems.append(f"{path}, feature {n}: geometry is {geom.get('type')!r}, expected a Point")
+            problems.append(Phrase(N_("{path}, feature {n}: geometry is {get!r}, expected a Point"), path=path, n=n, get=geom.get('type')))
             continue
         lon, lat = (geom.get("coordinates") or [None, None])[:2]
         name_key = pick(list(props), _NAME_COLS)
@@ -266,15 +266,15 @@ def _read_geojson(path: Path) -> StationLayer:
         )
     frame = pd.DataFrame(rows, columns=STATION_COLUMNS).astype({"lat": object, "lon": object})
     for idx in frame.index[frame["name"].eq("")][:MAX_PROBLEMS_SHOWN]:
-        problems.append(f"{path}, feature {idx + 1}: no 'name' property")
+        problems.append(Phrase(N_("{path}, feature {value}: no 'name' property"), path=path, value=idx + 1))
     for col, lo, hi in (("lat", -90, 90), ("lon", -180, 180)):
         vals = pd.to_numeric(frame[col], errors="coerce")
         for idx in frame.index[vals.isna() | (vals < lo) | (vals > hi)][:MAX_PROBLEMS_SHOWN]:
-            problems.append(f"{path}, feature {idx + 1}: {col} {frame.at[idx, col]!r} is out of range")
+            problems.append(Phrase(N_("{path}, feature {value}: {col} {at!r} is out of range"), path=path, value=idx + 1, col=col, at=frame.at[idx, col]))
         frame[col] = vals
     frame["station_id"] = frame["station_id"].where(frame["station_id"].notna(), frame["name"].map(lambda n: "S-" + compact(n)))
     dup = frame["station_id"][frame["station_id"].duplicated(keep=False)]
     for idx in dup.index[:MAX_PROBLEMS_SHOWN]:
-        problems.append(f"{path}, feature {idx + 1}: id {dup[idx]!r} is used more than once")
+        problems.append(Phrase(N_("{path}, feature {value}: id {dup!r} is used more than once"), path=path, value=idx + 1, dup=dup[idx]))
     raise_problems(problems, str(path))
     return StationLayer(frame, empty_frame(ENTRANCE_COLUMNS), empty_frame(LINE_COLUMNS), source=str(path))

@@ -33,6 +33,7 @@ from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from walktool.errors import StationsError
+from walktool.i18n import N_, Phrase
 from walktool.stations.files import (
     check_coordinates,
     check_ids,
@@ -87,11 +88,11 @@ class Feed:
             with zipfile.ZipFile(path) as zf:
                 members = [n for n in zf.namelist() if not n.endswith("/")]
         except (zipfile.BadZipFile, OSError) as exc:
-            msg = f"{path}: not a valid zip file ({exc})"
+            msg = Phrase(N_("{path}: not a valid zip file ({exc})"), path=path, exc=exc)
             raise StationsError(msg) from exc
         stops = sorted((n for n in members if PurePosixPath(n).name == "stops.txt"), key=lambda n: n.count("/"))
         if not stops:
-            msg = f"{path}: this zip has no stops.txt; is it a GTFS feed?"
+            msg = Phrase(N_("{path}: this zip has no stops.txt; is it a GTFS feed?"), path=path)
             raise StationsError(msg)
         folder = str(PurePosixPath(stops[0]).parent)
         files: dict[str, Callable[[], IO[bytes]]] = {
@@ -106,7 +107,7 @@ class Feed:
         """An unzipped feed folder."""
         files = {p.name: _opener(p) for p in sorted(path.iterdir()) if p.is_file() and p.suffix == ".txt"}
         if "stops.txt" not in files:
-            msg = f"{path}: this folder has no stops.txt; give a GTFS feed (its .zip or unzipped folder), a stops.txt, a CSV or GeoJSON"
+            msg = Phrase(N_("{path}: this folder has no stops.txt; give a GTFS feed (its .zip or unzipped folder), a stops.txt, a CSV or GeoJSON"), path=path)
             raise StationsError(msg)
         return cls(str(path), files)
 
@@ -148,11 +149,11 @@ class Feed:
             except UnicodeDecodeError:
                 continue
             except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-                msg = f"{self.label(name)}: cannot read this GTFS file ({exc})"
+                msg = Phrase(N_("{label}: cannot read this GTFS file ({exc})"), label=self.label(name), exc=exc)
                 raise StationsError(msg) from exc
             frame.columns = [str(c).strip() for c in frame.columns]
             return frame
-        msg = f"{self.label(name)}: cannot decode the file as text"
+        msg = Phrase(N_("{label}: cannot decode the file as text"), label=self.label(name))
         raise StationsError(msg)
 
     def first_row(self, name: str) -> list[str]:
@@ -180,7 +181,7 @@ def _zip_member(path: Path, name: str) -> IO[bytes]:
         with zipfile.ZipFile(path) as zf:
             return io.BytesIO(zf.read(name))
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
-        msg = f"{path}: cannot read {name} from this zip ({exc})"
+        msg = Phrase(N_("{path}: cannot read {name} from this zip ({exc})"), path=path, name=name, exc=exc)
         raise StationsError(msg) from exc
 
 
@@ -194,8 +195,8 @@ def read_feed(feed: Feed) -> StationLayer:
     if missing:
         hint = headerless_hint(feed.first_row("stops.txt"))
         if hint is not None:
-            raise StationsError(f"{where}: {hint}")
-        msg = f"{where}: a GTFS stops.txt needs the column(s) {', '.join(missing)} (found: {', '.join(stops.columns)})"
+            raise StationsError(Phrase(N_("{where}: {hint}"), where=where, hint=hint))
+        msg = Phrase(N_("{where}: a GTFS stops.txt needs the column(s) {missing} (found: {columns})"), where=where, missing=', '.join(missing), columns=', '.join(stops.columns))
         raise StationsError(msg)
     layer, station_of = _stations(stops, where)
     info = _feed_info(feed, notes)
@@ -223,8 +224,7 @@ def _stations(stops: pd.DataFrame, where: str) -> tuple[StationLayer, dict[str, 
     station_rows = stops[stops["location_type"].eq("1")].copy()
     if station_rows.empty:
         msg = (
-            f"{where}: no stations in this GTFS stops.txt (no row has location_type 1); "
-            "give a CSV with name, lat, lon instead"
+            Phrase(N_("{where}: no stations in this GTFS stops.txt (no row has location_type 1); give a CSV with name, lat, lon instead"), where=where)
         )
         raise StationsError(msg)
     entrance_rows = stops[stops["location_type"].eq("2")].copy()
@@ -234,8 +234,7 @@ def _stations(stops: pd.DataFrame, where: str) -> tuple[StationLayer, dict[str, 
     orphans = entrance_rows[~entrance_rows["parent_station"].isin(known)]
     for idx in orphans.index[:MAX_PROBLEMS_SHOWN]:
         problems.append(
-            f"{where}, row {idx + 2}, column 'parent_station': entrance {stops.at[idx, 'stop_id']!r}"
-            f" points to {stops.at[idx, 'parent_station']!r}, which is not a station (location_type 1)"
+            Phrase(N_("{where}, row {value}, column 'parent_station': entrance {at!r} points to {at2!r}, which is not a station (location_type 1)"), where=where, value=idx + 2, at=stops.at[idx, 'stop_id'], at2=stops.at[idx, 'parent_station'])
         )
     raise_problems(problems, where)
     # Parent names are sometimes abbreviations in capitals; prefer a child platform's name.

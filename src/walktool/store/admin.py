@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import StoreError
+from walktool.i18n import N_, Phrase
 from walktool.store.gpkg_ddl import CREATE_ORDER, PHYSICAL
 from walktool.store.pg_ddl import META
 
@@ -30,7 +31,7 @@ def _archive(store: Store) -> Any:
     from walktool.store.postgis import PostGISStore
 
     if not isinstance(store, PostGISStore):
-        msg = f"{store.path}: roles are for a shared PostGIS archive; this project's store is a GeoPackage file (give --store postgresql://…)"
+        msg = Phrase(N_("{path}: roles are for a shared PostGIS archive; this project's store is a GeoPackage file (give --store postgresql://…)"), path=store.path)
         raise StoreError(msg)
     return store
 
@@ -78,7 +79,7 @@ def grant(store: Store, *, read: list[str] | tuple[str, ...] = (), write: list[s
                 else:
                     done.read.append(role)
     except psycopg.Error as exc:
-        msg = f"{pg.location}: could not grant access ({str(exc).strip().splitlines()[0]}); connect as the archive's owner"
+        msg = Phrase(N_("{location}: could not grant access ({splitlines}); connect as the archive's owner"), location=pg.location, splitlines=str(exc).strip().splitlines()[0])
         raise StoreError(msg) from exc
     return done
 

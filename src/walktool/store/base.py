@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from walktool.errors import StoreError
+from walktool.i18n import N_, Phrase
 from walktool.store.schema import TABLES, Table
 
 if TYPE_CHECKING:
@@ -78,7 +79,7 @@ def table(name: str) -> Table:
     try:
         return TABLES[name]
     except KeyError:
-        msg = f"unknown store table {name!r}"
+        msg = Phrase(N_("unknown store table {name!r}"), name=name)
         raise StoreError(msg) from None
 
 
@@ -87,5 +88,5 @@ def check_columns(t: Table, names: list[str] | tuple[str, ...]) -> None:
     known = set(t.column_names)
     unknown = [n for n in names if n not in known]
     if unknown:
-        msg = f"{t.name} has no column {unknown[0]!r}"
+        msg = Phrase(N_("{name} has no column {unknown!r}"), name=t.name, unknown=unknown[0])
         raise StoreError(msg)

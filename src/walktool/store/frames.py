@@ -14,6 +14,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import StoreError
+from walktool.i18n import N_, Phrase
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,7 +39,7 @@ def to_arrow(frame: pd.DataFrame, columns: Sequence[Column], table: str) -> pa.T
     for col in columns:
         if col.name not in frame.columns:
             if col.not_null:
-                msg = f"cannot write {table}: missing column {col.name!r}"
+                msg = Phrase(N_("cannot write {table}: missing column {name!r}"), table=table, name=col.name)
                 raise StoreError(msg)
             arrays.append(pa.nulls(n, arrow_type(col.type)))
             continue

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import STORE_DAMAGED, StoreError
+from walktool.i18n import N_, Phrase
 from walktool.store import gpkg_ddl as ddl
 from walktool.store.aggregates import SQLAggregates
 from walktool.store.base import Where, check_columns, table
@@ -42,16 +43,19 @@ from walktool.store.gpkg_open import check_integrity as _check_integrity
 from walktool.store.gpkg_open import integrity_problems as _integrity_problems
 from walktool.store.schema import SCHEMA_VERSION, Column
 from walktool.store.sql import literal_condition, param, reason
+from walktool.store.stops import stop_groups
+from walktool.store.versioned import VersionedStore
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
 STAGE = "_walktool_stage"
+IDS = "_walktool_stop_ids"
 _STOP_NAMES = {c.name for c in ddl.STOPS.columns}
 
 
-class GeoPackageStore(SQLAggregates):
+class GeoPackageStore(VersionedStore, SQLAggregates):
     """The default :class:`~walktool.store.base.Store`: a GeoPackage file.
 
     Parameters
@@ -74,7 +78,7 @@ class GeoPackageStore(SQLAggregates):
         self.read_only = read_only
         fresh = not self.path.exists()
         if fresh and not create:
-            msg = f"{self.path}: the project store is missing; run `walktool init` in the project folder"
+            msg = Phrase(N_("{path}: the project store is missing; run `walktool init` in the project folder"), path=self.path)
             raise StoreError(msg, file=str(self.path), code="store-missing")
         if not fresh:
             refuse_foreign(self.path)
@@ -88,13 +92,12 @@ class GeoPackageStore(SQLAggregates):
             if app_id == 0:
                 if not fresh or self._one("SELECT COUNT(*) FROM sqlite_master"):
                     msg = (
-                        f"{self.path}: an SQLite database that is not a walktool project store; it was left untouched."
-                        " Move it away and run `walktool init`, then `walktool rebuild` to re-import walks/"
+                        Phrase(N_("{path}: an SQLite database that is not a walktool project store; it was left untouched. Move it away and run `walktool init`, then `walktool rebuild` to re-import walks/"), path=self.path)
                     )
                     raise StoreError(msg, file=str(self.path), code="store-foreign")
                 self._initialise()
             elif app_id != ddl.GPKG_APPLICATION_ID:
-                msg = f"{self.path}: not a GeoPackage made by walktool; it was left untouched"
+                msg = Phrase(N_("{path}: not a GeoPackage made by walktool; it was left untouched"), path=self.path)
                 raise StoreError(msg, file=str(self.path), code="store-foreign")
             # a damaged store is caught before anything is written to it or read from it (reads of damaged
             # pages can give plausible numbers); a read-only open skips the check when the file has not
@@ -113,8 +116,8 @@ class GeoPackageStore(SQLAggregates):
             self._close_quietly()
             text = reason(exc)
             if "malformed" in text or "not a database" in text or "corrupt" in text:
-                raise StoreError(f"{self.path}: {STORE_DAMAGED}", file=str(self.path), code="store-damaged") from exc
-            msg = f"{self.path}: cannot open the project store ({text}); is it a walktool.gpkg file?"
+                raise StoreError(Phrase(N_("{path}: {damaged}"), path=self.path, damaged=Phrase(STORE_DAMAGED)), file=str(self.path), code="store-damaged") from exc
+            msg = Phrase(N_("{path}: cannot open the project store ({text}); is it a walktool.gpkg file?"), path=self.path, text=text)
             raise StoreError(msg, file=str(self.path)) from exc
         except BaseException:
             self._close_quietly()
@@ -170,23 +173,13 @@ class GeoPackageStore(SQLAggregates):
             create_views(self._execute, self._rows)  # v6: the views QGIS styles (station scores, findings)
             self.set_meta("schema_version", str(SCHEMA_VERSION))
 
-    def _migrate(self) -> None:
+    def _store_name(self) -> str:
+        return str(self.path)
+
+    def _migrate_from(self, version: int) -> None:
         from walktool.store.migrations import migrate
 
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            msg = (
-                f"{self.path}: this store has schema version {version}, newer than this walktool"
-                f" understands ({SCHEMA_VERSION}); upgrade walktool"
-            )
-            raise StoreError(msg)
-        if version < SCHEMA_VERSION:
-            migrate(self, version)
-
-    @property
-    def schema_version(self) -> int:
-        """The schema version of this store."""
-        return int(self.get_meta("schema_version") or 0)
+        migrate(self, version)
 
     # -- transactions ---------------------------------------------------------------------
     @contextmanager
@@ -325,7 +318,7 @@ class GeoPackageStore(SQLAggregates):
         t = table(table_name)
         missing = [k for k in t.key if k not in frame.columns]
         if missing:
-            msg = f"cannot write {t.name}: missing key column(s) {missing}"
+            msg = Phrase(N_("cannot write {name}: missing key column(s) {missing}"), name=t.name, missing=missing)
             raise StoreError(msg)
         if frame.empty:
             return 0
@@ -333,31 +326,8 @@ class GeoPackageStore(SQLAggregates):
             if t.name == "observations":
                 return self._upsert_observations(frame)
             phys = ddl.PHYSICAL[t.name]
-            self._merge(phys, self._with_geometry(phys, to_arrow(frame, phys.columns, t.name)))
+            self._merge(phys, ddl.with_geometry(phys, to_arrow(frame, phys.columns, t.name)))
         return len(frame)
-
-    def _with_geometry(self, phys: ddl.Physical, data: pa.Table) -> pa.Table:
-        """Add the GeoPackage geometry blob and its bounds (``_minx`` …) to rows of a layer."""
-        import numpy as np
-        import pyarrow as pa
-
-        if phys.geometry is None:
-            return data
-        if phys.geometry == "POINT":
-            x = data.column("lon").to_numpy(zero_copy_only=False).astype("float64")
-            y = data.column("lat").to_numpy(zero_copy_only=False).astype("float64")
-            blobs = ddl.point_blobs(x, y)
-            box = [x, x, y, y]
-        else:
-            import json
-
-            coords = [json.loads(c) if c else None for c in data.column("coords").to_pylist()]
-            blobs, bounds = ddl.line_blobs(coords)
-            box = [np.array([b[i] if b else np.nan for b in bounds], dtype="float64") for i in range(4)]
-        data = data.append_column("geom", pa.array(blobs, type=pa.binary()))
-        for name, values in zip(("_minx", "_maxx", "_miny", "_maxy"), box, strict=True):
-            data = data.append_column(name, pa.array(values, type=pa.float64(), from_pandas=True))
-        return data
 
     def _merge(self, phys: ddl.Physical, data: pa.Table, select: str | None = None) -> None:
         """Stage ``data`` and merge it into ``phys`` by key (the rtree kept alongside)."""
@@ -385,39 +355,10 @@ class GeoPackageStore(SQLAggregates):
 
     def _upsert_observations(self, frame: pd.DataFrame) -> int:
         """Tidy observations → their stops (one per distinct context) and their answers."""
-        import numpy as np
-        import pandas as pd
         import pyarrow as pa
 
-        stop_cols = [c for c in ddl.STOPS.columns if c.name != "stop_id"]
-        context = frame.reindex(columns=[c.name for c in stop_cols])
-        # rows with the same context share a stop.  A stop's answers come in runs (one record's rows
-        # are adjacent), so the runs are found first, by comparing each row with the one before ...
-        n = len(context)
-        starts = np.zeros(n, dtype=bool)
-        if n:
-            starts[0] = True
-            for name in context.columns:
-                values = context[name].to_numpy()
-                differs = values[1:] != values[:-1]
-                if differs.any():
-                    missing = pd.isna(values)
-                    differs &= ~(missing[1:] & missing[:-1])  # two missing values are the same context
-                starts[1:] |= differs
-        heads = np.flatnonzero(starts)
-        # ... then the runs' first rows are grouped column by column (codes, not strings)
-        group_of_run = np.zeros(len(heads), dtype="int64")
-        for name in context.columns:
-            codes, uniques = pd.factorize(context[name].iloc[heads])
-            group_of_run = pd.factorize(group_of_run * (len(uniques) + 1) + (codes + 1))[0]
-        group = group_of_run[np.cumsum(starts) - 1] if n else group_of_run
-        _, first = np.unique(group, return_index=True)
-        # ... and a stop's id is the hash of its content (the same context gets the same stop on re-import)
-        key = pd.util.hash_pandas_object(context.iloc[first], index=False).to_numpy()
-        ids = pa.array([f"{k:016x}" for k in key.tolist()], type=pa.string())
-        stop_id = ids.take(pa.array(group))
-        stops = to_arrow(context.iloc[first], stop_cols, "observations").add_column(0, "stop_id", ids)
-        unique = self._with_geometry(ddl.STOPS, stops)
+        stops, ids, group = stop_groups(frame)
+        unique = ddl.with_geometry(ddl.STOPS, stops)
         # no GPS fix: the stop is placed at its station's point (location_source says so)
         self._stage(unique)
         names = ["geom", *ddl.STOPS.column_names]
@@ -428,19 +369,17 @@ class GeoPackageStore(SQLAggregates):
         )
         staged = self._arrow(f'SELECT {ddl.quoted([*names, "_minx", "_maxx", "_miny", "_maxy"])} FROM temp."{STAGE}"')
         self._merge(ddl.STOPS, staged)
+        # each answer gets its stop's fid here (one look-up per stop, not a join of every answer by its text id)
+        self._stage(pa.table({"stop_id": ids}), IDS)
+        fids = self._arrow(
+            f'SELECT p.fid FROM temp."{IDS}" i JOIN "stops" p ON p.stop_id = i.stop_id ORDER BY i.rowid'
+        ).column(0).combine_chunks()
+        self._execute(f'DROP TABLE temp."{IDS}"')
+        if len(fids) != len(ids):  # pragma: no cover - the stops were merged just above
+            msg = f"{self.path}: {len(ids) - len(fids)} stop(s) of this write are missing from the store"
+            raise StoreError(msg, file=str(self.path))
         answers = to_arrow(frame, [c for c in ddl.ANSWERS.columns if c.name != "stop_fid"], "observations")
-        self._stage(answers.append_column("stop_id", stop_id))
-        cols = ddl.ANSWERS.column_names
-        select = (
-            f'SELECT p.fid, {", ".join(f"s.{chr(34)}{c}{chr(34)}" for c in cols[1:])} FROM temp."{STAGE}" s'
-            ' JOIN "stops" p ON p.stop_id = s.stop_id'
-        )
-        updates = ", ".join(f'"{n}" = excluded."{n}"' for n in cols if n != "obs_id")
-        self._execute(
-            f'INSERT INTO "observations" ({ddl.quoted(cols)}) {select} WHERE true ON CONFLICT("obs_id") DO UPDATE SET {updates}'
-        )
-        self._execute(f'DROP TABLE temp."{STAGE}"')
-        self._dirty.add("observations")
+        self._merge(ddl.ANSWERS, answers.add_column(0, "stop_fid", fids.take(pa.array(group))))
         return len(frame)
 
     def replace(self, table_name: str, frame: pd.DataFrame, where: Where = None) -> int:

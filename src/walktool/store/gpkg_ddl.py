@@ -16,6 +16,7 @@ from walktool.store.schema import ANSWER_COLUMNS, STOP_COLUMNS, TABLES, Column, 
 
 if TYPE_CHECKING:
     import numpy as np
+    import pyarrow as pa
 
 Execute = Callable[..., Any]
 
@@ -233,3 +234,27 @@ def line_blobs(coords: Sequence[Sequence[Sequence[float]] | None], srs_id: int =
         blobs.append(_header(srs_id, envelope=True) + struct.pack("<dddd", minx, maxx, miny, maxy) + wkb)
         bounds.append((minx, maxx, miny, maxy))
     return blobs, bounds
+
+
+def with_geometry(phys: Physical, data: pa.Table) -> pa.Table:
+    """Add the GeoPackage geometry blob and its bounds (``_minx`` …) to rows of a layer."""
+    import numpy as np
+    import pyarrow as pa
+
+    if phys.geometry is None:
+        return data
+    if phys.geometry == "POINT":
+        x = data.column("lon").to_numpy(zero_copy_only=False).astype("float64")
+        y = data.column("lat").to_numpy(zero_copy_only=False).astype("float64")
+        blobs = point_blobs(x, y)
+        box = [x, x, y, y]
+    else:
+        import json
+
+        coords = [json.loads(c) if c else None for c in data.column("coords").to_pylist()]
+        blobs, bounds = line_blobs(coords)
+        box = [np.array([b[i] if b else np.nan for b in bounds], dtype="float64") for i in range(4)]
+    data = data.append_column("geom", pa.array(blobs, type=pa.binary()))
+    for name, values in zip(("_minx", "_maxx", "_miny", "_maxy"), box, strict=True):
+        data = data.append_column(name, pa.array(values, type=pa.float64(), from_pandas=True))
+    return data

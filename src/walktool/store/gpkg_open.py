@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from walktool.errors import STORE_DAMAGED, StoreError
+from walktool.i18n import N_, Phrase
 
 BATCH_ROWS = "1000000000"  # one result batch: the driver infers each column's type from all its values
 CACHE_KIB = 262144  # page cache up to 256 MiB (the archive's indexes stay in memory while importing)
@@ -58,19 +59,16 @@ def refuse_foreign(path: Path) -> None:
         with path.open("rb") as fh:
             head = fh.read(16)
     except OSError as exc:
-        msg = f"{path}: cannot read the project store ({exc.strerror})"
+        msg = Phrase(N_("{path}: cannot read the project store ({strerror})"), path=path, strerror=exc.strerror)
         raise StoreError(msg, file=str(path), code="store-unreadable") from exc
     if not head:
         msg = (
-            f"{path}: the project store is an empty (0-byte) file, not a project store (a failed copy or a full disk?);"
-            " restore walktool.gpkg from a backup, or delete it, run `walktool init` and `walktool rebuild` to"
-            " re-import walks/"
+            Phrase(N_("{path}: the project store is an empty (0-byte) file, not a project store (a failed copy or a full disk?); restore walktool.gpkg from a backup, or delete it, run `walktool init` and `walktool rebuild` to re-import walks/"), path=path)
         )
         raise StoreError(msg, file=str(path), code="store-empty")
     if head != SQLITE_MAGIC:
         msg = (
-            f"{path}: not an SQLite / GeoPackage file, so not a walktool project store; it was left untouched."
-            " Restore walktool.gpkg from a backup, or move it away, run `walktool init` and `walktool rebuild`"
+            Phrase(N_("{path}: not an SQLite / GeoPackage file, so not a walktool project store; it was left untouched. Restore walktool.gpkg from a backup, or move it away, run `walktool init` and `walktool rebuild`"), path=path)
         )
         raise StoreError(msg, file=str(path), code="store-foreign")
 
@@ -85,17 +83,16 @@ def write_error(path: Path, text: str) -> StoreError:
         code, message, _ = os_failure(OSError(28, "No space left on device", str(path)))
         return StoreError(message, file=str(path), code=code)
     if "readonly" in text or "read-only" in text:
-        msg = f"{where}the project store cannot be written here (a read-only folder or file); use a copy of the project to import"
+        msg = Phrase(N_("{where}the project store cannot be written here (a read-only folder or file); use a copy of the project to import"), where=where)
         return StoreError(msg, file=str(path), code="read-only")
     if "locked" in text or "busy" in text:
         msg = (
-            f"{where}another walktool command kept the project store busy for more than {BUSY_MS // 1000} s;"
-            " wait for it to finish and run this one again (nothing was stored)"
+            Phrase(N_("{where}another walktool command kept the project store busy for more than {value} s; wait for it to finish and run this one again (nothing was stored)"), where=where, value=BUSY_MS // 1000)
         )
         return StoreError(msg, file=str(path), code="store-busy")
     if "malformed" in text or "corrupt" in text:
-        return StoreError(f"{where}{STORE_DAMAGED}", file=str(path), code="store-damaged")
-    return StoreError(f"{where}the store refused a write ({text}); nothing was stored", file=str(path))
+        return StoreError(Phrase(N_("{where}{damaged}"), where=where, damaged=Phrase(STORE_DAMAGED)), file=str(path), code="store-damaged")
+    return StoreError(Phrase(N_("{where}the store refused a write ({text}); nothing was stored"), where=where, text=text), file=str(path))
 
 
 def _verdict_path(path: Path) -> Path:
@@ -139,7 +136,7 @@ def check_integrity(path: Path, rows: Callable[[str], list[tuple[Any, ...]]]) ->
     """Raise :class:`StoreError` (code ``store-damaged``) when the store fails ``quick_check``."""
     problems = integrity_problems(rows)
     if problems:
-        msg = f"{path}: {STORE_DAMAGED} (SQLite: {problems[0]})"
+        msg = Phrase(N_("{path}: {damaged} (SQLite: {problems})"), path=path, damaged=Phrase(STORE_DAMAGED), problems=problems[0])
         raise StoreError(msg, file=str(path), code="store-damaged")
 
 

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from walktool.errors import StoreError
+from walktool.i18n import N_, Phrase
 
 SCHEMES = ("postgresql://", "postgres://")
 _PASSWORD = re.compile(r"^(?P<head>[a-z]+://[^:/@?#]*):(?P<secret>[^@/?#]*)@", re.IGNORECASE)
@@ -42,7 +43,7 @@ def check_url(location: str) -> str:
     """Return a database URL stripped of spaces, or a StoreError saying what is wrong with it."""
     url = location.strip()
     if not is_database_url(url):
-        msg = f"{mask(url)}: not a PostgreSQL URL (postgresql://user@host:port/database)"
+        msg = Phrase(N_("{mask}: not a PostgreSQL URL (postgresql://user@host:port/database)"), mask=mask(url))
         raise StoreError(msg)
     return url
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from walktool.errors import StoreError
+from walktool.i18n import N_, Phrase
 from walktool.store.migrations import V4_COLUMNS
 from walktool.store.pg_ddl import PHYSICAL, add_column_sql, create_statements
 from walktool.store.schema import SCHEMA_VERSION, TABLES
@@ -28,7 +29,7 @@ FIRST_VERSION = 3  # the first schema a PostGIS archive had
 def migrate(store: PostGISStore, version: int) -> None:
     """Bring ``store`` from schema ``version`` to :data:`SCHEMA_VERSION`."""
     if version < FIRST_VERSION:
-        msg = f"{store.location}: schema version {version} is not a walktool archive version (the first is {FIRST_VERSION})"
+        msg = Phrase(N_("{location}: schema version {version} is not a walktool archive version (the first is {FIRST_VERSION})"), location=store.location, version=version, FIRST_VERSION=FIRST_VERSION)
         raise StoreError(msg)
     with store.transaction():
         # re-read under the lock: another process may have migrated it meanwhile

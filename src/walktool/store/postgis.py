@@ -22,6 +22,7 @@ from contextlib import contextmanager, suppress
 from typing import TYPE_CHECKING, Any
 
 from walktool.errors import StoreError
+from walktool.i18n import N_, Phrase
 from walktool.store import pg_ddl as ddl
 from walktool.store.aggregates import SQLAggregates
 from walktool.store.base import Where, check_columns, table
@@ -31,6 +32,7 @@ from walktool.store.location import check_url, mask
 from walktool.store.schema import SCHEMA_VERSION, Column
 from walktool.store.sql import param
 from walktool.store.stops import split_observations
+from walktool.store.versioned import VersionedStore
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -56,7 +58,7 @@ def connect(url: str) -> Any:
     return con
 
 
-class PostGISStore(SQLAggregates):
+class PostGISStore(VersionedStore, SQLAggregates):
     """A :class:`~walktool.store.base.Store` in a PostgreSQL database with PostGIS.
 
     Parameters
@@ -82,13 +84,13 @@ class PostGISStore(SQLAggregates):
             self._con = connect(self.url)
             if not self._one("SELECT to_regclass(%s) IS NOT NULL", (ddl.META,)):
                 if not create:
-                    msg = f"{self.location}: no walktool archive in this database; create one with `walktool migrate --to {self.location}` or `walktool init`"
+                    msg = Phrase(N_("{location}: no walktool archive in this database; create one with `walktool migrate --to {location}` or `walktool init`"), location=self.location)
                     raise StoreError(msg)
                 self._initialise()
             self._migrate()
         except psycopg.Error as exc:
             self._close_quietly()
-            msg = f"{self.location}: cannot open the archive ({_reason(exc)})"
+            msg = Phrase(N_("{location}: cannot open the archive ({reason})"), location=self.location, reason=_reason(exc))
             raise StoreError(msg) from exc
         except BaseException:
             self._close_quietly()
@@ -188,8 +190,7 @@ class PostGISStore(SQLAggregates):
                     self._execute("CREATE EXTENSION IF NOT EXISTS postgis")
             except psycopg.Error as exc:
                 msg = (
-                    f"{self.location}: PostGIS is not available in this database ({_reason(exc)});"
-                    " ask its administrator to run CREATE EXTENSION postgis"
+                    Phrase(N_("{location}: PostGIS is not available in this database ({reason}); ask its administrator to run CREATE EXTENSION postgis"), location=self.location, reason=_reason(exc))
                 )
                 raise StoreError(msg) from exc
             if not self._one("SELECT to_regclass(%s) IS NOT NULL", (ddl.META,)):  # another process may have won
@@ -199,23 +200,15 @@ class PostGISStore(SQLAggregates):
                     ("schema_version", str(SCHEMA_VERSION)),
                 )
 
-    def _migrate(self) -> None:
+    _kind = "archive"
+
+    def _store_name(self) -> str:
+        return str(self.location)
+
+    def _migrate_from(self, version: int) -> None:
         from walktool.store.pg_migrations import migrate
 
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            msg = (
-                f"{self.location}: this archive has schema version {version}, newer than this walktool"
-                f" understands ({SCHEMA_VERSION}); upgrade walktool"
-            )
-            raise StoreError(msg)
-        if version < SCHEMA_VERSION:
-            migrate(self, version)
-
-    @property
-    def schema_version(self) -> int:
-        """The schema version of this archive."""
-        return int(self.get_meta("schema_version") or 0)
+        migrate(self, version)
 
     def writable(self) -> bool:
         """True when the connected role may write the archive's tables."""
@@ -237,9 +230,7 @@ class PostGISStore(SQLAggregates):
             if not self.writable():
                 user = self._one("SELECT current_user")
                 msg = (
-                    f"{self.location}: the role {user!r} may read this archive but not write to it;"
-                    f" nothing was stored (an administrator gives write access with"
-                    f" `walktool store grant --write {user}`)"
+                    Phrase(N_("{location}: the role {user!r} may read this archive but not write to it; nothing was stored (an administrator gives write access with `walktool store grant --write {user}`)"), location=self.location, user=user)
                 )
                 raise ReadOnlyStore(msg)
             self._execute("BEGIN")
@@ -256,14 +247,14 @@ class PostGISStore(SQLAggregates):
                 with suppress(psycopg.Error):
                     self._execute("ROLLBACK")
                 if isinstance(exc, psycopg.Error):
-                    raise StoreError(f"{self.location}: the archive refused a write ({_reason(exc)}); nothing was stored") from exc
+                    raise StoreError(Phrase(N_("{location}: the archive refused a write ({reason}); nothing was stored"), location=self.location, reason=_reason(exc))) from exc
             raise
         self._depth -= 1
         if outer:
             try:
                 self._execute("COMMIT")
             except psycopg.Error as exc:
-                raise StoreError(f"{self.location}: the archive refused a write ({_reason(exc)}); nothing was stored") from exc
+                raise StoreError(Phrase(N_("{location}: the archive refused a write ({reason}); nothing was stored"), location=self.location, reason=_reason(exc))) from exc
 
     def _before_commit(self) -> None:
         """Drop stops left without answers."""
@@ -297,7 +288,7 @@ class PostGISStore(SQLAggregates):
         t = table(table_name)
         missing = [k for k in t.key if k not in frame.columns]
         if missing:
-            msg = f"cannot write {t.name}: missing key column(s) {missing}"
+            msg = Phrase(N_("cannot write {name}: missing key column(s) {missing}"), name=t.name, missing=missing)
             raise StoreError(msg)
         if frame.empty:
             return 0

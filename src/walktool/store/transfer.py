@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from walktool.errors import StoreError
+from walktool.i18n import N_, Phrase
 from walktool.store.gpkg_ddl import CREATE_ORDER
 from walktool.store.schema import TABLES
 
@@ -64,7 +65,7 @@ def copy_store(source: Store, target: Store) -> list[TableCopy]:
             keys = source.read(name, columns=list(t.key))
             found = _found(target, name, keys) if n else 0
             if found != n:
-                msg = f"{name}: {n} rows in the source but only {found} of them in the target after the copy; nothing was kept"
+                msg = Phrase(N_("{name}: {n} rows in the source but only {found} of them in the target after the copy; nothing was kept"), name=name, n=n, found=found)
                 raise StoreError(msg)
             out.append(TableCopy(name, n, found, target.count(name)))
     return out

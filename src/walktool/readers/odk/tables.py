@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from walktool.errors import Issue, SheetFormatError
+from walktool.i18n import N_, Phrase
 from walktool.limits import check_zip, read_member
 from walktool.readers._base import decode_bytes, read_text_rows, split_rows, unique_headers
 from walktool.readers.odk.media import extract_media
@@ -100,7 +101,7 @@ def load_zip(
     """
     roots = zip_roots(path, names)
     if not roots:
-        msg = f"{path}: no ODK Central root CSV (<formId>.csv with SubmissionDate … KEY, SubmitterID …) in this zip"
+        msg = Phrase(N_("{path}: no ODK Central root CSV (<formId>.csv with SubmissionDate … KEY, SubmitterID …) in this zip"), path=path)
         raise SheetFormatError(msg)
     groups: list[tuple[Table, list[Table]]] = []
     with zipfile.ZipFile(path) as zf:
