@@ -10,7 +10,10 @@ version number, the edited file is archived beside the first as
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import tempfile
 from pathlib import Path
 
 from walktool.errors import ProtocolError
@@ -67,13 +70,28 @@ def archive_protocol(protocols_dir: str | Path, protocol: Protocol) -> Path:
         return hit
     folder = archive_dir(protocols_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / f"{protocol.ref}.yaml"
-    if target.exists() or any(ref == protocol.ref for ref, _ in known):
-        target = folder / f"{protocol.ref}~{protocol.rules_hash}.yaml"
-    partial = target.with_name(target.name + ".part")
-    partial.write_bytes(Path(protocol.path).read_bytes())
-    partial.replace(target)
-    return target
+    content = Path(protocol.path).read_bytes()
+    first = folder / f"{protocol.ref}.yaml"
+    named = folder / f"{protocol.ref}~{protocol.rules_hash}.yaml"
+    candidates = [named] if any(ref == protocol.ref for ref, _ in known) else [first, named]
+    # several imports may archive at once: each writes its own temporary file, then links it
+    # under the name only if no one took that name (never overwriting another version's file)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{protocol.ref}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        for target in candidates:
+            try:
+                os.link(tmp, target)
+                return target
+            except FileExistsError:
+                if target.read_bytes() == content:
+                    return target  # the same file, archived by a concurrent import
+        os.replace(tmp, named)  # the hash-named file holds other bytes: these rules' text wins
+        return named
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def find_archived(protocols_dir: str | Path, ref: str, rules_hash: str | None = None) -> Protocol | None:
