@@ -41,8 +41,10 @@ from walktool.store.gpkg_open import (
 )
 from walktool.store.gpkg_open import check_integrity as _check_integrity
 from walktool.store.gpkg_open import integrity_problems as _integrity_problems
-from walktool.store.schema import SCHEMA_VERSION, Column
-from walktool.store.sql import literal_condition, param, reason
+from walktool.store.gpkg_reads import STOP_NAMES as _STOP_NAMES
+from walktool.store.gpkg_reads import ObservationReads
+from walktool.store.schema import SCHEMA_VERSION
+from walktool.store.sql import param, reason
 from walktool.store.stops import stop_groups
 from walktool.store.versioned import VersionedStore
 
@@ -52,10 +54,9 @@ if TYPE_CHECKING:
 
 STAGE = "_walktool_stage"
 IDS = "_walktool_stop_ids"
-_STOP_NAMES = {c.name for c in ddl.STOPS.columns}
 
 
-class GeoPackageStore(VersionedStore, SQLAggregates):
+class GeoPackageStore(ObservationReads, VersionedStore, SQLAggregates):
     """The default :class:`~walktool.store.base.Store`: a GeoPackage file.
 
     Parameters
@@ -438,95 +439,6 @@ class GeoPackageStore(VersionedStore, SQLAggregates):
         order = ddl.quoted(t.key)
         data = self._arrow(f'SELECT {ddl.quoted([c.name for c in wanted])} FROM "{t.name}"{clause} ORDER BY {order}', params)
         return typed(data, wanted)
-
-    def _read_observations(self, where: dict[str, Any], wanted: list[Column]) -> pd.DataFrame:
-        """Stops and answers read apart (each stop's values once), joined by position."""
-        import numpy as np
-        import pandas as pd
-
-        stop_where = {k: v for k, v in where.items() if k in _STOP_NAMES}
-        answer_where = {k: v for k, v in where.items() if k not in _STOP_NAMES}
-        stop_cols = [c for c in wanted if c.name in _STOP_NAMES]
-        answer_cols = [c for c in wanted if c.name not in _STOP_NAMES]
-        if self._depth == 0 and sum(len(v) for v in where.values() if isinstance(v, list | tuple | set)) < 5000:
-            stops, answers = self._read_parts_gdal(stop_where, answer_where, stop_cols, answer_cols)
-        else:  # inside a transaction: this connection sees what it has not committed yet
-            stops, answers = self._read_parts(stop_where, answer_where, stop_cols, answer_cols)
-        stop_fids = stops.column("fid").to_numpy(zero_copy_only=False).astype("int64")
-        at = np.searchsorted(stop_fids, answers.column("stop_fid").to_numpy(zero_copy_only=False).astype("int64"))
-        stop_frame = to_frame(typed(stops, stop_cols), stop_cols) if stop_cols else None
-        answer_frame = to_frame(typed(answers, answer_cols), answer_cols)
-        data: dict[str, Any] = {}
-        for col in wanted:
-            if stop_frame is not None and col.name in _STOP_NAMES:
-                values = stop_frame[col.name]
-                taken = values.to_numpy().take(at) if len(values) else values.to_numpy()[:0]
-                data[col.name] = pd.Series(taken, dtype=values.dtype, copy=False)
-            else:
-                data[col.name] = answer_frame[col.name]
-        return pd.DataFrame(data, index=pd.RangeIndex(answers.num_rows), copy=False)
-
-    def read_observation_parts(self, where: Where = None, columns: list[str] | None = None) -> tuple[pa.Table, pa.Table]:
-        """The observations as their two typed Arrow parts, unjoined: stops and answers, in store order.
-
-        ``stops`` has ``fid`` and the stop-level columns asked for, ``answers`` has
-        ``stop_fid`` and the answer-level ones; each answer's stop is the stop whose
-        ``fid`` is its ``stop_fid``.  What an export reads to join column-wise (each stop's
-        values once, as a dictionary) instead of one Python object per answer.
-        """
-        t = table("observations")
-        wanted = [t.column(n) for n in columns] if columns else list(t.columns)
-        check_columns(t, [*(c.name for c in wanted), *(where or {})])
-        stop_where = {k: v for k, v in (where or {}).items() if k in _STOP_NAMES}
-        answer_where = {k: v for k, v in (where or {}).items() if k not in _STOP_NAMES}
-        stop_cols = [c for c in wanted if c.name in _STOP_NAMES]
-        answer_cols = [c for c in wanted if c.name not in _STOP_NAMES]
-        read = self._read_parts_gdal if self._depth == 0 else self._read_parts
-        stops, answers = read(stop_where, answer_where, stop_cols, answer_cols)
-        stops = typed(stops, [Column("fid", "INTEGER"), *stop_cols])
-        answers = typed(answers, [Column("stop_fid", "INTEGER"), *answer_cols])
-        return stops, answers
-
-    def _read_parts_gdal(
-        self, stop_where: dict[str, Any], answer_where: dict[str, Any], stop_cols: list[Column], answer_cols: list[Column]
-    ) -> tuple[pa.Table, pa.Table]:
-        """Stops and answers through GDAL's Arrow reader (the fastest column-wise path; outside transactions)."""
-        import pyarrow.compute as pc
-        import pyogrio
-
-        stop_sql = " AND ".join(literal_condition(k, v) for k, v in stop_where.items())
-        _, stops = pyogrio.read_arrow(
-            self.path, layer="stops", columns=[c.name for c in stop_cols], read_geometry=False,
-            where=stop_sql or None, datetime_as_string=True, return_fids=True,
-        )
-        conditions = [literal_condition(k, v) for k, v in answer_where.items()]
-        if stop_sql:
-            conditions.append(f'"stop_fid" IN (SELECT fid FROM "stops" WHERE {stop_sql})')
-        _, answers = pyogrio.read_arrow(
-            self.path, layer="observations", columns=["stop_fid", *(c.name for c in answer_cols)], read_geometry=False,
-            where=" AND ".join(conditions) or None, return_fids=True,
-        )
-        if len(stops) > 1 and not pc.all(pc.greater(stops["fid"][1:], stops["fid"][:-1])).as_py():
-            stops = stops.sort_by("fid")
-        if len(answers) > 1 and not pc.all(pc.greater(answers["fid"][1:], answers["fid"][:-1])).as_py():
-            answers = answers.sort_by("fid")
-        return stops, answers
-
-    def _read_parts(
-        self, stop_where: dict[str, Any], answer_where: dict[str, Any], stop_cols: list[Column], answer_cols: list[Column]
-    ) -> tuple[pa.Table, pa.Table]:
-        """Stops and answers through this connection (ADBC)."""
-        clause, params = self._where(stop_where)
-        stops = self._arrow(f'SELECT fid, {ddl.quoted([c.name for c in stop_cols] or ["stop_id"])} FROM "stops"{clause} ORDER BY fid', params)
-        conditions, a_params = self._conditions(answer_where, "o")
-        if stop_where:
-            inner, s_params = self._conditions(stop_where, "s")
-            conditions.append(f'o.stop_fid IN (SELECT s.fid FROM "stops" s WHERE {" AND ".join(inner)})')
-            a_params += s_params
-        a_clause = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-        selected = ", ".join(["o.stop_fid", *(f'o."{c.name}"' for c in answer_cols)])
-        answers = self._arrow(f'SELECT {selected} FROM "observations" o{a_clause} ORDER BY o.fid', a_params)
-        return stops, answers
 
     def count(self, table_name: str, where: Where = None) -> int:
         """Count the rows of a table matching ``where``."""
