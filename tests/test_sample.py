@@ -43,11 +43,15 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Project
 
 
 def _files(root: Path) -> list[str]:
-    """The sample's files; photos that an import (``make demo``) extracted from the ODK zips are derived, not sample."""
+    """The sample's files; what an import (``make demo``) adds — photos extracted from the ODK zips, the
+    provenance ledger ``imports.jsonl`` — is derived, not sample."""
+    from walktool.ingest.ledger import LEDGER
+
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and not any(part.endswith("-media") for part in p.relative_to(root).parts[:-1])
+        if p.is_file() and p.relative_to(root).as_posix() != LEDGER
+        and not any(part.endswith("-media") for part in p.relative_to(root).parts[:-1])
     )
 
 
