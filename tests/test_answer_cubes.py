@@ -63,3 +63,37 @@ def test_recommendations_from_the_column_read_equal_those_from_the_rows(archive:
     cols = build_recommendations(found, protocol, "2023", rules=provenance, answered=answered)
     assert len(rows) > 10
     pd.testing.assert_frame_equal(cols, rows, check_dtype=False)
+
+
+@pytest.mark.parametrize("categories", [5, 400])  # 5³ cells: counted straight into them; 400³: the present ones numbered
+def test_grouping_equals_pandas_groupby_whichever_way_it_counts(categories: int) -> None:
+    import numpy as np
+
+    from walktool.answer_cubes import _group
+
+    rng = np.random.default_rng(7)
+    n = 3_000
+    names = [f"k{i}" for i in range(categories)]
+
+    def column() -> pd.Categorical:
+        codes = rng.integers(-1, categories, n)  # -1: missing
+        return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+    values = rng.normal(size=n)
+    values[rng.random(n) < 0.2] = np.nan
+    cols = {"a": column(), "b": column(), "c": column(), "_v": values}
+    got = _group(cols, {"n": ("_v", "size"), "total": ("_v", "sum"), "scored": ("_v", "count")},
+                 ["a", "b", "c", "n", "total", "scored"])
+    frame = pd.DataFrame(cols)
+    want = (frame.groupby(["a", "b", "c"], observed=True, dropna=False, sort=True)
+            .agg(n=("_v", "size"), total=("_v", "sum"), scored=("_v", "count")).reset_index())
+    for key in "abc":
+        want[key] = want[key].astype(object).where(want[key].notna(), None)
+    assert len(got) == len(want) > 0
+    def keys(f: pd.DataFrame) -> list[list[object]]:
+        return [[None if pd.isna(v) else v for v in row] for row in f[["a", "b", "c"]].itertuples(index=False)]
+
+    assert keys(got) == keys(want)
+    assert got["n"].tolist() == want["n"].tolist()
+    assert got["scored"].tolist() == want["scored"].tolist()
+    assert np.allclose(got["total"].to_numpy(float), want["total"].to_numpy(float))

@@ -144,13 +144,21 @@ def _group(columns: dict[str, Any], measures: dict[str, tuple[str, str]], names:
         out.columns = names
         return out
     flat = np.ravel_multi_index(codes, dims)
-    groups, inverse = np.unique(flat, return_inverse=True)
     present = ~np.isnan(values)
-    results = {
-        "size": np.bincount(inverse).astype("int64"),
-        "sum": np.bincount(inverse, weights=np.where(present, values, 0.0)),
-        "count": np.bincount(inverse, weights=present).astype("int64"),
-    }
+    weights = np.where(present, values, 0.0)
+    cells = int(np.prod(np.array(dims, dtype=float)))
+    if cells <= max(4 * len(flat), 1 << 16):  # few enough combinations: count straight into them, no sort
+        size = np.bincount(flat, minlength=cells)
+        groups = np.flatnonzero(size)
+        total = np.bincount(flat, weights=weights, minlength=cells)[groups]
+        count = np.bincount(flat, weights=present, minlength=cells)[groups]
+        size = size[groups]
+    else:  # sparse combinations: number the ones present (sorted, as above)
+        groups, inverse = np.unique(flat, return_inverse=True)
+        size = np.bincount(inverse)
+        total = np.bincount(inverse, weights=weights)
+        count = np.bincount(inverse, weights=present)
+    results = {"size": size.astype("int64"), "sum": total, "count": count.astype("int64")}
     data: dict[str, Any] = {key: cats[n][part] for n, (key, part) in enumerate(zip(keys, np.unravel_index(groups, dims), strict=True))}
     for name, (_, how) in measures.items():
         data[name] = results[how]
